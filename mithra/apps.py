@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MithraConfig(AppConfig):
+    name = "mithra"
+    default_auto_field = "django.db.models.BigAutoField"
