@@ -21,9 +21,7 @@ class ResendEmailBackend(BaseEmailBackend):
         # The SDK keeps its configuration in module globals; ours come from settings.
         resend.api_key = settings.RESEND_API_KEY
         resend.api_url = settings.RESEND_API_URL.rstrip("/")
-        resend.default_http_client = resend.RequestsClient(
-            timeout=settings.RESEND_TIMEOUT_SECONDS
-        )
+        resend.default_http_client = resend.RequestsClient(timeout=settings.RESEND_TIMEOUT_SECONDS)
         sent = 0
         for message in email_messages:
             try:

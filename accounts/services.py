@@ -47,9 +47,7 @@ def _hash_purpose(purpose: str) -> str:
 def _failures_today(*, user: User, now: datetime) -> tuple[int, datetime | None]:
     """Wrong codes entered by this user in the last 24 h, and when the oldest counted one
     stops counting."""
-    window = OtpChallenge.objects.filter(
-        user=user, created_at__gt=now - DAY, failed_attempts__gt=0
-    )
+    window = OtpChallenge.objects.filter(user=user, created_at__gt=now - DAY, failed_attempts__gt=0)
     total = window.aggregate(total=Sum("failed_attempts"))["total"] or 0
     oldest = window.order_by("created_at").values_list("created_at", flat=True).first()
     return total, (oldest + DAY if oldest else None)
@@ -93,9 +91,7 @@ def otp_challenge_create(*, user: User, purpose: str) -> IssuedOtp:
         id=challenge_id,
         user=user,
         purpose=purpose,
-        code_hash=keyed_hash(
-            _code_hash_input(challenge_id, code), purpose=_hash_purpose(purpose)
-        ),
+        code_hash=keyed_hash(_code_hash_input(challenge_id, code), purpose=_hash_purpose(purpose)),
         created_at=now,
         expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
     )
@@ -175,7 +171,5 @@ def otp_verify(
 def otp_challenges_purge(*, now: datetime | None = None) -> int:
     """Deletes challenges that are expired and no longer count towards the daily cap."""
     now = now or timezone.now()
-    deleted, _ = OtpChallenge.objects.filter(
-        expires_at__lt=now, created_at__lt=now - DAY
-    ).delete()
+    deleted, _ = OtpChallenge.objects.filter(expires_at__lt=now, created_at__lt=now - DAY).delete()
     return deleted

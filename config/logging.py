@@ -9,7 +9,7 @@ from config.request_id import current_request_id
 REDACTED = "[REDACTED]"
 
 _SENSITIVE_NAME = (
-    r"password|passwd|pwd|otp|token|access|refresh|secret|pepper|api[_-]?key|"
+    r"password|passwd|pwd|otp|token|access|refresh|secret|pepper|key|"
     r"authorization|cookie|session(?:id|_key)?|csrf(?:token)?|signature|card(?:_number)?|cvv"
 )
 _SENSITIVE_KEY = re.compile(rf"(?i)^[\w-]*(?:{_SENSITIVE_NAME})[\w-]*$")
@@ -29,7 +29,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bais_[0-9a-fA-F]{16,}"), REDACTED),  # Guru API keys
     (re.compile(r"\beyJ[\w-]+\.[\w-]+\.[\w-]*"), REDACTED),  # JWTs
     (re.compile(r"(?i)\b(Bearer|Basic)\s+[\w\-.~+/=]+"), rf"\1 {REDACTED}"),
-    (re.compile(r"\b(?:sk|rk|re|rzp)_[\w-]{8,}"), REDACTED),  # provider secret keys
+    (re.compile(r"\b(?:sk-|sk_|rk_|re_|rzp_)[\w-]{8,}"), REDACTED),  # provider secret keys
 ]
 
 _RECORD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
