@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 
@@ -31,3 +32,9 @@ class AutoSchema(SpectacularAutoSchema):
                     ErrorSerializer, status, direction=direction
                 )
         return responses
+
+
+class StudentSessionScheme(SessionScheme):
+    """Documents our session authenticator as the session cookie, like DRF's own."""
+
+    target_class = "config.authentication.SessionAuthentication"
