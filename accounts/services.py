@@ -433,7 +433,7 @@ def profile_update(*, user: User, data: dict[str, Any]) -> User:
     """Applies validated profile changes (field name -> value); a username someone else
     holds is a conflict."""
     username = data.get("username")
-    if username and User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
+    if username and User.objects.filter(username=username).exclude(pk=user.pk).exists():
         raise UsernameTaken(fields={"username": [UsernameTaken.message]})
     for name, value in data.items():
         setattr(user, name, value)

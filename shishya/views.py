@@ -26,7 +26,7 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
 class NotificationPagination(NewestFirstCursorPagination):
     """A cursor page with the user's unread count beside it (the badge in the SPA)."""
 
-    def get_paginated_response(self, data: Any, *, unread_count: int = 0) -> Response:
+    def get_paginated_response(self, data: Any, *, unread_count: int) -> Response:
         response = super().get_paginated_response(data)
         response.data["unread_count"] = unread_count
         return response
