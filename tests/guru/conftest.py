@@ -72,7 +72,9 @@ def sign_in(client, fake_resend, email: str = ADMIN_EMAIL) -> dict:
     """The whole API sign-in; returns the verify-otp body (access, refresh, ...)."""
     started = login(client, email)
     assert started.status_code == 200, started.content
-    verified = verify(client, started.json()["challenge_id"], emailed_code(fake_resend, email), email)
+    verified = verify(
+        client, started.json()["challenge_id"], emailed_code(fake_resend, email), email
+    )
     assert verified.status_code == 200, verified.content
     return verified.json()
 

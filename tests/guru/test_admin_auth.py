@@ -230,7 +230,7 @@ def _b64(data: dict) -> str:
 
 def _forge(tokens: dict, how: str) -> str:
     access = tokens["access"]
-    header, claims = _segments(access)
+    _, claims = _segments(access)
     key = settings.ADMIN_JWT_SIGNING_KEY
     if how == "tampered":
         forged = {**claims, "exp": claims["exp"] + 3600}
@@ -293,7 +293,9 @@ def test_expired_token_gets_401_token_expired(client, tokens):
 
 def test_token_naming_another_users_session_is_refused(client, tokens, student):
     _, claims = _segments(tokens["access"])
-    forged = jwt.encode({**claims, "user_id": str(student.pk)}, settings.ADMIN_JWT_SIGNING_KEY, "HS256")
+    forged = jwt.encode(
+        {**claims, "user_id": str(student.pk)}, settings.ADMIN_JWT_SIGNING_KEY, "HS256"
+    )
     response = client.get(PROBE, **bearer(forged))
     assert response.status_code == 401 and error_code(response) == "admin_session_ended"
 
