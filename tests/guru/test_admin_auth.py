@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import OtpChallenge, User
 from guru.models import AdminSession
+from guru.selectors import admin_password_fingerprint
 from guru.tokens import admin_tokens_issue
 from tests.guru.conftest import (
     ADMIN_EMAIL,
@@ -326,16 +327,10 @@ def test_admin_session_cookie_without_token_is_rejected(client, admin_user):
 
 def test_token_for_a_non_admin_is_forbidden(client, student):
     session = AdminSession.objects.create(
-        user=student, channel="api", password_fingerprint=_fingerprint(student)
+        user=student, channel="api", password_fingerprint=admin_password_fingerprint(student)
     )
     response = client.get(PROBE, **bearer(admin_tokens_issue(session=session).access))
     assert response.status_code == 403 and error_code(response) == "forbidden"
-
-
-def _fingerprint(user) -> str:
-    from guru.selectors import admin_password_fingerprint
-
-    return admin_password_fingerprint(user)
 
 
 def test_role_change_in_the_database_applies_on_the_next_request(client, admin_user, tokens):
