@@ -6,6 +6,8 @@ variable is listed with its default in README.md.
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +45,20 @@ def _env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in _env(name, default).split(",") if item.strip()]
 
 
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?$")
+
+
+def _env_origins(name: str, default: str) -> list[str]:
+    """A CORS allowlist: exact scheme://host[:port] origins; "*" and "null" are refused."""
+    origins = _env_list(name, default)
+    for origin in origins:
+        if not _ORIGIN.match(origin):
+            raise ImproperlyConfigured(
+                f"{name} must list origins like https://host, not {origin!r}"
+            )
+    return origins
+
+
 ENVIRONMENT = _env("DJANGO_ENV", "development")
 if ENVIRONMENT not in {"development", "production"}:
     raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'")
@@ -54,6 +70,8 @@ SECRET_KEY = _env("SECRET_KEY")
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]")
 KEYED_HASH_PEPPERS = _env("KEYED_HASH_PEPPERS")
 REDIS_URL = _env("REDIS_URL")
+# Signs admin JWTs only: a leak of SECRET_KEY (sessions, CSRF) must not let anyone mint one.
+ADMIN_JWT_SIGNING_KEY = _env("ADMIN_JWT_SIGNING_KEY")
 
 if PRODUCTION:
     if not SECRET_KEY:
@@ -66,10 +84,23 @@ if PRODUCTION:
         raise ImproperlyConfigured("KEYED_HASH_PEPPERS is required in production")
     if not REDIS_URL:
         raise ImproperlyConfigured("REDIS_URL is required in production (shared rate limits)")
+    if len(ADMIN_JWT_SIGNING_KEY) < 32:
+        raise ImproperlyConfigured("ADMIN_JWT_SIGNING_KEY is required in production (32+ chars)")
+    if ADMIN_JWT_SIGNING_KEY == SECRET_KEY:
+        raise ImproperlyConfigured("ADMIN_JWT_SIGNING_KEY must differ from SECRET_KEY")
 else:
     # Development only: fixed, public values so a fresh checkout runs with nothing set.
     SECRET_KEY = SECRET_KEY or "development-only-insecure-secret-key-never-use-in-production"
     KEYED_HASH_PEPPERS = KEYED_HASH_PEPPERS or "1:development-only-pepper"
+    ADMIN_JWT_SIGNING_KEY = (
+        ADMIN_JWT_SIGNING_KEY or "development-only-admin-jwt-signing-key-never-in-production"
+    )
+
+# Which URL sets this process serves: "guru" (admin API, admin site, public API) and
+# "shishya" (the student API). One process serves both by default.
+SERVED_SYSTEMS = _env_list("SERVED_SYSTEMS", "guru,shishya")
+if not SERVED_SYSTEMS or not set(SERVED_SYSTEMS) <= {"guru", "shishya"}:
+    raise ImproperlyConfigured("SERVED_SYSTEMS must list 'guru' and/or 'shishya'")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -98,6 +129,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "guru.cors.GuruCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -204,6 +236,11 @@ if PRODUCTION:
 CORS_ALLOWED_ORIGINS = _env_list("STUDENT_SPA_ORIGINS")
 CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/api/(?!admin/|public/).*$"
+# Guru's allowlists, served by guru.cors (cors-headers holds one allowlist per process): the
+# admin UI on /api/admin/ (bearer tokens, no cookies), the Shishya origin for GETs on
+# /api/public/ (no credentials).
+GURU_ADMIN_ORIGINS = _env_origins("GURU_ADMIN_ORIGINS", "https://guru.ourshiksha.ai")
+GURU_PUBLIC_ORIGINS = _env_origins("GURU_PUBLIC_ORIGINS", "https://shishya.ourshiksha.ai")
 
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
@@ -213,6 +250,34 @@ OTP_TTL_SECONDS = _env_int("OTP_TTL_SECONDS", 300)
 OTP_MAX_ATTEMPTS = 3
 OTP_RESEND_COOLDOWN_SECONDS = _env_int("OTP_RESEND_COOLDOWN_SECONDS", 60)
 OTP_DAILY_FAILURE_CAP = _env_int("OTP_DAILY_FAILURE_CAP", 10)
+
+# --- Admin sign-in (guru) ----------------------------------------------------------------
+ADMIN_ACCESS_TOKEN_MINUTES = _env_int("ADMIN_ACCESS_TOKEN_MINUTES", 30)
+ADMIN_SESSION_IDLE_MINUTES = _env_int("ADMIN_SESSION_IDLE_MINUTES", 30)
+ADMIN_SESSION_ABSOLUTE_HOURS = _env_int("ADMIN_SESSION_ABSOLUTE_HOURS", 12)
+# Per client IP and per account, on login and OTP entry alike. Enough for a person who
+# mistypes, far too few for guessing (the OTP service adds 3 tries per code and a daily
+# cap); the windows are short so a stranger hammering an account holds it for minutes only.
+ADMIN_AUTH_RATE_PER_IP = "20/10m"
+ADMIN_AUTH_RATE_PER_ACCOUNT = "10/10m"
+ADMIN_REFRESH_RATE_PER_IP = "60/10m"
+
+SIMPLE_JWT = {
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": ADMIN_JWT_SIGNING_KEY,
+    "VERIFYING_KEY": "",
+    "AUDIENCE": "guru-admin",
+    "ISSUER": "ourshiksha",
+    "LEEWAY": 0,
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=ADMIN_ACCESS_TOKEN_MINUTES),
+    # A refresh token cannot outlive its session, which the server checks on every use.
+    "REFRESH_TOKEN_LIFETIME": timedelta(hours=ADMIN_SESSION_ABSOLUTE_HOURS),
+    "ROTATE_REFRESH_TOKENS": False,
+    "UPDATE_LAST_LOGIN": False,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+}
 
 RESEND_API_KEY = _env("RESEND_API_KEY")
 RESEND_API_URL = _env("RESEND_API_URL", "https://api.resend.com")

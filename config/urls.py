@@ -1,19 +1,31 @@
-"""The URL sets this process serves, the API docs and the error handlers."""
+"""The URL sets this process serves (SERVED_SYSTEMS), the API docs and the error handlers."""
 
+from django.conf import settings
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import exception_handler
+from guru.admin_site import guru_admin_site
 from shishya.health import HealthView
 
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/health", HealthView.as_view(), name="health"),
-    # Student routes: /api/auth/, /api/user/ (accounts), /api/notifications (shishya).
-    path("api/", include("accounts.urls")),
-    path("api/", include("shishya.urls")),
 ]
+
+if "shishya" in settings.SERVED_SYSTEMS:
+    # Student routes: /api/auth/, /api/user/ (accounts), /api/notifications (shishya).
+    urlpatterns += [
+        path("api/", include("accounts.urls")),
+        path("api/", include("shishya.urls")),
+    ]
+
+if "guru" in settings.SERVED_SYSTEMS:
+    urlpatterns += [
+        path("api/admin/", include("guru.urls")),
+        path("guru/admin/", guru_admin_site.urls),
+    ]
 
 # Any other /api/ path is a 404 in the envelope, even with DEBUG on.
 urlpatterns.append(re_path(r"^api/", exception_handler.not_found))

@@ -2,11 +2,11 @@
 
 from rest_framework.views import APIView
 
+from guru.authentication import AdminJWTAuthentication
 from guru.permissions import IsGuruAdmin
 
 
 class AdminAPIView(APIView):
-    # The admin JWT authenticator joins this list with the admin login work (issue 3);
-    # until then no request authenticates, so every admin route answers 401.
-    authentication_classes: list = []
+    # Bearer tokens only: a student's (or anyone's) session cookie never authenticates here.
+    authentication_classes = [AdminJWTAuthentication]
     permission_classes = [IsGuruAdmin]

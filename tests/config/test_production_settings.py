@@ -14,6 +14,7 @@ SAFE = {
     "KEYED_HASH_PEPPERS": "1:prod-test-pepper-value",
     "ALLOWED_HOSTS": "api.ourshiksha.ai",
     "REDIS_URL": "redis://127.0.0.1:6379/9",
+    "ADMIN_JWT_SIGNING_KEY": "prod-test-admin-jwt-" + "Hq3Lw8Zr5Tn1Vb7Kx2Md" * 2,
 }
 
 

@@ -1,0 +1,38 @@
+"""Errors of Guru's admin sign-in, each with its stable code."""
+
+from typing import Any
+
+from config.errors import InvalidInput, NotAuthenticated
+
+BEARER_CHALLENGE = 'Bearer realm="guru-admin"'
+
+
+class _AdminUnauthenticated(NotAuthenticated):
+    def __init__(self, message: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.headers.setdefault("WWW-Authenticate", BEARER_CHALLENGE)
+
+
+class AdminTokenInvalid(_AdminUnauthenticated):
+    code = "admin_token_invalid"
+    message = "The token is not valid. Sign in again."
+
+
+class AdminTokenExpired(_AdminUnauthenticated):
+    code = "admin_token_expired"
+    message = "The access token has expired. Refresh it."
+
+
+class AdminSessionEnded(_AdminUnauthenticated):
+    code = "admin_session_ended"
+    message = "The admin session has ended. Sign in again."
+
+
+class AdminOtpRejected(_AdminUnauthenticated):
+    """A refused login code: 401, as a login endpoint answers wrong credentials, keeping the
+    OTP service's own code (otp_incorrect, otp_expired, otp_used, ...) and details."""
+
+
+class PasswordIncorrect(InvalidInput):
+    code = "password_incorrect"
+    message = "The current password is incorrect."

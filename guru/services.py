@@ -1,0 +1,155 @@
+"""Writes of Guru. Admin sign-in: password, then the emailed OTP, then a server-side session."""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.errors import (
+    OtpAttemptsExceeded,
+    OtpExpired,
+    OtpIncorrect,
+    OtpInvalid,
+    OtpSuperseded,
+    OtpUsed,
+)
+from accounts.models import OtpChallenge, User
+from accounts.services import otp_challenge_send, otp_verify
+from config.errors import InvalidInput
+from guru.errors import AdminOtpRejected, AdminSessionEnded, PasswordIncorrect
+from guru.models import AdminSession
+from guru.selectors import admin_password_fingerprint
+from guru.tokens import admin_refresh_token_read
+
+ADMIN_LOGIN_SUBJECT = "OurShiksha Admin Verification Code"
+ADMIN_LOGIN_TEMPLATE = "emails/admin_login_otp.txt"
+# Idle time is counted in minutes, so last_seen_at need not be written on every request.
+SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
+_OTP_REFUSALS = (OtpInvalid, OtpIncorrect, OtpExpired, OtpUsed, OtpSuperseded, OtpAttemptsExceeded)
+
+
+def _user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def _admin_for_credentials(*, email: str, password: str) -> User | None:
+    user = _user_by_email(email)
+    if user is None:
+        # Hash anyway, so an unknown email costs what a wrong password does.
+        User().set_password(password)
+        return None
+    if not user.check_password(password) or not (user.is_active and user.is_admin):
+        return None
+    return user
+
+
+def admin_login_start(*, email: str, password: str) -> uuid.UUID:
+    """Emails an admin-login OTP when the credentials are an active admin's; returns its
+    challenge id. Any other case returns a random id, so no answer tells them apart.
+
+    Call outside a transaction (the OTP service commits the challenge before emailing).
+    """
+    user = _admin_for_credentials(email=email, password=password)
+    if user is None:
+        return uuid.uuid4()
+    challenge = otp_challenge_send(
+        user=user,
+        purpose=OtpChallenge.Purpose.ADMIN_LOGIN,
+        subject=ADMIN_LOGIN_SUBJECT,
+        template=ADMIN_LOGIN_TEMPLATE,
+    )
+    return challenge.id
+
+
+def admin_login_verify(
+    *,
+    challenge_id: uuid.UUID,
+    email: str,
+    otp: str,
+    channel: str,
+    ip: str = "",
+    user_agent: str = "",
+) -> AdminSession:
+    """Consumes the login OTP and opens an admin session. A refused code raises
+    AdminOtpRejected with the OTP service's code; its rate limits (429) pass through.
+
+    Call outside a transaction: a wrong code's count must be committed although it raises.
+    """
+    user = _user_by_email(email)
+    try:
+        if user is None or not (user.is_active and user.is_admin):
+            raise OtpInvalid()
+        otp_verify(
+            user=user,
+            purpose=OtpChallenge.Purpose.ADMIN_LOGIN,
+            code=otp,
+            challenge_id=challenge_id,
+        )
+    except _OTP_REFUSALS as exc:
+        raise AdminOtpRejected(exc.message, code=exc.code, details=exc.details) from None
+    return _admin_session_open(user=user, channel=channel, ip=ip, user_agent=user_agent)
+
+
+@transaction.atomic
+def _admin_session_open(*, user: User, channel: str, ip: str, user_agent: str) -> AdminSession:
+    now = timezone.now()
+    # The OTP just reached the admin's inbox: the address is proven.
+    User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(email_verified_at=now)
+    User.objects.filter(pk=user.pk).update(last_login=now)
+    return AdminSession.objects.create(
+        user=user,
+        channel=channel,
+        password_fingerprint=admin_password_fingerprint(user),
+        created_at=now,
+        last_seen_at=now,
+        ip=ip or None,
+        user_agent=user_agent[:256],
+    )
+
+
+def admin_session_touch(*, session: AdminSession, now: datetime | None = None) -> None:
+    """Records activity, which keeps the session from going idle."""
+    now = now or timezone.now()
+    if now - session.last_seen_at >= SESSION_TOUCH_INTERVAL:
+        AdminSession.objects.filter(pk=session.pk).update(last_seen_at=now)
+        session.last_seen_at = now
+
+
+def admin_access_token_refresh(*, refresh: str) -> str:
+    """A new access token for the refresh token's session, while that session lives."""
+    token, session = admin_refresh_token_read(refresh)
+    if not (session.user.is_active and session.user.is_admin):
+        raise AdminSessionEnded()
+    admin_session_touch(session=session)
+    return str(token.access_token)
+
+
+def admin_session_end(*, session: AdminSession, reason: str) -> None:
+    """Ends the session at once: its tokens (or site login) stop working on the next request."""
+    AdminSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now(), end_reason=reason
+    )
+
+
+@transaction.atomic
+def admin_password_set(*, user: User, password: str) -> None:
+    """Sets a validated new password and ends every session of the admin."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(fields={"new_password": list(exc.messages)}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    AdminSession.objects.filter(user=user, ended_at__isnull=True).update(
+        ended_at=timezone.now(), end_reason=AdminSession.EndReason.PASSWORD_CHANGED
+    )
+
+
+def admin_password_change(*, user: User, current_password: str, new_password: str) -> None:
+    """The admin's own password change: proves the current one first."""
+    if not user.check_password(current_password):
+        raise PasswordIncorrect()
+    admin_password_set(user=user, password=new_password)

@@ -1,0 +1,23 @@
+"""Rate limits of admin sign-in, shared by the admin API and the admin site's login."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from config.client_ip import client_ip
+from config.ratelimit import rate_limit
+
+
+def admin_auth_throttle(request: HttpRequest, *, action: str, email: str) -> None:
+    """Counts an attempt at `action` per client IP and per account; raises RateLimited."""
+    rate_limit(
+        request,
+        group=f"admin_{action}:ip",
+        key=client_ip(request),
+        rate=settings.ADMIN_AUTH_RATE_PER_IP,
+    )
+    rate_limit(
+        request,
+        group=f"admin_{action}:account",
+        key=email.strip().lower(),
+        rate=settings.ADMIN_AUTH_RATE_PER_ACCOUNT,
+    )
