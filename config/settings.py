@@ -216,6 +216,10 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
+# --- Guru public API ------------------------------------------------------------------------
+# Requests one API key may make (django-ratelimit rate: "<n>/<s|m|h|d>").
+GURU_PUBLIC_API_RATE = _env("GURU_PUBLIC_API_RATE", "1200/m")
+
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/health", HealthView.as_view(), name="health"),
     path("api/admin/", include("guru.urls")),
+    path("api/public/", include("guru.public.urls")),
     path("guru/admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,6 @@
 """Guru's models, by area: content, commerce, platform settings, the admin audit log."""
 
+from guru.models.api_keys import ApiKey
 from guru.models.audit import AdminAuditLog, AuditLogImmutable
 from guru.models.commerce import ActionPrice, CreditPack, Plan, Voucher
 from guru.models.content import (
@@ -17,6 +18,7 @@ from guru.models.platform import PlatformSettings
 __all__ = [
     "ActionPrice",
     "AdminAuditLog",
+    "ApiKey",
     "AuditLogImmutable",
     "CertificateRule",
     "Course",
