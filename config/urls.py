@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/health", HealthView.as_view(), name="health"),
     path("api/admin/", include("guru.urls")),
     path("api/public/", include("guru.public.urls")),
+    path("api/", include("learning.urls")),
     path("guru/admin/", admin.site.urls),
 ]
 

@@ -144,7 +144,7 @@ class GuruClient:
             lock_key, token = key + ":lock", uuid.uuid4().hex
             if cache.add(lock_key, token, timeout=int(self.fetch_budget) + 1):
                 try:
-                    return self._refresh(path, key, entry, require_fresh=require_fresh)
+                    return self._refresh(path, key, ttl, entry, require_fresh=require_fresh)
                 finally:
                     if cache.get(lock_key) == token:
                         cache.delete(lock_key)
@@ -154,13 +154,21 @@ class GuruClient:
                 return self._fallback(path, entry, require_fresh=require_fresh)
             time.sleep(_WAIT_STEP_SECONDS)
 
-    def _refresh(self, path: str, key: str, entry: _Entry | None, *, require_fresh: bool) -> Any:
+    def fresh_etag(self, path: str) -> str | None:
+        """Guru's ETag of path while the cached copy is within its TTL: a cheap key for
+        whatever a caller derives from that copy (e.g. a rendered response)."""
+        return cache.get(CACHE_PREFIX + path + ":etag")
+
+    def _refresh(
+        self, path: str, key: str, ttl: int, entry: _Entry | None, *, require_fresh: bool
+    ) -> Any:
         try:
             fresh = self._fetch(path, entry)
         except _UpstreamFailed:
             cache.set(key + ":failed", True, timeout=settings.GURU_FAILURE_HOLD_SECONDS)
             return self._fallback(path, entry, require_fresh=require_fresh)
         cache.set(key, fresh, timeout=settings.GURU_STALE_TTL_SECONDS)
+        cache.set(key + ":etag", fresh.etag, timeout=ttl)
         cache.delete(DEGRADED_KEY)
         return fresh.data
 
