@@ -816,3 +816,10 @@ def test_lists_are_paged(api, many_rows):
     assert first["next"]
     second = api.get("/api/admin/course?page_size=3&page=2").json()
     assert len(second["results"]) == 1
+
+
+def test_an_undeclared_method_is_405_before_credentials_are_checked(client):
+    response = client.generic("TRACE", "/api/admin/course")
+    assert response.status_code == 405
+    assert error_of(response)["code"] == "method_not_allowed"
+    assert client.patch("/api/admin/course/1").status_code == 405
