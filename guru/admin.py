@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, URLField
 from django.http import HttpRequest
 
 from config.errors import ApiError
@@ -90,6 +90,8 @@ class CourseAdmin(AuditedModelAdmin):
     search_fields = ["title"]
     readonly_fields = ["is_published", "first_published_at", "is_archived", "archived_at"]
     actions = ["publish", "unpublish"]
+    # Thumbnails are served over HTTPS; Django 6 makes this the default.
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
 
     def create(self, actor: AuditActor, fields: Mapping[str, Any]) -> Model:
         return content.course_create(actor=actor, fields=fields)

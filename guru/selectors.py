@@ -85,7 +85,8 @@ def lab_get(*, lab_id: int) -> Lab:
 
 
 def test_list(*, course_id: int | None = None) -> QuerySet[Test]:
-    tests = Test.objects.annotate(question_count=Count("questions"))
+    # Aggregating queries drop Meta.ordering, so the page order is restated.
+    tests = Test.objects.annotate(question_count=Count("questions")).order_by("course_id", "id")
     return _in_parent(tests, course_id=course_id)
 
 
