@@ -289,6 +289,28 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
+# --- Guru public API ------------------------------------------------------------------------
+# Requests one API key may make (django-ratelimit rate: "<n>/<s|m|h|d>").
+GURU_PUBLIC_API_RATE = _env("GURU_PUBLIC_API_RATE", "1200/m")
+
+# --- Guru client (how SHISHYA reads Guru) -------------------------------------------------
+# One process serves both systems in development, so the student side reads its own Guru.
+GURU_BASE_URL = _env("GURU_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+GURU_API_KEY = _env("GURU_API_KEY")
+GURU_CONNECT_TIMEOUT_SECONDS = float(_env("GURU_CONNECT_TIMEOUT_SECONDS", "2"))
+GURU_READ_TIMEOUT_SECONDS = float(_env("GURU_READ_TIMEOUT_SECONDS", "5"))
+GURU_RETRIES = _env_int("GURU_RETRIES", 2)
+GURU_RETRY_BACKOFF_SECONDS = float(_env("GURU_RETRY_BACKOFF_SECONDS", "0.2"))
+GURU_CACHE_TTLS = {
+    "catalog": _env_int("GURU_TTL_CATALOG_SECONDS", 300),
+    "course": _env_int("GURU_TTL_COURSE_SECONDS", 900),
+    "assessment": _env_int("GURU_TTL_ASSESSMENT_SECONDS", 3600),
+    "pricing": _env_int("GURU_TTL_PRICING_SECONDS", 300),
+    "settings": _env_int("GURU_TTL_SETTINGS_SECONDS", 300),
+}
+GURU_STALE_TTL_SECONDS = _env_int("GURU_STALE_TTL_SECONDS", 7 * 24 * 3600)
+GURU_FAILURE_HOLD_SECONDS = _env_int("GURU_FAILURE_HOLD_SECONDS", 5)
+
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

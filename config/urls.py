@@ -15,15 +15,18 @@ urlpatterns = [
 ]
 
 if "shishya" in settings.SERVED_SYSTEMS:
-    # Student routes: /api/auth/, /api/user/ (accounts), /api/notifications (shishya).
+    # Student routes: /api/auth/, /api/user/ (accounts), /api/notifications (shishya),
+    # /api/courses (learning).
     urlpatterns += [
         path("api/", include("accounts.urls")),
         path("api/", include("shishya.urls")),
+        path("api/", include("learning.urls")),
     ]
 
 if "guru" in settings.SERVED_SYSTEMS:
     urlpatterns += [
         path("api/admin/", include("guru.urls")),
+        path("api/public/", include("guru.public.urls")),
         path("guru/admin/", guru_admin_site.urls),
     ]
 

@@ -1,5 +1,9 @@
 """The base of every view under /api/admin/: admin JWT authentication, admins only."""
 
+from typing import Any
+
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from guru.authentication import AdminJWTAuthentication
@@ -10,3 +14,11 @@ class AdminAPIView(APIView):
     # Bearer tokens only: a student's (or anyone's) session cookie never authenticates here.
     authentication_classes = [AdminJWTAuthentication]
     permission_classes = [IsGuruAdmin]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # DRF checks credentials before it looks for a handler; a method the route does not
+        # have is a 405 whoever asks, as the OpenAPI schema promises.
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)

@@ -14,7 +14,7 @@ from config.ratelimit import rate_limit
 from guru.admin_base import AdminAPIView
 from guru.fields import StrictCharField
 from guru.models import AdminSession
-from guru.services import (
+from guru.services.admin_auth import (
     admin_access_token_refresh,
     admin_login_start,
     admin_login_verify,

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from accounts.models import User
 from guru.errors import BEARER_CHALLENGE, AdminTokenInvalid
 from guru.models import AdminSession
-from guru.services import admin_session_touch
+from guru.services.admin_auth import admin_session_touch
 from guru.tokens import admin_session_for_access_token
 
 

@@ -1,4 +1,5 @@
-"""GET /api/health: whether this process can reach its database and its cache."""
+"""GET /api/health: whether this process can reach its database and cache, and whether it
+is serving stale Guru data."""
 
 import logging
 import uuid
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import ServiceUnavailable
+from shishya.guru_client import guru_degraded
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +59,17 @@ class HealthView(APIView):
             "cache": "ok" if _cache_ok() else "failed",
         }
         failed = [name for name, state in checks.items() if state != "ok"]
+        # Guru being down degrades the student side (stale copies) but does not fail it.
+        # Its state is kept in the cache, so it is unknown while the cache is down.
+        if checks["cache"] == "ok":
+            checks["guru"] = "degraded" if guru_degraded() else "ok"
+        else:
+            checks["guru"] = "unknown"
         if failed:
             raise ServiceUnavailable(
                 f"Failed health checks: {', '.join(failed)}.",
                 code="unhealthy",
                 details={"checks": checks},
             )
-        return Response({"status": "ok", "checks": checks})
+        status = "degraded" if checks["guru"] != "ok" else "ok"
+        return Response({"status": status, "checks": checks})

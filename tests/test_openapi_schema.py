@@ -10,6 +10,10 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
+from shishya.guru_client import guru_client
+from tests.fakes.wsgi_transport import WSGITransport
+from tests.guru.catalogue import api_key
+
 pytestmark = pytest.mark.django_db
 
 
@@ -28,8 +32,17 @@ def keep_test_transaction_open():
     request_finished.connect(close_old_connections)
 
 
+@pytest.fixture
+def guru_in_process(settings, keep_test_transaction_open):
+    """The student side reads this process's own Guru (as in development), so routes that
+    need Guru answer from it instead of a 503."""
+    settings.GURU_BASE_URL = "http://testserver"
+    settings.GURU_API_KEY = api_key("catalog", "grading")
+    guru_client().session.mount("http://testserver", WSGITransport(get_wsgi_application()))
+
+
 @pytest.mark.schemathesis
-@pytest.mark.usefixtures("keep_test_transaction_open")
+@pytest.mark.usefixtures("guru_in_process")
 @schema.parametrize()
 @settings(
     max_examples=30,

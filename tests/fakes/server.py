@@ -50,7 +50,7 @@ class FakeServer:
                 )
                 fake.requests.append(request)
                 reply = fake.reply(request)
-                payload = reply.encoded()
+                payload = b"" if reply.status == 304 else reply.encoded()
                 self.send_response(reply.status)
                 headers = {"Content-Type": "application/json", **reply.headers}
                 for name, value in headers.items():
@@ -65,7 +65,9 @@ class FakeServer:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:

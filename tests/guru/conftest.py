@@ -1,12 +1,14 @@
-"""Admins, students and the sign-in steps the Guru tests share."""
+"""Admins, students, the sign-in steps and the content the Guru tests share."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db.models import F
+from rest_framework.test import APIClient
 
 from accounts.models import OtpChallenge, User
+from guru.models import Course, Lab, Lesson, Module, Project, Question, Test
 
 PASSWORD = "correct-horse-battery-staple-42"
 ADMIN_EMAIL = "asha.admin@ourshiksha.ai"
@@ -79,7 +81,81 @@ def sign_in(client, fake_resend, email: str = ADMIN_EMAIL) -> dict:
     return verified.json()
 
 
+def site_sign_in(client, fake_resend, email: str = ADMIN_EMAIL) -> None:
+    """The admin site's own sign-in: password, then the emailed code."""
+    started = client.post("/guru/admin/login/", {"username": email, "password": PASSWORD})
+    assert started["Location"].startswith("/guru/admin/login/verify/")
+    done = client.post("/guru/admin/login/verify/", {"otp": emailed_code(fake_resend, email)})
+    assert done.status_code == 302 and done["Location"] == "/guru/admin/"
+
+
+@pytest.fixture
+def site(client, admin_user, fake_resend):
+    """A browser signed into the Guru admin site (/guru/admin/) as admin_user."""
+    site_sign_in(client, fake_resend)
+    return client
+
+
 def error_code(response) -> str:
     body = response.json()
     assert set(body) == {"error"}, body
     return body["error"]["code"]
+
+
+@pytest.fixture
+def api(admin_user) -> APIClient:
+    """The admin API as an admin; the JWT path itself is the admin-auth tests' concern."""
+    client = APIClient(REMOTE_ADDR="203.0.113.7")
+    client.force_authenticate(user=admin_user)
+    return client
+
+
+@pytest.fixture
+def course(db) -> Course:
+    return Course.objects.create(title="Python from zero", credit_cost=100)
+
+
+@pytest.fixture
+def module(course) -> Module:
+    return Module.objects.create(course=course, title="Basics", order=1)
+
+
+@pytest.fixture
+def lesson(module) -> Lesson:
+    return Lesson.objects.create(module=module, title="Variables", content="x = 1", order=1)
+
+
+@pytest.fixture
+def lab(course) -> Lab:
+    return Lab.objects.create(
+        course=course,
+        title="Hello",
+        order=1,
+        language="python",
+        instructions="Print hello.",
+        validation_type="stdout",
+        expected_output="hello",
+    )
+
+
+@pytest.fixture
+def test_(course) -> Test:
+    return Test.objects.create(
+        course=course, title="Quiz 1", time_limit_minutes=10, pass_percentage=60
+    )
+
+
+@pytest.fixture
+def question(test_) -> Question:
+    return Question.objects.create(
+        test=test_, order=1, type="true_false", prompt="Is 1 odd?", correct_answer=True
+    )
+
+
+@pytest.fixture
+def project(course) -> Project:
+    return Project.objects.create(course=course, title="Todo app", description="Build one.")
+
+
+def at(day: int) -> str:
+    return datetime(2030, 1, day, tzinfo=UTC).isoformat()

@@ -15,6 +15,7 @@ from tests.guru.conftest import (
     bearer,
     emailed_code,
     sign_in,
+    site_sign_in,
     wrong,
 )
 
@@ -31,12 +32,6 @@ def refused(response) -> bool:
 
 def password_step(client, email: str = ADMIN_EMAIL, password: str = PASSWORD):
     return client.post(LOGIN, {"username": email, "password": password})
-
-
-def site_sign_in(client, fake_resend) -> None:
-    assert password_step(client)["Location"].startswith(VERIFY)
-    done = client.post(VERIFY, {"otp": emailed_code(fake_resend)})
-    assert done.status_code == 302 and done["Location"] == INDEX
 
 
 def test_anonymous_visitor_is_sent_to_the_login(client, db):

@@ -6,7 +6,10 @@ pytestmark = pytest.mark.django_db
 def test_health_is_200_when_database_and_cache_answer(client):
     response = client.get("/api/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "guru": "ok"},
+    }
 
 
 def test_health_is_503_naming_the_cache_when_it_is_down(client, settings):
@@ -22,7 +25,8 @@ def test_health_is_503_naming_the_cache_when_it_is_down(client, settings):
     error = response.json()["error"]
     assert error["code"] == "unhealthy"
     assert "cache" in error["message"]
-    assert error["details"] == {"checks": {"database": "ok", "cache": "failed"}}
+    assert error["details"]["checks"]["cache"] == "failed"
+    assert error["details"]["checks"]["database"] == "ok"
 
 
 def test_health_is_503_naming_the_database_when_it_fails(client, monkeypatch):

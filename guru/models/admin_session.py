@@ -1,4 +1,4 @@
-"""Guru's models. Admin sign-in: the server-side sessions that every admin token names."""
+"""Admin sign-in: the server-side sessions that every admin token names."""
 
 import uuid
 

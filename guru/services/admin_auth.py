@@ -1,4 +1,4 @@
-"""Writes of Guru. Admin sign-in: password, then the emailed OTP, then a server-side session."""
+"""Admin sign-in: password, then the emailed OTP, then a server-side session."""
 
 import uuid
 from datetime import datetime, timedelta

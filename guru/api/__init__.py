@@ -1,0 +1,1 @@
+"""Guru's admin API (/api/admin/): one module per area, thin views over services and selectors."""

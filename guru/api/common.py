@@ -1,0 +1,54 @@
+"""What every admin API view shares: parsing input, paging lists, documenting conflicts."""
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.openapi import ErrorSerializer
+from config.pagination import PagePagination
+
+# Statuses beyond config.openapi's common ones: a write that lost a race, content in use,
+# a course in the wrong state.
+CONFLICT = {409: ErrorSerializer}
+
+
+class AdminModelSerializer(serializers.ModelSerializer):
+    """Input shape and field checks; the model's own validation (full_clean in the
+    service) decides uniqueness and cross-field rules, for the admin site too."""
+
+    class Meta:
+        validators: list = []
+
+
+def parse_body(
+    serializer_class: type[serializers.Serializer],
+    request: Request,
+    *,
+    instance: Model | None = None,
+) -> dict[str, Any]:
+    serializer = serializer_class(instance=instance, data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def parse_query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def paginated_response(
+    *,
+    view: APIView,
+    request: Request,
+    queryset: QuerySet,
+    serializer_class: type[serializers.Serializer],
+) -> Response:
+    """A page of the list; the view sets pagination_class so the schema shows the page."""
+    paginator = PagePagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)

@@ -1,0 +1,1 @@
+"""Guru's writes, by area; each public function is one audited admin operation."""

@@ -1,0 +1,210 @@
+"""The one way a Guru row is created, updated or deleted: validated, saved, audited.
+
+Callers open guru.services.audit.admin_write first; these run inside it.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, models, router
+from django.db.models.deletion import Collector
+from django.utils import timezone
+
+from config.errors import Conflict, InvalidInput
+from guru.errors import ContentInUse
+from guru.models import (
+    AdminAuditLog,
+    CertificateRule,
+    Course,
+    Lab,
+    Lesson,
+    Module,
+    Project,
+    Test,
+)
+from guru.services.audit import (
+    ENTITY_TYPES,
+    AuditActor,
+    audit_changes,
+    audit_record,
+    audit_snapshot,
+)
+
+M = TypeVar("M", bound=models.Model)
+
+# Kinds of item a lab's unlock rule can name, by the model deleted.
+_UNLOCK_RULES_NAMING: dict[type[models.Model], str] = {
+    Lesson: Lab.UnlockRule.LESSON_COMPLETE,
+    Lab: Lab.UnlockRule.LAB_COMPLETE,
+    Test: Lab.UnlockRule.TEST_PASS,
+    Module: Lab.UnlockRule.MODULE_COMPLETE,
+}
+
+
+def invalid_input_from(
+    exc: DjangoValidationError,
+    model: type[models.Model],
+    *,
+    renames: Mapping[str, str] | None = None,
+) -> InvalidInput:
+    """Model validation errors keyed by the API's field names (course -> course_id)."""
+    foreign_keys = {
+        field.name: field.attname
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.ForeignKey)
+    }
+    fields: dict[str, list[str]] = {}
+    for name, messages in exc.message_dict.items():
+        if name == NON_FIELD_ERRORS:
+            key = "non_field_errors"
+        else:
+            key = (renames or {}).get(name) or foreign_keys.get(name, name)
+        fields.setdefault(key, []).extend(messages)
+    return InvalidInput(fields=fields)
+
+
+def _validate(instance: models.Model) -> None:
+    try:
+        instance.full_clean()
+    except DjangoValidationError as exc:
+        raise invalid_input_from(exc, type(instance)) from None
+
+
+def _save(instance: models.Model) -> None:
+    try:
+        instance.save()
+    except IntegrityError:
+        # Validation passed, so a concurrent write took the same unique value first.
+        raise Conflict(
+            "Another change to the same data was saved first; reload and retry.",
+            code="concurrent_change",
+        ) from None
+
+
+def _touch_course(course_id: int | None) -> None:
+    """A course's updated_at covers everything inside it, so one value can drive its ETag."""
+    if course_id:
+        Course.objects.filter(pk=course_id).update(updated_at=timezone.now())
+
+
+def _owning_course_id(instance: models.Model) -> int | None:
+    if isinstance(instance, Course):
+        return None
+    return getattr(instance, "owning_course_id", None)
+
+
+def entity_create(
+    *, actor: AuditActor, instance: M, many_to_many: Mapping[str, Iterable[Any]] | None = None
+) -> M:
+    _validate(instance)
+    _save(instance)
+    for name, items in (many_to_many or {}).items():
+        getattr(instance, name).set(items)
+    audit_record(
+        actor=actor,
+        action=AdminAuditLog.Action.CREATE,
+        instance=instance,
+        changes=audit_changes({}, audit_snapshot(instance)),
+    )
+    _touch_course(_owning_course_id(instance))
+    return instance
+
+
+def entity_lock(instance: M) -> M:
+    """The row as it is now, locked until the transaction ends (the diff's "old" side)."""
+    return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+
+
+def entity_update(
+    *,
+    actor: AuditActor,
+    instance: M,
+    fields: Mapping[str, Any],
+    action: str = AdminAuditLog.Action.UPDATE,
+) -> M:
+    """Applies fields to the locked row; an update that changes nothing writes nothing.
+
+    Many-to-many fields take an iterable of rows and are compared as sets of ids.
+    """
+    current = entity_lock(instance)
+    before = audit_snapshot(current)
+    many_to_many = {field.name for field in current._meta.many_to_many}
+    for name, value in fields.items():
+        if name not in many_to_many:
+            setattr(current, name, value)
+    _validate(current)
+    after = audit_snapshot(current) | {
+        name: sorted(row.pk for row in rows)
+        for name, rows in fields.items()
+        if name in many_to_many
+    }
+    changes = audit_changes(before, after)
+    if changes:
+        _save(current)
+        for name in many_to_many & set(fields):
+            getattr(current, name).set(fields[name])
+        audit_record(actor=actor, action=action, instance=current, changes=changes)
+        _touch_course(_owning_course_id(current))
+    return current
+
+
+def _deleted_with(instance: models.Model) -> list[models.Model]:
+    """The instance and every audited row its deletion cascades to."""
+    collector = Collector(using=router.db_for_write(type(instance)))
+    collector.collect([instance])
+    rows: list[models.Model] = [
+        row for model, found in collector.data.items() if model in ENTITY_TYPES for row in found
+    ]
+    for queryset in collector.fast_deletes:
+        if queryset.model in ENTITY_TYPES:
+            rows.extend(queryset)
+    return rows
+
+
+def entity_delete_blockers(instance: models.Model) -> list[str]:
+    """What outside the deletion still names a row it would delete (unlock rules,
+    certificate rules): deleting would silently change those, so it is refused."""
+    return _blockers(_deleted_with(instance))
+
+
+def _blockers(doomed: list[models.Model]) -> list[str]:
+    doomed_ids: dict[type[models.Model], set[int]] = {}
+    for row in doomed:
+        doomed_ids.setdefault(type(row), set()).add(row.pk)
+    blockers: list[str] = []
+    for model, rule in _UNLOCK_RULES_NAMING.items():
+        if ids := doomed_ids.get(model):
+            labs = Lab.objects.filter(unlock_rule=rule, unlock_reference_id__in=ids).exclude(
+                pk__in=doomed_ids.get(Lab, set())
+            )
+            blockers += [f"Lab {lab.pk} ({lab.title}) unlocks after it." for lab in labs]
+    rules = (
+        CertificateRule.objects.filter(
+            models.Q(required_tests__in=doomed_ids.get(Test, set()))
+            | models.Q(required_labs__in=doomed_ids.get(Lab, set()))
+            | models.Q(required_projects__in=doomed_ids.get(Project, set()))
+        )
+        .exclude(pk__in=doomed_ids.get(CertificateRule, set()))
+        .distinct()
+    )
+    blockers += [f"The certificate rule of course {rule.course_id} requires it." for rule in rules]
+    return blockers
+
+
+def entity_delete(*, actor: AuditActor, instance: models.Model) -> None:
+    """Deletes the row and what cascades from it, one DELETE audit row each."""
+    doomed = _deleted_with(instance)
+    if blockers := _blockers(doomed):
+        raise ContentInUse(details={"blocked_by": blockers})
+    course_id = _owning_course_id(instance)
+    for row in doomed:
+        audit_record(
+            actor=actor,
+            action=AdminAuditLog.Action.DELETE,
+            instance=row,
+            changes=audit_changes(audit_snapshot(row), {}),
+        )
+    instance.delete()
+    _touch_course(course_id)

@@ -1,0 +1,141 @@
+"""The student-facing course catalogue: Guru's published courses, read through the Guru
+client, with the student's own enrollment and progress when a session is present."""
+
+from typing import Any
+
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from learning.selectors import completed_lessons_by_course, enrolled_course_ids
+from shishya.guru_client import guru_client
+
+COURSES_PATH = "/api/public/courses"
+# Rendered anonymous catalogues by Guru's ETag: the common request is answered with bytes,
+# without re-serialising (a handful of entries: one per catalogue version seen lately).
+_rendered_catalogues: dict[str, bytes] = {}
+_RENDERED_KEEP = 4
+
+
+class ProgressSummary(serializers.Serializer):
+    completed_lessons = serializers.IntegerField()
+    total_lessons = serializers.IntegerField()
+    percent = serializers.IntegerField()
+
+
+class CourseSummary(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    level = serializers.CharField()
+    skills = serializers.ListField(child=serializers.CharField())
+    thumbnail_url = serializers.CharField()
+    credit_cost = serializers.IntegerField()
+    is_free = serializers.BooleanField()
+    academic_credits = serializers.IntegerField()
+    module_count = serializers.IntegerField()
+    lesson_count = serializers.IntegerField()
+    lab_count = serializers.IntegerField()
+    test_count = serializers.IntegerField()
+    project_count = serializers.IntegerField()
+    enrolled = serializers.BooleanField()
+    progress = ProgressSummary(allow_null=True)
+
+
+class LessonOutline(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    order = serializers.IntegerField()
+
+
+class ModuleOutline(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    order = serializers.IntegerField()
+    lessons = LessonOutline(many=True)
+
+
+class CourseDetail(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    level = serializers.CharField()
+    skills = serializers.ListField(child=serializers.CharField())
+    thumbnail_url = serializers.CharField()
+    credit_cost = serializers.IntegerField()
+    is_free = serializers.BooleanField()
+    academic_credits = serializers.IntegerField()
+    modules = ModuleOutline(many=True)
+    enrolled = serializers.BooleanField()
+    progress = ProgressSummary(allow_null=True)
+
+
+def _progress(completed: int, total: int) -> dict[str, int]:
+    percent = completed * 100 // total if total else 0
+    return {"completed_lessons": completed, "total_lessons": total, "percent": percent}
+
+
+def _with_student_state(request: Request, courses: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    enrolled = enrolled_course_ids(user=request.user)
+    done = completed_lessons_by_course(user=request.user, course_ids=enrolled) if enrolled else {}
+    return [
+        {
+            **course,
+            "enrolled": course["id"] in enrolled,
+            "progress": (
+                _progress(done.get(course["id"], 0), course["lesson_count"])
+                if course["id"] in enrolled
+                else None
+            ),
+        }
+        for course in courses
+    ]
+
+
+class CourseListView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="courses", responses=CourseSummary(many=True))
+    def get(self, request: Request) -> Response | HttpResponse:
+        client = guru_client()
+        if request.user.is_authenticated:
+            courses = _with_student_state(request, client.courses())
+            return Response(CourseSummary(courses, many=True).data)
+        etag = client.fresh_etag(COURSES_PATH)
+        body = _rendered_catalogues.get(etag) if etag else None
+        if body is None:
+            courses = _with_student_state(request, client.courses())
+            body = JSONRenderer().render(CourseSummary(courses, many=True).data)
+            etag = client.fresh_etag(COURSES_PATH)
+            if etag:
+                if len(_rendered_catalogues) >= _RENDERED_KEEP:
+                    _rendered_catalogues.clear()
+                _rendered_catalogues[etag] = body
+        return HttpResponse(body, content_type="application/json")
+
+
+class CourseDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="course", responses=CourseDetail)
+    def get(self, request: Request, course_id: int) -> Response:
+        course = guru_client().course(course_id)
+        total = sum(len(module["lessons"]) for module in course["modules"])
+        enrolled = course_id in enrolled_course_ids(user=request.user)
+        done = (
+            completed_lessons_by_course(user=request.user, course_ids={course_id})
+            if enrolled
+            else {}
+        )
+        course = {
+            **course,
+            "enrolled": enrolled,
+            "progress": _progress(done.get(course_id, 0), total) if enrolled else None,
+        }
+        return Response(CourseDetail(course).data)

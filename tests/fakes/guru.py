@@ -1,0 +1,29 @@
+"""A scriptable stand-in for Guru's public API, for injecting faults into the Guru client.
+(The client is also tested against the real public API of this project.)"""
+
+import hashlib
+import json
+import time
+
+from tests.fakes.server import FakeServer, RecordedRequest, Reply
+
+
+class FakeGuru(FakeServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.documents: dict[str, object] = {}
+        self.scripted: list[Reply] = []  # replies sent before the documents
+        self.delay_seconds = 0.0
+
+    def reply(self, request: RecordedRequest) -> Reply:
+        if self.delay_seconds:
+            time.sleep(self.delay_seconds)
+        if self.scripted:
+            return self.scripted.pop(0)
+        if request.path not in self.documents:
+            return Reply(404, {"error": {"code": "not_found", "message": "Not found."}})
+        body = json.dumps(self.documents[request.path]).encode()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        if request.headers.get("if-none-match") == etag:
+            return Reply(304, headers={"ETag": etag})
+        return Reply(200, body, headers={"ETag": etag})

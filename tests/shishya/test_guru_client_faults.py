@@ -1,0 +1,181 @@
+"""The Guru client under injected faults, against a scriptable fake of Guru's public API."""
+
+import logging
+import threading
+
+import pytest
+
+from shishya.guru_client import (
+    GuruMisconfigured,
+    GuruNotFound,
+    GuruUnavailable,
+    guru_client,
+    guru_degraded,
+)
+from tests.fakes.guru import FakeGuru
+from tests.fakes.server import Reply
+
+COURSES = "/api/public/courses"
+API_KEY = "ais_" + "0f" * 32
+
+
+@pytest.fixture
+def fake_guru(settings):
+    with FakeGuru() as server:
+        server.documents[COURSES] = {"results": [{"id": 1, "title": "Python"}]}
+        settings.GURU_BASE_URL = server.url
+        settings.GURU_API_KEY = API_KEY
+        settings.GURU_CONNECT_TIMEOUT_SECONDS = 0.5
+        settings.GURU_READ_TIMEOUT_SECONDS = 0.5
+        settings.GURU_RETRY_BACKOFF_SECONDS = 0
+        yield server
+
+
+def expire_cache(settings, kind: str = "catalog") -> None:
+    settings.GURU_CACHE_TTLS = {**settings.GURU_CACHE_TTLS, kind: 0}
+
+
+def test_read_sends_the_key_and_is_cached_for_its_ttl(fake_guru):
+    assert guru_client().courses() == {"results": [{"id": 1, "title": "Python"}]}
+    assert guru_client().courses()["results"][0]["title"] == "Python"
+    (request,) = fake_guru.requests
+    assert request.method == "GET" and request.headers["x-api-key"] == API_KEY
+
+
+def test_expired_copy_is_revalidated_with_if_none_match(fake_guru, settings):
+    guru_client().courses()
+    expire_cache(settings)
+    assert guru_client().courses()["results"][0]["id"] == 1
+    first, second = fake_guru.requests
+    assert "if-none-match" not in first.headers
+    assert second.headers["if-none-match"].startswith('"')
+
+
+def test_changed_content_replaces_the_copy(fake_guru, settings):
+    guru_client().courses()
+    expire_cache(settings)
+    fake_guru.documents[COURSES] = {"results": []}
+    assert guru_client().courses() == {"results": []}
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_overload_statuses_are_retried(fake_guru, status):
+    fake_guru.scripted = [Reply(status, {}), Reply(status, {})]
+    assert guru_client().courses()["results"][0]["id"] == 1
+    assert len(fake_guru.requests) == 3
+
+
+@pytest.mark.parametrize("status", [400, 429, 500])
+def test_other_errors_are_not_retried(fake_guru, status):
+    fake_guru.scripted = [Reply(status, {})]
+    with pytest.raises(GuruUnavailable) as raised:
+        guru_client().courses()
+    assert raised.value.status_code == 503 and raised.value.code == "guru_unavailable"
+    assert len(fake_guru.requests) == 1
+
+
+def test_not_found_is_a_domain_error_and_not_retried(fake_guru):
+    with pytest.raises(GuruNotFound):
+        guru_client().course(999)
+    assert len(fake_guru.requests) == 1
+
+
+def test_timeout_without_a_copy_is_guru_unavailable(fake_guru):
+    fake_guru.delay_seconds = 1.5
+    with pytest.raises(GuruUnavailable):
+        guru_client().courses()
+    assert len(fake_guru.requests) == 1  # a read timeout is not retried
+
+
+def test_connection_refused_without_a_copy_is_guru_unavailable(fake_guru, settings):
+    settings.GURU_BASE_URL = "http://127.0.0.1:9"
+    with pytest.raises(GuruUnavailable):
+        guru_client().courses()
+
+
+def test_invalid_json_is_guru_unavailable(fake_guru):
+    fake_guru.scripted = [Reply(200, b"<html>proxy error</html>")]
+    with pytest.raises(GuruUnavailable):
+        guru_client().courses()
+
+
+def test_outage_after_warm_cache_serves_stale_copy_and_reports_degraded(
+    fake_guru, settings, client, caplog, db
+):
+    assert guru_client().courses()["results"][0]["id"] == 1
+    expire_cache(settings)
+    fake_guru.scripted = [Reply(500, {})]
+    with caplog.at_level(logging.WARNING, logger="shishya.guru_client"):
+        assert guru_client().courses()["results"][0]["id"] == 1
+    assert "stale" in caplog.text
+    assert guru_degraded()
+    health = client.get("/api/health")
+    assert health.status_code == 200
+    assert health.json()["status"] == "degraded"
+    assert health.json()["checks"]["guru"] == "degraded"
+
+    settings.GURU_FAILURE_HOLD_SECONDS = 0
+    from django.core.cache import cache
+
+    cache.delete("guru:v1:" + COURSES + ":failed")
+    assert guru_client().courses()["results"][0]["id"] == 1
+    assert not guru_degraded()
+    assert client.get("/api/health").json()["checks"]["guru"] == "ok"
+
+
+def test_stale_copy_is_never_used_for_a_charge(fake_guru, settings):
+    fake_guru.documents["/api/public/pricing"] = {"actions": [{"action": "x", "credits": 5}]}
+    guru_client().pricing(require_fresh=True)
+    expire_cache(settings, "pricing")
+    fake_guru.scripted = [Reply(503, {})] * 3
+    assert guru_client().pricing()["actions"][0]["credits"] == 5
+    with pytest.raises(GuruUnavailable) as raised:
+        guru_client().pricing(require_fresh=True)
+    assert raised.value.details == {"retryable": True}
+
+
+def test_after_a_failure_requests_do_not_wait_on_guru_again(fake_guru, settings):
+    guru_client().courses()
+    expire_cache(settings)
+    fake_guru.scripted = [Reply(500, {})]
+    guru_client().courses()
+    guru_client().courses()
+    assert len(fake_guru.requests) == 2  # warm-up, one failed refresh; the next is held off
+
+
+def test_refused_key_is_logged_loudly_and_never_echoed(fake_guru, caplog):
+    fake_guru.scripted = [Reply(401, {"error": {"code": "invalid_api_key"}})]
+    with caplog.at_level(logging.DEBUG), pytest.raises(GuruMisconfigured) as raised:
+        guru_client().courses()
+    assert raised.value.status_code == 503
+    assert any(r.levelno == logging.CRITICAL for r in caplog.records)
+    assert API_KEY not in caplog.text and API_KEY not in str(raised.value.message)
+
+
+def test_concurrent_burst_of_misses_makes_one_upstream_call(fake_guru):
+    fake_guru.delay_seconds = 0.3
+    results: list[object] = []
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            results.append(guru_client().courses())
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(results) == 12 and all(r == results[0] for r in results)
+    assert len(fake_guru.requests) == 1
+
+
+def test_retries_back_off_with_jitter(settings):
+    settings.GURU_RETRY_BACKOFF_SECONDS = 0.2
+    retry = guru_client().session.get_adapter("http://guru").max_retries
+    assert retry.backoff_factor == 0.2 and retry.backoff_jitter > 0
+    assert retry.allowed_methods == frozenset({"GET"})
+    assert set(retry.status_forcelist) == {502, 503, 504} and retry.read == 0
