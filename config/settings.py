@@ -234,6 +234,10 @@ GURU_CACHE_TTLS = {
 GURU_STALE_TTL_SECONDS = _env_int("GURU_STALE_TTL_SECONDS", 7 * 24 * 3600)
 GURU_FAILURE_HOLD_SECONDS = _env_int("GURU_FAILURE_HOLD_SECONDS", 5)
 
+# --- Wallet -------------------------------------------------------------------------------
+# How long a credit change waits for a wallet another request holds before answering 409.
+WALLET_LOCK_TIMEOUT_MS = _env_int("WALLET_LOCK_TIMEOUT_MS", 5000)
+
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -1,0 +1,77 @@
+"""Credits: one wallet per student and its append-only ledger."""
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+
+
+class Wallet(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="wallet"
+    )
+    balance = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            # The last line of defence: services check first, the database refuses anyway.
+            models.CheckConstraint(
+                condition=models.Q(balance__gte=0), name="wallet_balance_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"wallet of user {self.user_id}: {self.balance}"
+
+
+class ImmutableRowError(Exception):
+    """A ledger row was about to be changed or removed; corrections are new rows."""
+
+
+class LedgerEntry(models.Model):
+    class Kind(models.TextChoices):
+        WELCOME = "welcome", "Welcome credits"
+        PURCHASE = "purchase", "Purchase"
+        VOUCHER = "voucher", "Voucher"
+        DEDUCTION = "deduction", "Deduction"
+        REFUND = "refund", "Refund"
+        ADMIN_GRANT = "admin_grant", "Admin grant"
+        REVERSAL = "reversal", "Reversal"
+
+    wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="entries")
+    amount = models.BigIntegerField(help_text="Credits: positive adds, negative takes.")
+    balance_after = models.BigIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    reference = models.CharField(max_length=200)
+    idempotency_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wallet", "idempotency_key"], name="ledger_entry_once_per_key"
+            ),
+            models.UniqueConstraint(
+                fields=["wallet"],
+                condition=models.Q(kind="welcome"),
+                name="ledger_one_welcome_per_wallet",
+            ),
+            models.CheckConstraint(condition=~models.Q(amount=0), name="ledger_amount_not_zero"),
+            models.CheckConstraint(
+                condition=models.Q(balance_after__gte=0), name="ledger_balance_after_non_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["wallet", "-created_at", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount:+d} -> {self.balance_after}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ImmutableRowError("ledger entries are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ImmutableRowError("ledger entries are never deleted")

@@ -1,0 +1,89 @@
+"""Writes to wallets: every credit change is one ledger row written with the balance, under
+the wallet's row lock, exactly once per idempotency key."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
+
+from accounts.models import User
+from config.errors import Conflict, InsufficientCredits
+from wallet.models import LedgerEntry, Wallet
+
+
+class WalletBusy(Conflict):
+    code = "wallet_busy"
+    message = "Your wallet is busy with another request. Retry in a moment."
+
+    def __init__(self) -> None:
+        super().__init__(headers={"Retry-After": "1"})
+
+
+class LedgerKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    message = "This idempotency key was already used for a different credit change."
+
+
+def wallet_get_or_create(*, user: User) -> Wallet:
+    wallet = Wallet.objects.filter(user=user).first()
+    if wallet is not None:
+        return wallet
+    try:
+        with transaction.atomic():
+            return Wallet.objects.create(user=user)
+    except IntegrityError:  # created by a concurrent request
+        return Wallet.objects.get(user=user)
+
+
+@contextmanager
+def _wallet_lock_timeout() -> Iterator[None]:
+    """Waits for the wallet's row lock at most WALLET_LOCK_TIMEOUT_MS, then 409."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true)",
+                [f"{settings.WALLET_LOCK_TIMEOUT_MS}ms"],
+            )
+    try:
+        yield
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == "55P03":  # lock_not_available
+            raise WalletBusy() from None
+        raise
+
+
+def wallet_apply(
+    *, user: User, amount: int, kind: str, reference: str, idempotency_key: str
+) -> LedgerEntry:
+    """Adds (amount > 0) or takes (amount < 0) credits, once per idempotency key.
+
+    A repeated key returns the entry it wrote the first time; a repeated key with another
+    amount or kind is refused. Taking more than the balance raises InsufficientCredits and
+    writes nothing.
+    """
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount == 0:
+        raise ValueError("amount must be a non-zero integer")
+    wallet = wallet_get_or_create(user=user)
+    with transaction.atomic(), _wallet_lock_timeout():
+        locked = Wallet.objects.select_for_update().get(pk=wallet.pk)
+        existing = LedgerEntry.objects.filter(
+            wallet=locked, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            if existing.amount != amount or existing.kind != kind:
+                raise LedgerKeyReused()
+            return existing
+        balance_after = locked.balance + amount
+        if balance_after < 0:
+            raise InsufficientCredits(details={"balance": locked.balance, "required": -amount})
+        Wallet.objects.filter(pk=locked.pk).update(balance=F("balance") + amount)
+        return LedgerEntry.objects.create(
+            wallet=locked,
+            amount=amount,
+            balance_after=balance_after,
+            kind=kind,
+            reference=reference,
+            idempotency_key=idempotency_key,
+        )
