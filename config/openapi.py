@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular import authentication as drf_spectacular_authentication
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 
@@ -31,3 +32,9 @@ class AutoSchema(SpectacularAutoSchema):
                     ErrorSerializer, status, direction=direction
                 )
         return responses
+
+
+class SessionScheme(drf_spectacular_authentication.SessionScheme):
+    """The project's session authentication is DRF's, documented as the session cookie."""
+
+    target_class = "config.authentication.SessionAuthentication"

@@ -237,6 +237,9 @@ GURU_FAILURE_HOLD_SECONDS = _env_int("GURU_FAILURE_HOLD_SECONDS", 5)
 # --- Wallet -------------------------------------------------------------------------------
 # How long a credit change waits for a wallet another request holds before answering 409.
 WALLET_LOCK_TIMEOUT_MS = _env_int("WALLET_LOCK_TIMEOUT_MS", 5000)
+# An Idempotency-Key claimed longer ago than this by a request that never finished (a crashed
+# worker) may be taken over by a retry.
+IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS = _env_int("IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS", 60)
 
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

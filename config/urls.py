@@ -1,6 +1,6 @@
 """The URL sets this process serves, the API docs and the error handlers."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import exception_handler
@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/health", HealthView.as_view(), name="health"),
+    path("api/wallet/", include("wallet.urls")),
 ]
 
 # Any other /api/ path is a 404 in the envelope, even with DEBUG on.

@@ -3,6 +3,7 @@
 from typing import Any, NoReturn
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
@@ -11,6 +12,8 @@ class Wallet(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="wallet"
     )
     balance = models.BigIntegerField(default=0)
+    # When the welcome credits were granted, or found to be zero: no need to ask Guru again.
+    welcome_settled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -75,3 +78,32 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ImmutableRowError("ledger entries are never deleted")
+
+
+class IdempotencyRecord(models.Model):
+    """One Idempotency-Key of one caller: bound to the request it first came with, and the
+    response that request got, replayed to every retry."""
+
+    class State(models.TextChoices):
+        IN_FLIGHT = "in_flight", "In flight"
+        COMPLETED = "completed", "Completed"
+
+    caller = models.CharField(max_length=64)
+    key = models.CharField(max_length=200)
+    request_fingerprint = models.CharField(max_length=64, help_text="sha256 of method, path, body")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.IN_FLIGHT)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["caller", "key"], name="idempotency_key_once_per_caller"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.caller} {self.key} ({self.state})"

@@ -1,16 +1,21 @@
 """Writes to wallets: every credit change is one ledger row written with the balance, under
 the wallet's row lock, exactly once per idempotency key."""
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
-from config.errors import Conflict, InsufficientCredits
+from config.errors import Conflict, InsufficientCredits, InvalidInput
+from shishya.guru_client import GuruUnavailable, guru_client
 from wallet.models import LedgerEntry, Wallet
+
+logger = logging.getLogger(__name__)
 
 
 class WalletBusy(Conflict):
@@ -87,3 +92,59 @@ def wallet_apply(
             reference=reference,
             idempotency_key=idempotency_key,
         )
+
+
+def wallet_open(*, user: User) -> Wallet:
+    """The student's wallet, with the welcome credits granted once the email is verified.
+
+    The amount is Guru's current setting; while Guru cannot confirm it, the grant waits for
+    a later visit rather than guessing.
+    """
+    wallet = wallet_get_or_create(user=user)
+    if wallet.welcome_settled_at is not None or user.email_verified_at is None:
+        return wallet
+    try:
+        amount = int(guru_client().platform_settings(require_fresh=True)["welcome_credits"])
+    except GuruUnavailable:
+        logger.warning("welcome credits deferred: Guru unavailable", extra={"user_id": user.pk})
+        return wallet
+    if amount > 0:
+        wallet_apply(
+            user=user,
+            amount=amount,
+            kind=LedgerEntry.Kind.WELCOME,
+            reference="welcome",
+            idempotency_key="welcome",
+        )
+    Wallet.objects.filter(pk=wallet.pk, welcome_settled_at__isnull=True).update(
+        welcome_settled_at=timezone.now()
+    )
+    wallet.refresh_from_db()
+    return wallet
+
+
+class ActionNotChargeable(InvalidInput):
+    code = "action_not_chargeable"
+    message = "This action cannot be charged directly."
+
+
+def action_price(*, action: str) -> int:
+    """Guru's current credit price of a directly chargeable action (never a stale copy)."""
+    pricing = guru_client().pricing(require_fresh=True)
+    for priced in pricing["actions"]:
+        if priced["action"] == action and priced["directly_chargeable"]:
+            return int(priced["credits"])
+    raise ActionNotChargeable(fields={"action": ["Unknown or not directly chargeable."]})
+
+
+def wallet_deduct_action(
+    *, user: User, action: str, reference: str, idempotency_key: str
+) -> LedgerEntry:
+    credits = action_price(action=action)
+    return wallet_apply(
+        user=user,
+        amount=-credits,
+        kind=LedgerEntry.Kind.DEDUCTION,
+        reference=f"{action}:{reference}",
+        idempotency_key=f"deduct:{idempotency_key}",
+    )
