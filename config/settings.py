@@ -237,6 +237,13 @@ GURU_FAILURE_HOLD_SECONDS = _env_int("GURU_FAILURE_HOLD_SECONDS", 5)
 # --- Wallet -------------------------------------------------------------------------------
 # How long a credit change waits for a wallet another request holds before answering 409.
 WALLET_LOCK_TIMEOUT_MS = _env_int("WALLET_LOCK_TIMEOUT_MS", 5000)
+# Shared keys our own systems sign wallet requests with: "key_id:secret,key_id:secret" (two
+# live during a rotation). Secrets live only in the environment, never in the database.
+SYSTEM_KEYS = dict(entry.split(":", 1) for entry in _env_list("SYSTEM_KEYS") if ":" in entry)
+SYSTEM_SIGNATURE_MAX_AGE_SECONDS = 300
+# Credits one system request may add, and that system requests may add to one student a day.
+WALLET_SYSTEM_MAX_CREDITS = _env_int("WALLET_SYSTEM_MAX_CREDITS", 100_000)
+WALLET_SYSTEM_DAILY_CAP = _env_int("WALLET_SYSTEM_DAILY_CAP", 200_000)
 # An Idempotency-Key claimed longer ago than this by a request that never finished (a crashed
 # worker) may be taken over by a retry.
 IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS = _env_int("IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS", 60)

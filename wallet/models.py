@@ -107,3 +107,33 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.caller} {self.key} ({self.state})"
+
+
+class VoucherRedemption(models.Model):
+    """A student redeemed a Guru voucher: at most once per student and code."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="voucher_redemptions"
+    )
+    code = models.CharField(max_length=64, help_text="Upper-cased voucher code.")
+    credits = models.PositiveIntegerField()
+    ledger_entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code"], name="voucher_once_per_student")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} by user {self.user_id}"
+
+
+class VoucherUsage(models.Model):
+    """How often a code was redeemed: the row locked to keep redemptions within Guru's max."""
+
+    code = models.CharField(max_length=64, primary_key=True)
+    redemptions = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.redemptions}"

@@ -4,14 +4,15 @@ the wallet's row lock, exactly once per idempotency key."""
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import Conflict, InsufficientCredits, InvalidInput
+from config.errors import Conflict, InsufficientCredits, InvalidInput, NotFound
 from shishya.guru_client import GuruUnavailable, guru_client
 from wallet.models import LedgerEntry, Wallet
 
@@ -148,3 +149,45 @@ def wallet_deduct_action(
         reference=f"{action}:{reference}",
         idempotency_key=f"deduct:{idempotency_key}",
     )
+
+
+class StudentNotFound(NotFound):
+    code = "student_not_found"
+    message = "No student has this email address."
+
+
+class DailyCapExceeded(InvalidInput):
+    code = "daily_cap_exceeded"
+    message = "This grant would exceed today's cap of system credits for the student."
+
+
+def wallet_system_grant(
+    *, student_email: str, credits: int, reason: str, idempotency_key: str
+) -> LedgerEntry:
+    """Credits granted by our own systems (Guru admins), within a per-student daily cap."""
+    student = User.objects.filter(
+        email=student_email.strip().lower(), role=User.Role.STUDENT
+    ).first()
+    if student is None:
+        raise StudentNotFound()
+    wallet = wallet_get_or_create(user=student)
+    with transaction.atomic(), _wallet_lock_timeout():
+        Wallet.objects.select_for_update().get(pk=wallet.pk)
+        since = timezone.now() - timedelta(days=1)
+        granted_today = (
+            LedgerEntry.objects.filter(
+                wallet=wallet, kind=LedgerEntry.Kind.ADMIN_GRANT, created_at__gte=since
+            )
+            .exclude(idempotency_key=idempotency_key)
+            .aggregate(total=Sum("amount"))["total"]
+            or 0
+        )
+        if granted_today + credits > settings.WALLET_SYSTEM_DAILY_CAP:
+            raise DailyCapExceeded(details={"granted_today": granted_today})
+        return wallet_apply(
+            user=student,
+            amount=credits,
+            kind=LedgerEntry.Kind.ADMIN_GRANT,
+            reference=reason,
+            idempotency_key=idempotency_key,
+        )
