@@ -46,3 +46,27 @@ class OtpCooldown(RateLimited):
 class OtpDailyLimit(RateLimited):
     code = "otp_daily_limit"
     message = "Too many wrong codes today. Try again later."
+
+
+class InvalidCredentials(ApiError):
+    # One answer for an unknown email, a wrong password and an admin account.
+    status_code = 401
+    code = "invalid_credentials"
+    message = "The email or password is incorrect."
+
+
+class EmailNotVerified(ApiError):
+    status_code = 403
+    code = "email_not_verified"
+    message = "Verify your email first: enter the code we sent, or ask for a new one."
+
+
+class PasswordIncorrect(ApiError):
+    code = "password_incorrect"
+    message = "The current password is incorrect."
+
+
+class UsernameTaken(ApiError):
+    status_code = 409
+    code = "username_taken"
+    message = "This username is taken."

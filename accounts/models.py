@@ -1,9 +1,11 @@
-"""Identity shared by both systems: users (students and admins) and their OTP challenges."""
+"""Identity shared by both systems: users (students and admins), their OTP challenges and
+the student sessions each user holds."""
 
 import uuid
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.sessions.models import Session
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -31,12 +33,26 @@ class User(AbstractBaseUser):
         STUDENT = "STUDENT", "Student"
         ADMIN = "ADMIN", "Admin"
 
+    class PortfolioVisibility(models.TextChoices):
+        PRIVATE = "private", "Only me"
+        PUBLIC = "public", "Anyone with the link"
+
     email = models.EmailField(max_length=254, unique=True)
     name = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
     is_active = models.BooleanField(default=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
+
+    # The student's public profile. Usernames are stored lowercased.
+    username = models.CharField(max_length=30, unique=True, null=True, blank=True)
+    headline = models.CharField(max_length=120, blank=True)
+    bio = models.TextField(max_length=2000, blank=True)
+    links = models.JSONField(default=list, blank=True)
+    avatar_url = models.URLField(max_length=500, blank=True)
+    portfolio_visibility = models.CharField(
+        max_length=16, choices=PortfolioVisibility.choices, default=PortfolioVisibility.PRIVATE
+    )
 
     objects = UserManager()
 
@@ -47,6 +63,7 @@ class User(AbstractBaseUser):
     class Meta:
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
         ]
 
     def __str__(self) -> str:
@@ -87,6 +104,9 @@ class OtpChallenge(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     failed_attempts = models.PositiveSmallIntegerField(default=0)
+    # A signup's chosen password (hashed), applied only when this challenge is verified: a
+    # stranger's signup for the same email cannot choose the owner's password.
+    pending_password = models.CharField(max_length=128, blank=True)
     consumed_at = models.DateTimeField(null=True, blank=True)
     # Superseded by a newer challenge for the same user and purpose.
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -96,3 +116,16 @@ class OtpChallenge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} challenge {self.id}"
+
+
+class UserSession(models.Model):
+    """Which user a student session belongs to, written at login, so that "end my other
+    sessions" is one indexed lookup. Deleting the session (logout, expiry purged by
+    clearsessions) deletes this row with it."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"session of user {self.user_id}"

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from drf_spectacular import authentication as drf_spectacular_authentication
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 
@@ -34,7 +34,7 @@ class AutoSchema(SpectacularAutoSchema):
         return responses
 
 
-class SessionScheme(drf_spectacular_authentication.SessionScheme):
-    """The project's session authentication is DRF's, documented as the session cookie."""
+class StudentSessionScheme(SessionScheme):
+    """Documents our session authenticator as the session cookie, like DRF's own."""
 
     target_class = "config.authentication.SessionAuthentication"

@@ -173,12 +173,20 @@ TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Student sessions live in the database (the record `clearsessions` purges); the cookie is
+# only the key. Idle: the expiry slides while the student is active. Absolute: counted from
+# login, however active (config.authentication enforces both).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_IDLE_TIMEOUT_SECONDS = _env_int("SESSION_IDLE_TIMEOUT_SECONDS", 3 * 24 * 3600)
+SESSION_ABSOLUTE_LIFETIME_SECONDS = _env_int("SESSION_ABSOLUTE_LIFETIME_SECONDS", 14 * 24 * 3600)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
-SESSION_COOKIE_AGE = _env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+SESSION_COOKIE_DOMAIN = _env("SESSION_COOKIE_DOMAIN") or None
 CSRF_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_DOMAIN = SESSION_COOKIE_DOMAIN
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "config.exception_handler.csrf_failure"

@@ -10,6 +10,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/health", HealthView.as_view(), name="health"),
+    # Student routes: /api/auth/, /api/user/ (accounts), /api/notifications (shishya).
+    path("api/", include("accounts.urls")),
+    path("api/", include("shishya.urls")),
     path("api/wallet/", include("wallet.urls")),
 ]
 

@@ -1,0 +1,23 @@
+"""Reads of the identity core."""
+
+from accounts.models import OtpChallenge, User, UserSession
+
+
+def student_by_email(*, email: str) -> User | None:
+    """The active student with this (normalised) email; admins are never students."""
+    return User.objects.filter(email=email, role=User.Role.STUDENT, is_active=True).first()
+
+
+def signup_pending_password(*, user: User) -> str:
+    """The password hash asked for by the user's latest signup, or "" if none is pending."""
+    return (
+        OtpChallenge.objects.filter(user=user, purpose=OtpChallenge.Purpose.SIGNUP)
+        .order_by("-created_at")
+        .values_list("pending_password", flat=True)
+        .first()
+        or ""
+    )
+
+
+def user_session_keys(*, user: User) -> list[str]:
+    return list(UserSession.objects.filter(user=user).values_list("session_id", flat=True))

@@ -1,0 +1,31 @@
+"""Format rules for what students choose themselves: usernames and profile links."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+USERNAME_FORMAT = re.compile(r"^[a-z0-9_]{3,30}$")
+
+# Usernames end up in public URLs (portfolios) and on pages; these would impersonate the
+# platform or collide with its own paths.
+RESERVED_USERNAMES = frozenset(
+    {
+        "about", "account", "accounts", "admin", "administrator", "api", "app", "auth",
+        "billing", "blog", "certificate", "certificates", "contact", "courses", "dashboard",
+        "docs", "guru", "help", "home", "login", "logout", "mail", "me", "mithra", "null",
+        "ourshiksha", "payments", "portfolio", "privacy", "profile", "root", "security",
+        "settings", "shishya", "signup", "staff", "static", "support", "system", "team",
+        "terms", "undefined", "user", "users", "verify", "wallet", "www",
+    }
+)  # fmt: skip
+
+http_url = URLValidator(schemes=["http", "https"])
+
+
+def username_validate(value: str) -> None:
+    """value is already lowercased: usernames are case-insensitive."""
+    if not USERNAME_FORMAT.match(value):
+        raise ValidationError("Use 3 to 30 characters: letters, digits and underscores.")
+    if value in RESERVED_USERNAMES:
+        raise ValidationError("This username is reserved.")
