@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/", include("accounts.urls")),
     path("api/", include("shishya.urls")),
     path("api/wallet/", include("wallet.urls")),
+    # /api/payments/ and /api/user/subscription, /api/user/features (payments).
+    path("api/", include("payments.urls")),
 ]
 
 # Any other /api/ path is a 404 in the envelope, even with DEBUG on.
