@@ -4,8 +4,7 @@ and the student's plan (/api/user/subscription, /api/user/features)."""
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -171,16 +170,10 @@ class WebhookView(APIView):
         event_id = serializers.CharField()
         outcome = serializers.CharField(help_text="How the event was handled; empty while pending.")
 
-    @extend_schema(
-        operation_id="payments_webhook",
-        request=OpenApiTypes.OBJECT,
-        responses={200: OutputSerializer, 409: ErrorSerializer},
-        parameters=[
-            OpenApiParameter("X-Razorpay-Signature", str, OpenApiParameter.HEADER, required=True),
-            OpenApiParameter("X-Razorpay-Event-Id", str, OpenApiParameter.HEADER),
-        ],
-        auth=[],
-    )
+    # Not in the client API's schema: Razorpay defines this contract (its event format and an
+    # HMAC over the raw body, which a schema cannot express, so no generated request is ever
+    # valid); tests/payments/test_webhook.py pins its behaviour.
+    @extend_schema(exclude=True)
     def post(self, request: Request) -> Response:
         event = services.webhook_receive(
             body=request.body,

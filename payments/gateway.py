@@ -1,6 +1,7 @@
 """Razorpay, through its official SDK: the one module of the project that talks to Razorpay."""
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,9 @@ class PaymentsUpstreamError(UpstreamError):
 # What the SDK raises when Razorpay refuses, fails or cannot be reached (ValueError: a body
 # that is not JSON).
 _SDK_FAILURES = (BadRequestError, GatewayError, ServerError, requests.RequestException, ValueError)
+
+
+_HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def payments_configured() -> bool:
@@ -112,10 +116,12 @@ def payment_signature_valid(*, order_id: str, payment_id: str, signature: str) -
 def webhook_signature_valid(*, body: bytes, signature: str) -> bool:
     """The webhook signature over the exact bytes received, with the current webhook secret
     or, until its expiry, the previous one."""
+    # A malformed signature is refused before anything else, whatever the configuration
+    # (and the SDK's constant-time comparison cannot take non-ASCII text).
+    if not _HEX_SHA256.fullmatch(signature):
+        return False
     if not settings.RAZORPAY_WEBHOOK_SECRET:
         raise PaymentsUnavailable()
-    if not signature.isascii():
-        return False  # the SDK's constant-time comparison refuses non-ASCII text
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:

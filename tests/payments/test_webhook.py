@@ -193,6 +193,8 @@ def test_no_webhook_secret_is_503(client, db, settings):
     response = send_webhook(client, b"{}")
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "payments_unavailable"
+    malformed = send_webhook(client, b"{}", signature="not-a-signature")
+    assert malformed.status_code == 400
 
 
 def test_razorpay_unreachable_keeps_the_event_for_a_retry(
