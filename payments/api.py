@@ -46,6 +46,21 @@ class OrderOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CheckoutOutput(serializers.Serializer):
+    """Razorpay Checkout's options, ready to pass to it."""
+
+    class Meta:
+        ref_name = "PaymentCheckout"
+
+    key = serializers.CharField(help_text="Razorpay key id.")
+    order_id = serializers.CharField(help_text="Razorpay order id.")
+    amount = serializers.IntegerField(help_text="In paise.")
+    currency = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    prefill = serializers.DictField(child=serializers.CharField())
+
+
 class OrderCreateView(APIView):
     permission_classes = [IsStudent]
 
@@ -67,26 +82,12 @@ class OrderCreateView(APIView):
                 raise serializers.ValidationError("Send exactly one of pack_id and plan_id.")
             return attrs
 
-    class CheckoutSerializer(serializers.Serializer):
-        """Razorpay Checkout's options, ready to pass to it."""
-
-        class Meta:
-            ref_name = "PaymentCheckout"
-
-        key = serializers.CharField(help_text="Razorpay key id.")
-        order_id = serializers.CharField(help_text="Razorpay order id.")
-        amount = serializers.IntegerField(help_text="In paise.")
-        currency = serializers.CharField()
-        name = serializers.CharField()
-        description = serializers.CharField()
-        prefill = serializers.DictField(child=serializers.CharField())
-
     class OutputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "PaymentOrderCreated"
 
         order = OrderOutput()
-        checkout = serializers.DictField()
+        checkout = CheckoutOutput()
 
     @extend_schema(
         operation_id="payments_create_order",
@@ -98,17 +99,15 @@ class OrderCreateView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order = services.order_create(user=request.user, **data.validated_data)
-        checkout = self.CheckoutSerializer(
-            {
-                "key": settings.RAZORPAY_KEY_ID,
-                "order_id": order.razorpay_order_id,
-                "amount": order.amount_paise,
-                "currency": order.currency,
-                "name": BRAND_NAME,
-                "description": order.item_name,
-                "prefill": {"email": request.user.email},
-            }
-        ).data
+        checkout = {
+            "key": settings.RAZORPAY_KEY_ID,
+            "order_id": order.razorpay_order_id,
+            "amount": order.amount_paise,
+            "currency": order.currency,
+            "name": BRAND_NAME,
+            "description": order.item_name,
+            "prefill": {"email": request.user.email},
+        }
         return Response(
             self.OutputSerializer({"order": order, "checkout": checkout}).data, status=201
         )

@@ -133,5 +133,14 @@ class TestOrderList:
         assert [o["id"] for o in body["results"]] == [second, first]
         assert body["results"][0]["status"] == "created"
 
+    def test_query_count_does_not_grow_with_orders(
+        self, guru, razorpay, student_client, django_assert_num_queries
+    ):
+        for _ in range(3):
+            create_order(student_client, pack_id=1)
+        # session, user, count of the student's orders, the page of orders
+        with django_assert_num_queries(4):
+            assert student_client.get("/api/payments/orders").json()["count"] == 3
+
     def test_works_without_payments_configured(self, student_client):
         assert student_client.get("/api/payments/orders").json()["count"] == 0
