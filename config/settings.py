@@ -7,7 +7,7 @@ variable is listed with its default in README.md.
 
 import os
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -310,6 +310,49 @@ GURU_CACHE_TTLS = {
 }
 GURU_STALE_TTL_SECONDS = _env_int("GURU_STALE_TTL_SECONDS", 7 * 24 * 3600)
 GURU_FAILURE_HOLD_SECONDS = _env_int("GURU_FAILURE_HOLD_SECONDS", 5)
+
+# --- Wallet -------------------------------------------------------------------------------
+# How long a credit change waits for a wallet another request holds before answering 409.
+WALLET_LOCK_TIMEOUT_MS = _env_int("WALLET_LOCK_TIMEOUT_MS", 5000)
+# Shared keys our own systems sign wallet requests with: "key_id:secret,key_id:secret" (two
+# live during a rotation). Secrets live only in the environment, never in the database.
+SYSTEM_KEYS = dict(entry.split(":", 1) for entry in _env_list("SYSTEM_KEYS") if ":" in entry)
+SYSTEM_SIGNATURE_MAX_AGE_SECONDS = 300
+# Credits one system request may add, and that system requests may add to one student a day.
+WALLET_SYSTEM_MAX_CREDITS = _env_int("WALLET_SYSTEM_MAX_CREDITS", 100_000)
+WALLET_SYSTEM_DAILY_CAP = _env_int("WALLET_SYSTEM_DAILY_CAP", 200_000)
+# An Idempotency-Key claimed longer ago than this by a request that never finished (a crashed
+# worker) may be taken over by a retry.
+IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS = _env_int("IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS", 60)
+
+# --- Payments (Razorpay) ------------------------------------------------------------------
+# Optional even in production: without the keys, payment endpoints answer 503
+# payments_unavailable and everything else runs. Half a configuration is refused instead.
+RAZORPAY_KEY_ID = _env("RAZORPAY_KEY_ID")
+RAZORPAY_KEY_SECRET = _env("RAZORPAY_KEY_SECRET")
+RAZORPAY_BASE_URL = _env("RAZORPAY_BASE_URL", "https://api.razorpay.com").rstrip("/")
+RAZORPAY_TIMEOUT_SECONDS = float(_env("RAZORPAY_TIMEOUT_SECONDS", "8"))
+RAZORPAY_WEBHOOK_SECRET = _env("RAZORPAY_WEBHOOK_SECRET")
+# During a webhook secret rotation the old secret is accepted until this instant (ISO 8601
+# with a time zone), and never after it.
+RAZORPAY_PREVIOUS_WEBHOOK_SECRET = _env("RAZORPAY_PREVIOUS_WEBHOOK_SECRET")
+RAZORPAY_PREVIOUS_WEBHOOK_SECRET_EXPIRES_AT: datetime | None = None
+if bool(RAZORPAY_KEY_ID) != bool(RAZORPAY_KEY_SECRET):
+    raise ImproperlyConfigured("RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET are set together")
+if RAZORPAY_KEY_ID and PRODUCTION and not RAZORPAY_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("RAZORPAY_WEBHOOK_SECRET is required when payments are on")
+if RAZORPAY_PREVIOUS_WEBHOOK_SECRET:
+    try:
+        RAZORPAY_PREVIOUS_WEBHOOK_SECRET_EXPIRES_AT = datetime.fromisoformat(
+            _env("RAZORPAY_PREVIOUS_WEBHOOK_SECRET_EXPIRES_AT")
+        )
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "RAZORPAY_PREVIOUS_WEBHOOK_SECRET needs RAZORPAY_PREVIOUS_WEBHOOK_SECRET_EXPIRES_AT "
+            "(ISO 8601 with a time zone)"
+        ) from exc
+    if RAZORPAY_PREVIOUS_WEBHOOK_SECRET_EXPIRES_AT.tzinfo is None:
+        raise ImproperlyConfigured("RAZORPAY_PREVIOUS_WEBHOOK_SECRET_EXPIRES_AT needs a time zone")
 
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -16,10 +16,12 @@ urlpatterns = [
 
 if "shishya" in settings.SERVED_SYSTEMS:
     # Student routes: /api/auth/, /api/user/ (accounts), /api/notifications (shishya),
-    # /api/courses (learning).
+    # /api/wallet/, /api/payments/ and /api/user/subscription|features, /api/courses.
     urlpatterns += [
         path("api/", include("accounts.urls")),
         path("api/", include("shishya.urls")),
+        path("api/wallet/", include("wallet.urls")),
+        path("api/", include("payments.urls")),
         path("api/", include("learning.urls")),
     ]
 

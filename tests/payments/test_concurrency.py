@@ -1,0 +1,77 @@
+"""Verify and webhooks racing for one payment, on PostgreSQL's row locks."""
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+
+from payments.models import Payment, WebhookEvent
+from shishya.models import Notification
+from tests.payments.helpers import (
+    PACK,
+    balance,
+    captured_event,
+    paid_order,
+    purchases,
+    send_webhook,
+    verify,
+)
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def race(*attempts: Callable[[], int]) -> list[int]:
+    """Runs the attempts at once, each in its own thread and connection; their statuses."""
+    statuses: list[int] = []
+    start = threading.Barrier(len(attempts))
+
+    def run(attempt: Callable[[], int]) -> None:
+        try:
+            start.wait()
+            statuses.append(attempt())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_concurrent_verify_and_webhook_for_one_payment_credit_once(
+    guru, razorpay, student_client, student
+):
+    order, payment = paid_order(student_client, razorpay)
+    body = captured_event(payment)
+    statuses = race(
+        lambda: verify(logged_in(student), order.razorpay_order_id, payment["id"]).status_code,
+        lambda: send_webhook(Client(), body, event_id="evt_1").status_code,
+        lambda: verify(logged_in(student), order.razorpay_order_id, payment["id"]).status_code,
+        lambda: send_webhook(Client(), body, event_id="evt_2").status_code,
+    )
+    assert statuses == [200] * 4
+    assert balance(student) == PACK["credits"] == purchases(student)
+    assert Payment.objects.count() == 1
+    assert Notification.objects.filter(kind="payment_received").count() == 1
+
+
+def test_the_same_event_three_times_at_once_credits_once(guru, razorpay, student_client, student):
+    _order, payment = paid_order(student_client, razorpay)
+    body = captured_event(payment)
+    statuses = race(*[lambda: send_webhook(Client(), body).status_code] * 3)
+    assert statuses == [200] * 3
+    assert balance(student) == PACK["credits"]
+    assert WebhookEvent.objects.count() == 1 and Payment.objects.count() == 1

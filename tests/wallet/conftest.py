@@ -1,0 +1,39 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from tests.fakes.guru import FakeGuru
+
+PRICING = {
+    "actions": [
+        {"action": "resume_review", "credits": 10, "directly_chargeable": True},
+        {"action": "mithra_question", "credits": 2, "directly_chargeable": False},
+    ],
+    "credit_packs": [],
+    "plans": [],
+}
+
+
+@pytest.fixture
+def guru(settings):
+    """Guru's pricing and settings as the public API serves them."""
+    with FakeGuru() as server:
+        server.documents["/api/public/pricing"] = PRICING
+        server.documents["/api/public/settings"] = {"welcome_credits": 50, "tutor": {}}
+        settings.GURU_BASE_URL = server.url
+        settings.GURU_API_KEY = "ais_" + "1" * 64
+        settings.GURU_RETRY_BACKOFF_SECONDS = 0
+        yield server
+
+
+@pytest.fixture
+def student(db):
+    return get_user_model().objects.create_user(
+        "learner@example.com", "a-long-passphrase", email_verified_at=timezone.now()
+    )
+
+
+@pytest.fixture
+def student_client(client, student):
+    client.force_login(student)
+    return client

@@ -1,0 +1,204 @@
+import threading
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, connection, connections, transaction
+from django.db.models import Sum
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
+
+from config.errors import InsufficientCredits
+from wallet.models import ImmutableRowError, LedgerEntry, Wallet
+from wallet.services import LedgerKeyReused, wallet_apply, wallet_get_or_create
+
+DEDUCTION = LedgerEntry.Kind.DEDUCTION
+GRANT = LedgerEntry.Kind.ADMIN_GRANT
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks and triggers need PostgreSQL"
+)
+
+
+def make_student(email: str = "s@example.com"):
+    return get_user_model().objects.create_user(email, "a-long-passphrase")
+
+
+def ledger_sum(wallet: Wallet) -> int:
+    return wallet.entries.aggregate(total=Sum("amount"))["total"] or 0
+
+
+@pytest.mark.django_db
+class TestWalletApply:
+    def test_credit_then_debit_writes_one_row_each_with_running_balance(self):
+        user = make_student()
+        wallet_apply(user=user, amount=100, kind=GRANT, reference="r", idempotency_key="k1")
+        entry = wallet_apply(
+            user=user, amount=-30, kind=DEDUCTION, reference="lab:1", idempotency_key="k2"
+        )
+        assert entry.balance_after == 70 and entry.amount == -30
+        wallet = Wallet.objects.get(user=user)
+        assert wallet.balance == 70 == ledger_sum(wallet)
+
+    def test_insufficient_credits_is_402_and_writes_nothing(self):
+        user = make_student()
+        wallet_apply(user=user, amount=5, kind=GRANT, reference="r", idempotency_key="k1")
+        with pytest.raises(InsufficientCredits) as raised:
+            wallet_apply(user=user, amount=-6, kind=DEDUCTION, reference="x", idempotency_key="k2")
+        assert raised.value.status_code == 402
+        assert raised.value.details == {"balance": 5, "required": 6}
+        assert Wallet.objects.get(user=user).balance == 5
+        assert LedgerEntry.objects.count() == 1
+
+    def test_same_key_applies_once_and_returns_the_first_entry(self):
+        user = make_student()
+        first = wallet_apply(user=user, amount=10, kind=GRANT, reference="r", idempotency_key="k")
+        again = wallet_apply(user=user, amount=10, kind=GRANT, reference="r", idempotency_key="k")
+        assert again.pk == first.pk
+        assert Wallet.objects.get(user=user).balance == 10
+
+    def test_same_key_with_another_amount_is_refused(self):
+        user = make_student()
+        wallet_apply(user=user, amount=10, kind=GRANT, reference="r", idempotency_key="k")
+        with pytest.raises(LedgerKeyReused):
+            wallet_apply(user=user, amount=20, kind=GRANT, reference="r", idempotency_key="k")
+
+    def test_keys_are_per_wallet(self):
+        alice, bob = make_student("a@example.com"), make_student("b@example.com")
+        wallet_apply(user=alice, amount=10, kind=GRANT, reference="r", idempotency_key="k")
+        wallet_apply(user=bob, amount=10, kind=GRANT, reference="r", idempotency_key="k")
+        assert Wallet.objects.get(user=bob).balance == 10
+
+    @pytest.mark.parametrize("amount", [0, 1.5, True, "10"])
+    def test_amount_must_be_a_non_zero_integer(self, amount):
+        with pytest.raises(ValueError):
+            wallet_apply(
+                user=make_student(), amount=amount, kind=GRANT, reference="r", idempotency_key="k"
+            )
+
+    def test_ledger_rows_cannot_be_changed_or_removed_through_the_orm(self):
+        user = make_student()
+        entry = wallet_apply(user=user, amount=10, kind=GRANT, reference="r", idempotency_key="k")
+        entry.amount = 1000
+        with pytest.raises(ImmutableRowError):
+            entry.save()
+        with pytest.raises(ImmutableRowError):
+            entry.delete()
+
+    def test_database_refuses_a_negative_balance(self):
+        wallet = wallet_get_or_create(user=make_student())
+        with pytest.raises(DatabaseError), transaction.atomic():
+            Wallet.objects.filter(pk=wallet.pk).update(balance=-1)
+
+    @postgres_only
+    def test_database_trigger_refuses_update_and_delete_of_ledger_rows(self):
+        user = make_student()
+        entry = wallet_apply(user=user, amount=10, kind=GRANT, reference="r", idempotency_key="k")
+        with pytest.raises(DatabaseError), transaction.atomic():
+            LedgerEntry.objects.filter(pk=entry.pk).update(amount=1000)
+        with pytest.raises(DatabaseError), transaction.atomic():
+            LedgerEntry.objects.filter(pk=entry.pk).delete()
+        assert LedgerEntry.objects.get(pk=entry.pk).amount == 10
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_deducts_of_ten_from_a_hundred_exactly_ten_succeed():
+    user = make_student()
+    wallet_apply(user=user, amount=100, kind=GRANT, reference="seed", idempotency_key="seed")
+    outcomes: list[str] = []
+    start = threading.Barrier(50)
+
+    def deduct(n: int) -> None:
+        try:
+            start.wait()
+            wallet_apply(
+                user=user, amount=-10, kind=DEDUCTION, reference="x", idempotency_key=f"d{n}"
+            )
+            outcomes.append("ok")
+        except InsufficientCredits:
+            outcomes.append("insufficient")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=deduct, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wallet = Wallet.objects.get(user=user)
+    assert outcomes.count("ok") == 10 and outcomes.count("insufficient") == 40
+    assert wallet.balance == 0 == ledger_sum(wallet)
+    assert wallet.entries.filter(kind=DEDUCTION).count() == 10
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_apply_once():
+    user = make_student()
+    start = threading.Barrier(10)
+
+    def grant() -> None:
+        try:
+            start.wait()
+            wallet_apply(user=user, amount=25, kind=GRANT, reference="r", idempotency_key="same")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=grant) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Wallet.objects.get(user=user).balance == 25
+    assert LedgerEntry.objects.count() == 1
+
+
+class TestLedgerProperty(HypothesisTestCase):
+    @settings(max_examples=60, deadline=None, derandomize=True)
+    @given(st.lists(st.integers(min_value=-500, max_value=500).filter(bool), max_size=25))
+    def test_balance_always_equals_ledger_sum_and_never_goes_negative(self, amounts):
+        user = make_student()
+        expected = 0
+        for n, amount in enumerate(amounts):
+            kind = GRANT if amount > 0 else DEDUCTION
+            try:
+                wallet_apply(
+                    user=user, amount=amount, kind=kind, reference="p", idempotency_key=str(n)
+                )
+                expected += amount
+            except InsufficientCredits:
+                assert expected + amount < 0
+            wallet = Wallet.objects.get(user=user)
+            assert wallet.balance == expected == ledger_sum(wallet) >= 0
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_wallet_locked_longer_than_the_lock_timeout_answers_wallet_busy(settings):
+    from wallet.services import WalletBusy
+
+    settings.WALLET_LOCK_TIMEOUT_MS = 100
+    user = make_student()
+    wallet = wallet_get_or_create(user=user)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        try:
+            with transaction.atomic():
+                Wallet.objects.select_for_update().get(pk=wallet.pk)
+                locked.set()
+                release.wait(5)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    try:
+        assert locked.wait(5)
+        with pytest.raises(WalletBusy) as raised:
+            wallet_apply(user=user, amount=5, kind=GRANT, reference="r", idempotency_key="k")
+        assert raised.value.status_code == 409 and raised.value.headers["Retry-After"] == "1"
+    finally:
+        release.set()
+        holder.join()
+    assert LedgerEntry.objects.count() == 0

@@ -1,0 +1,110 @@
+import json
+import time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from wallet.models import LedgerEntry, Wallet
+from wallet.system import system_signature
+
+pytestmark = pytest.mark.django_db
+KEYS = {"guru-2026a": "first-system-secret", "guru-2026b": "second-system-secret"}
+
+
+@pytest.fixture(autouse=True)
+def system_keys(settings):
+    settings.SYSTEM_KEYS = KEYS
+    settings.WALLET_SYSTEM_DAILY_CAP = 1000
+
+
+@pytest.fixture
+def recipient():
+    return get_user_model().objects.create_user("kid@example.com", "a-long-passphrase")
+
+
+def signed_add(body, *, key_id="guru-2026a", skew=0, key="grant-0001", client=None, tamper=None):
+    raw = json.dumps(body).encode()
+    # The clock is read when the request is sent, not when the tests were collected.
+    timestamp = str(int(time.time()) + skew)
+    signature = system_signature(secret=KEYS.get(key_id, "x"), timestamp=timestamp, body=raw)
+    if tamper:
+        raw = tamper(raw)
+    return (client or Client()).post(
+        "/api/wallet/add",
+        raw,
+        content_type="application/json",
+        HTTP_X_SIGNATURE=signature,
+        HTTP_X_SIGNATURE_TIMESTAMP=timestamp,
+        HTTP_X_SIGNATURE_KEY_ID=key_id,
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+
+def grant(credits=100, email="kid@example.com"):
+    return {"student_email": email, "credits": credits, "reason": "scholarship"}
+
+
+def test_signed_grant_credits_the_student_once(recipient):
+    response = signed_add(grant())
+    assert response.status_code == 200, response.content
+    assert response.json()["balance"] == 100
+    assert signed_add(grant())["Idempotent-Replayed"] == "true"
+    assert Wallet.objects.get(user=recipient).balance == 100
+    assert LedgerEntry.objects.get().kind == "admin_grant"
+
+
+def test_both_live_keys_are_accepted(recipient):
+    assert signed_add(grant(), key_id="guru-2026b").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"key_id": "retired-key"},
+        {"skew": -310},
+        {"skew": 310},
+        {"tamper": lambda raw: raw.replace(b"100", b"900")},
+    ],
+)
+def test_unsigned_stale_or_tampered_requests_are_401(recipient, kwargs):
+    response = signed_add(grant(), **kwargs)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "system_signature_invalid"
+    assert not LedgerEntry.objects.exists()
+
+
+def test_a_student_session_never_reaches_it(recipient):
+    client = Client()
+    client.force_login(recipient)
+    response = client.post(
+        "/api/wallet/add",
+        json.dumps(grant()),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="grant-0001",
+    )
+    assert response.status_code == 401
+    assert not LedgerEntry.objects.exists()
+
+
+@pytest.mark.parametrize("credits", [0, -5, 1.5, "10", 10.0, True, 100_001])
+def test_bad_amounts_are_refused(recipient, credits):
+    response = signed_add(grant(credits=credits))
+    assert response.status_code == 400
+    assert "credits" in response.json()["error"]["fields"]
+
+
+def test_daily_cap_per_student(recipient):
+    assert signed_add(grant(credits=600), key="grant-0001").status_code == 200
+    response = signed_add(grant(credits=500), key="grant-0002")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "daily_cap_exceeded"
+    assert Wallet.objects.get(user=recipient).balance == 600
+
+
+def test_unknown_or_admin_email_is_404(recipient, django_user_model):
+    django_user_model.objects.create_superuser("boss@example.com", "a-long-passphrase")
+    for n, email in enumerate(("nobody@example.com", "boss@example.com")):
+        response = signed_add(grant(email=email), key=f"grant-000{n}")
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "student_not_found"

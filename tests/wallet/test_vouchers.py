@@ -1,0 +1,113 @@
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, connections
+from django.test import Client
+from django.utils import timezone
+
+from wallet.models import LedgerEntry, VoucherRedemption, Wallet
+
+pytestmark = pytest.mark.django_db
+
+
+def voucher(code="WELCOME10", credits=10, max_redemptions=100, **fields):
+    now = timezone.now()
+    return {
+        "code": code,
+        "credits": credits,
+        "valid_from": (now - timedelta(days=1)).isoformat(),
+        "valid_until": (now + timedelta(days=1)).isoformat(),
+        "max_redemptions": max_redemptions,
+        "active": True,
+        **fields,
+    }
+
+
+def redeem(client, code: str):
+    return client.post(
+        "/api/wallet/voucher/redeem", json.dumps({"code": code}), content_type="application/json"
+    )
+
+
+@pytest.fixture
+def offered(guru):
+    guru.documents["/api/public/vouchers/WELCOME10"] = voucher()
+    return guru
+
+
+def test_redeem_credits_the_wallet_once(offered, student_client):
+    response = redeem(student_client, "welcome10")
+    assert response.status_code == 200, response.content
+    assert response.json() == {"code": "WELCOME10", "credits": 10, "balance": 60}
+    again = redeem(student_client, "WELCOME10")
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "voucher_already_redeemed"
+    assert LedgerEntry.objects.filter(kind="voucher").count() == 1
+
+
+def test_unknown_code_is_404(guru, student_client):
+    response = redeem(student_client, "NOPE123")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "voucher_not_found"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"valid_until": (timezone.now() - timedelta(minutes=1)).isoformat()},
+        {"valid_from": (timezone.now() + timedelta(days=1)).isoformat()},
+        {"active": False},
+    ],
+)
+def test_voucher_outside_its_window_is_refused(guru, student_client, change):
+    guru.documents["/api/public/vouchers/WELCOME10"] = voucher(**change)
+    response = redeem(student_client, "WELCOME10")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "voucher_expired"
+    assert not VoucherRedemption.objects.exists()
+
+
+def test_exhausted_voucher_is_refused(guru, student_client):
+    guru.documents["/api/public/vouchers/WELCOME10"] = voucher(max_redemptions=0)
+    response = redeem(student_client, "WELCOME10")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "voucher_exhausted"
+
+
+def test_guessing_codes_is_rate_limited(guru, student_client):
+    statuses = [redeem(student_client, f"GUESS{n:03d}").status_code for n in range(11)]
+    assert statuses[:10] == [404] * 10
+    assert statuses[10] == 429
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_redemptions_never_exceed_max(guru):
+    guru.documents["/api/public/vouchers/LIMITED"] = voucher(code="LIMITED", max_redemptions=5)
+    students = [
+        get_user_model().objects.create_user(f"s{n}@example.com", "a-long-passphrase")
+        for n in range(12)
+    ]
+    statuses: list[int] = []
+    start = threading.Barrier(len(students))
+
+    def attempt(student) -> None:
+        client = Client()
+        client.force_login(student)
+        try:
+            start.wait()
+            statuses.append(redeem(client, "LIMITED").status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(s,)) for s in students]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses.count(200) == 5 and statuses.count(409) == 7
+    assert VoucherRedemption.objects.count() == 5
+    assert sum(Wallet.objects.values_list("balance", flat=True)) == 50

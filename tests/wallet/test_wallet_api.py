@@ -1,0 +1,239 @@
+import json
+import threading
+import uuid
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+from django.utils import timezone
+
+from tests.fakes.server import Reply
+from wallet.models import IdempotencyRecord, LedgerEntry, Wallet
+from wallet.services import wallet_apply
+
+pytestmark = pytest.mark.django_db
+
+
+def deduct(client, body: dict, key: str | None = "key-0001", **headers):
+    if key is not None:
+        headers["HTTP_IDEMPOTENCY_KEY"] = key
+    return client.post(
+        "/api/wallet/deduct", json.dumps(body), content_type="application/json", **headers
+    )
+
+
+def fund(user, credits: int) -> None:
+    wallet_apply(
+        user=user,
+        amount=credits,
+        kind=LedgerEntry.Kind.ADMIN_GRANT,
+        reference="t",
+        idempotency_key=f"fund-{uuid.uuid4()}",
+    )
+
+
+class TestBalanceAndWelcome:
+    def test_first_look_grants_guru_welcome_credits_once(self, guru, student_client, student):
+        assert student_client.get("/api/wallet/balance").json() == {"balance": 50}
+        assert student_client.get("/api/wallet/balance").json() == {"balance": 50}
+        assert LedgerEntry.objects.filter(kind="welcome").count() == 1
+        settings_reads = [r for r in guru.requests if r.path == "/api/public/settings"]
+        assert len(settings_reads) == 1  # settled: Guru is not asked on every visit
+
+    def test_unverified_student_gets_no_welcome_credits(self, guru, client, student):
+        student.email_verified_at = None
+        student.save()
+        client.force_login(student)
+        assert client.get("/api/wallet/balance").json() == {"balance": 0}
+
+    def test_welcome_waits_while_guru_is_down_then_arrives(self, guru, student_client):
+        guru.scripted = [Reply(503, {})] * 3
+        assert student_client.get("/api/wallet/balance").json() == {"balance": 0}
+        from django.core.cache import cache
+
+        cache.clear()  # the failure hold passes
+        assert student_client.get("/api/wallet/balance").json() == {"balance": 50}
+
+    def test_balance_needs_a_session(self, client):
+        assert client.get("/api/wallet/balance").status_code == 401
+
+
+class TestDeduct:
+    def test_charges_guru_price_not_a_client_amount(self, guru, student_client, student):
+        fund(student, 100)
+        response = deduct(
+            student_client, {"action": "resume_review", "reference": "cv-1", "amount": 1}
+        )
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert body["entry"]["amount"] == -10 and body["balance"] == 140
+        assert body["entry"]["reference"] == "resume_review:cv-1"
+
+    def test_action_not_directly_chargeable_is_refused(self, guru, student_client, student):
+        fund(student, 100)
+        for action in ("mithra_question", "no_such_action"):
+            response = deduct(
+                student_client, {"action": action, "reference": "x"}, key=f"key-{action}"
+            )
+            assert response.status_code == 400
+            assert response.json()["error"]["code"] == "action_not_chargeable"
+
+    def test_insufficient_credits_is_402_and_writes_nothing(self, guru, student_client):
+        guru.documents["/api/public/settings"] = {"welcome_credits": 5, "tutor": {}}
+        response = deduct(student_client, {"action": "resume_review", "reference": "x"})
+        assert response.status_code == 402
+        assert response.json()["error"]["code"] == "insufficient_credits"
+        assert not LedgerEntry.objects.filter(kind="deduction").exists()
+        assert Wallet.objects.get().balance == 5
+
+    def test_stale_price_is_never_charged(self, guru, student_client, student, settings):
+        fund(student, 100)
+        assert (
+            deduct(student_client, {"action": "resume_review", "reference": "a"}).status_code == 200
+        )
+        settings.GURU_CACHE_TTLS = {**settings.GURU_CACHE_TTLS, "pricing": 0}
+        guru.scripted = [Reply(503, {})] * 3
+        response = deduct(
+            student_client, {"action": "resume_review", "reference": "b"}, key="key-0002"
+        )
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "guru_unavailable"
+        assert LedgerEntry.objects.filter(kind="deduction").count() == 1
+
+    def test_missing_or_malformed_idempotency_key_is_400(self, guru, student_client):
+        for key in (None, "short", "bad key with spaces"):
+            response = deduct(
+                student_client, {"action": "resume_review", "reference": "x"}, key=key
+            )
+            assert response.status_code == 400
+            assert response.json()["error"]["code"] == "idempotency_key_required"
+
+
+class TestIdempotency:
+    def test_replay_returns_the_stored_response_and_charges_once(
+        self, guru, student_client, student
+    ):
+        fund(student, 100)
+        first = deduct(student_client, {"action": "resume_review", "reference": "x"})
+        again = deduct(student_client, {"action": "resume_review", "reference": "x"})
+        assert again.status_code == first.status_code == 200
+        assert again.json() == first.json()
+        assert again["Idempotent-Replayed"] == "true"
+        assert LedgerEntry.objects.filter(kind="deduction").count() == 1
+
+    def test_same_key_with_another_body_is_422(self, guru, student_client, student):
+        fund(student, 100)
+        deduct(student_client, {"action": "resume_review", "reference": "x"})
+        response = deduct(student_client, {"action": "resume_review", "reference": "y"})
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "idempotency_key_reused"
+
+    def test_retry_while_first_is_running_is_409(self, guru, student_client, student):
+        IdempotencyRecord.objects.create(
+            caller=f"user:{student.pk}",
+            key="key-0001",
+            created_at=timezone.now(),
+            request_fingerprint=_fingerprint_of({"action": "resume_review", "reference": "x"}),
+        )
+        response = deduct(student_client, {"action": "resume_review", "reference": "x"})
+        assert response.status_code == 409
+        assert response.json()["error"]["code"] == "idempotency_in_flight"
+        assert response["Retry-After"] == "1"
+
+    def test_keys_are_scoped_to_the_caller(self, guru, student_client, student, django_user_model):
+        fund(student, 100)
+        other = django_user_model.objects.create_user(
+            "other@example.com", "a-long-passphrase", email_verified_at=timezone.now()
+        )
+        fund(other, 100)
+        deduct(student_client, {"action": "resume_review", "reference": "x"})
+        other_client = Client()
+        other_client.force_login(other)
+        response = deduct(other_client, {"action": "resume_review", "reference": "x"})
+        assert response.status_code == 200 and "Idempotent-Replayed" not in response
+        assert LedgerEntry.objects.filter(kind="deduction").count() == 2
+
+    def test_a_402_is_replayed_but_a_503_is_not_stored(self, guru, student_client, settings):
+        guru.documents["/api/public/settings"] = {"welcome_credits": 0, "tutor": {}}
+        assert (
+            deduct(student_client, {"action": "resume_review", "reference": "x"}).status_code == 402
+        )
+        assert (
+            deduct(student_client, {"action": "resume_review", "reference": "x"})[
+                "Idempotent-Replayed"
+            ]
+            == "true"
+        )
+        settings.GURU_CACHE_TTLS = {**settings.GURU_CACHE_TTLS, "pricing": 0}
+        guru.scripted = [Reply(503, {})] * 3
+        body = {"action": "resume_review", "reference": "z"}
+        assert deduct(student_client, body, key="key-0003").status_code == 503
+        assert not IdempotencyRecord.objects.filter(key="key-0003").exists()
+
+
+def _fingerprint_of(body: dict) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    digest.update(b"POST /api/wallet/deduct\n")
+    digest.update(json.dumps(body).encode())
+    return digest.hexdigest()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_one_key_charge_once(guru, student):
+    fund(student, 100)
+    statuses: list[int] = []
+    start = threading.Barrier(8)
+
+    def attempt() -> None:
+        client = Client()
+        client.force_login(student)
+        try:
+            start.wait()
+            statuses.append(
+                deduct(client, {"action": "resume_review", "reference": "x"}).status_code
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses.count(200) >= 1 and set(statuses) <= {200, 409}
+    assert LedgerEntry.objects.filter(kind="deduction").count() == 1
+    assert Wallet.objects.get(user=student).balance == 140
+
+
+class TestTransactions:
+    def test_newest_first_filtered_by_kind_and_paginated(self, guru, student_client, student):
+        student_client.get("/api/wallet/balance")  # the welcome entry comes first
+        for n in range(25):
+            fund(student, n + 1)
+        page = student_client.get("/api/wallet/transactions").json()
+        amounts = [row["amount"] for row in page["results"]]
+        assert len(amounts) == 20 and amounts[:2] == [25, 24]
+        second = student_client.get(page["next"]).json()
+        assert len(second["results"]) == 6  # 5 grants + the welcome entry
+        welcome = student_client.get("/api/wallet/transactions?kind=welcome").json()
+        assert [row["kind"] for row in welcome["results"]] == ["welcome"]
+
+    def test_unknown_kind_is_400(self, guru, student_client):
+        response = student_client.get("/api/wallet/transactions?kind=bogus")
+        assert response.status_code == 400
+
+    def test_only_own_entries_and_bounded_queries(
+        self, guru, student_client, student, django_user_model, django_assert_max_num_queries
+    ):
+        other = django_user_model.objects.create_user("o@example.com", "a-long-passphrase")
+        fund(other, 7)
+        for _ in range(30):
+            fund(student, 1)
+        student_client.get("/api/wallet/balance")
+        # session, user, wallet, page of entries (+ savepoint-free reads only)
+        with django_assert_max_num_queries(5):
+            page = student_client.get("/api/wallet/transactions").json()
+        assert all(row["amount"] != 7 for row in page["results"])

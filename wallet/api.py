@@ -1,0 +1,167 @@
+"""Wallet endpoints: balance, ledger, charging a priced action, vouchers, system grants."""
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.client_ip import client_ip
+from config.pagination import NewestFirstCursorPagination
+from config.ratelimit import rate_limit
+from wallet.idempotency import idempotent, student_caller
+from wallet.models import LedgerEntry
+from wallet.selectors import ledger_entries
+from wallet.services import wallet_deduct_action, wallet_open, wallet_system_grant
+from wallet.system import SystemSignatureAuthentication, system_caller
+from wallet.vouchers import voucher_redeem
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="Unique per intended charge (8-200 of letters, digits, . _ : -); "
+    "a retry with the same key and body replays the first response.",
+)
+
+
+class LedgerEntryOutput(serializers.ModelSerializer):
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "amount", "balance_after", "kind", "reference", "created_at"]
+
+
+class BalanceOutput(serializers.Serializer):
+    balance = serializers.IntegerField()
+
+
+class BalanceView(APIView):
+    @extend_schema(operation_id="wallet_balance", responses=BalanceOutput)
+    def get(self, request: Request) -> Response:
+        wallet = wallet_open(user=request.user)
+        return Response(BalanceOutput({"balance": wallet.balance}).data)
+
+
+class TransactionsView(ListAPIView):
+    serializer_class = LedgerEntryOutput
+    pagination_class = NewestFirstCursorPagination
+
+    @extend_schema(
+        operation_id="wallet_transactions",
+        parameters=[OpenApiParameter("kind", str, enum=LedgerEntry.Kind.values)],
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        kind = self.request.query_params.get("kind") or None
+        if kind is not None and kind not in LedgerEntry.Kind.values:
+            raise serializers.ValidationError({"kind": ["Unknown ledger entry kind."]})
+        return ledger_entries(wallet=wallet_open(user=self.request.user), kind=kind)
+
+
+class DeductInput(serializers.Serializer):
+    action = serializers.SlugField(max_length=64)
+    reference = serializers.CharField(max_length=120)
+
+
+class DeductOutput(serializers.Serializer):
+    entry = LedgerEntryOutput()
+    balance = serializers.IntegerField()
+
+
+class DeductView(APIView):
+    @extend_schema(
+        operation_id="wallet_deduct",
+        request=DeductInput,
+        responses={200: DeductOutput},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    @idempotent(student_caller)
+    def post(self, request: Request) -> Response:
+        data = DeductInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        wallet_open(user=request.user)
+        entry = wallet_deduct_action(
+            user=request.user,
+            action=data.validated_data["action"],
+            reference=data.validated_data["reference"],
+            idempotency_key=request.headers["Idempotency-Key"],
+        )
+        return Response(DeductOutput({"entry": entry, "balance": entry.balance_after}).data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An integer in the JSON: "10", 10.0 and true are refused, not coerced."""
+
+    def to_internal_value(self, data: object) -> int:
+        if not isinstance(data, int) or isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class SystemAddInput(serializers.Serializer):
+    student_email = serializers.EmailField()
+    credits = StrictIntegerField(min_value=1, max_value=settings.WALLET_SYSTEM_MAX_CREDITS)
+    reason = serializers.CharField(max_length=200)
+
+
+class SystemAddView(APIView):
+    """POST /api/wallet/add: only for our own systems, signed; never a student session."""
+
+    authentication_classes = [SystemSignatureAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="wallet_system_add",
+        request=SystemAddInput,
+        responses={200: DeductOutput},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    @idempotent(system_caller)
+    def post(self, request: Request) -> Response:
+        data = SystemAddInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = wallet_system_grant(
+            **data.validated_data, idempotency_key=request.headers["Idempotency-Key"]
+        )
+        return Response(DeductOutput({"entry": entry, "balance": entry.balance_after}).data)
+
+
+class VoucherRedeemInput(serializers.Serializer):
+    code = serializers.CharField(min_length=3, max_length=64)
+
+
+class VoucherRedeemOutput(serializers.Serializer):
+    code = serializers.CharField()
+    credits = serializers.IntegerField()
+    balance = serializers.IntegerField()
+
+
+class VoucherRedeemView(APIView):
+    @extend_schema(
+        operation_id="wallet_voucher_redeem",
+        request=VoucherRedeemInput,
+        responses={200: VoucherRedeemOutput},
+    )
+    def post(self, request: Request) -> Response:
+        # Every attempt counts, so guessing codes is slow whatever the answers.
+        rate_limit(request, group="voucher:user", key=str(request.user.pk), rate="10/h")
+        rate_limit(request, group="voucher:ip", key=client_ip(request), rate="30/h")
+        data = VoucherRedeemInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        wallet_open(user=request.user)
+        redemption = voucher_redeem(user=request.user, code=data.validated_data["code"])
+        return Response(
+            VoucherRedeemOutput(
+                {
+                    "code": redemption.code,
+                    "credits": redemption.credits,
+                    "balance": redemption.ledger_entry.balance_after,
+                }
+            ).data
+        )

@@ -1,0 +1,139 @@
+"""Credits: one wallet per student and its append-only ledger."""
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+
+class Wallet(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="wallet"
+    )
+    balance = models.BigIntegerField(default=0)
+    # When the welcome credits were granted, or found to be zero: no need to ask Guru again.
+    welcome_settled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            # The last line of defence: services check first, the database refuses anyway.
+            models.CheckConstraint(
+                condition=models.Q(balance__gte=0), name="wallet_balance_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"wallet of user {self.user_id}: {self.balance}"
+
+
+class ImmutableRowError(Exception):
+    """A ledger row was about to be changed or removed; corrections are new rows."""
+
+
+class LedgerEntry(models.Model):
+    class Kind(models.TextChoices):
+        WELCOME = "welcome", "Welcome credits"
+        PURCHASE = "purchase", "Purchase"
+        VOUCHER = "voucher", "Voucher"
+        DEDUCTION = "deduction", "Deduction"
+        REFUND = "refund", "Refund"
+        ADMIN_GRANT = "admin_grant", "Admin grant"
+        REVERSAL = "reversal", "Reversal"
+
+    wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="entries")
+    amount = models.BigIntegerField(help_text="Credits: positive adds, negative takes.")
+    balance_after = models.BigIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    reference = models.CharField(max_length=200)
+    idempotency_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wallet", "idempotency_key"], name="ledger_entry_once_per_key"
+            ),
+            models.UniqueConstraint(
+                fields=["wallet"],
+                condition=models.Q(kind="welcome"),
+                name="ledger_one_welcome_per_wallet",
+            ),
+            models.CheckConstraint(condition=~models.Q(amount=0), name="ledger_amount_not_zero"),
+            models.CheckConstraint(
+                condition=models.Q(balance_after__gte=0), name="ledger_balance_after_non_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["wallet", "-created_at", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount:+d} -> {self.balance_after}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ImmutableRowError("ledger entries are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ImmutableRowError("ledger entries are never deleted")
+
+
+class IdempotencyRecord(models.Model):
+    """One Idempotency-Key of one caller: bound to the request it first came with, and the
+    response that request got, replayed to every retry."""
+
+    class State(models.TextChoices):
+        IN_FLIGHT = "in_flight", "In flight"
+        COMPLETED = "completed", "Completed"
+
+    caller = models.CharField(max_length=64)
+    key = models.CharField(max_length=200)
+    request_fingerprint = models.CharField(max_length=64, help_text="sha256 of method, path, body")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.IN_FLIGHT)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["caller", "key"], name="idempotency_key_once_per_caller"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.caller} {self.key} ({self.state})"
+
+
+class VoucherRedemption(models.Model):
+    """A student redeemed a Guru voucher: at most once per student and code."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="voucher_redemptions"
+    )
+    code = models.CharField(max_length=64, help_text="Upper-cased voucher code.")
+    credits = models.PositiveIntegerField()
+    ledger_entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code"], name="voucher_once_per_student")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} by user {self.user_id}"
+
+
+class VoucherUsage(models.Model):
+    """How often a code was redeemed: the row locked to keep redemptions within Guru's max."""
+
+    code = models.CharField(max_length=64, primary_key=True)
+    redemptions = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.redemptions}"
