@@ -297,6 +297,8 @@ GURU_PUBLIC_API_RATE = _env("GURU_PUBLIC_API_RATE", "1200/m")
 # One process serves both systems in development, so the student side reads its own Guru.
 GURU_BASE_URL = _env("GURU_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 GURU_API_KEY = _env("GURU_API_KEY")
+if PRODUCTION and "shishya" in SERVED_SYSTEMS and not (GURU_BASE_URL and GURU_API_KEY):
+    raise ImproperlyConfigured("GURU_BASE_URL and GURU_API_KEY are required to serve shishya")
 GURU_CONNECT_TIMEOUT_SECONDS = float(_env("GURU_CONNECT_TIMEOUT_SECONDS", "2"))
 GURU_READ_TIMEOUT_SECONDS = float(_env("GURU_READ_TIMEOUT_SECONDS", "5"))
 GURU_RETRIES = _env_int("GURU_RETRIES", 2)

@@ -144,6 +144,11 @@ class GuruClient:
             lock_key, token = key + ":lock", uuid.uuid4().hex
             if cache.add(lock_key, token, timeout=int(self.fetch_budget) + 1):
                 try:
+                    # Re-check under the lock: the request that held it may have just
+                    # stored a fresh copy after this one looked.
+                    entry = cache.get(key)
+                    if entry is not None and time.time() - entry.fetched_at < ttl:
+                        return entry.data
                     return self._refresh(path, key, ttl, entry, require_fresh=require_fresh)
                 finally:
                     if cache.get(lock_key) == token:

@@ -15,6 +15,8 @@ SAFE = {
     "ALLOWED_HOSTS": "api.ourshiksha.ai",
     "REDIS_URL": "redis://127.0.0.1:6379/9",
     "ADMIN_JWT_SIGNING_KEY": "prod-test-admin-jwt-" + "Hq3Lw8Zr5Tn1Vb7Kx2Md" * 2,
+    "GURU_BASE_URL": "https://guru.internal.ourshiksha.ai",
+    "GURU_API_KEY": "ais_" + "5e" * 32,
 }
 
 
@@ -50,6 +52,8 @@ def test_production_settings_pass_deploy_checks():
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
         ({"KEYED_HASH_PEPPERS": None}, "KEYED_HASH_PEPPERS is required"),
         ({"REDIS_URL": None}, "REDIS_URL is required"),
+        ({"GURU_API_KEY": None}, "GURU_BASE_URL and GURU_API_KEY are required"),
+        ({"GURU_BASE_URL": None}, "GURU_BASE_URL and GURU_API_KEY are required"),
     ],
 )
 def test_production_refuses_to_start_unsafely(change, complaint):
