@@ -3,9 +3,16 @@
 from collections import Counter
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Max
 
 from accounts.models import User
-from learning.models import Enrollment, LessonCompletion
+from learning.models import (
+    Enrollment,
+    LabCompletion,
+    LessonCompletion,
+    ProjectSubmission,
+    TestAttempt,
+)
 
 
 def enrolled_course_ids(*, user: User | AnonymousUser) -> set[int]:
@@ -19,5 +26,53 @@ def completed_lessons_by_course(*, user: User, course_ids: set[int]) -> Counter[
     return Counter(
         LessonCompletion.objects.filter(user=user, course_id__in=course_ids).values_list(
             "course_id", flat=True
+        )
+    )
+
+
+def is_enrolled(*, user: User, course_id: int) -> bool:
+    return Enrollment.objects.filter(user=user, course_id=course_id).exists()
+
+
+def completed_lesson_ids(*, user: User, course_id: int) -> set[int]:
+    return set(
+        LessonCompletion.objects.filter(user=user, course_id=course_id).values_list(
+            "lesson_id", flat=True
+        )
+    )
+
+
+def completed_lab_ids(*, user: User, course_id: int) -> set[int]:
+    return set(
+        LabCompletion.objects.filter(user=user, course_id=course_id).values_list(
+            "lab_id", flat=True
+        )
+    )
+
+
+def best_test_percents(*, user: User, course_id: int) -> dict[int, int]:
+    """The best graded percentage of each test the student submitted in the course."""
+    rows = (
+        TestAttempt.objects.filter(
+            user=user, course_id=course_id, status=TestAttempt.Status.SUBMITTED
+        )
+        .values("test_id")
+        .annotate(best=Max("percent"))
+    )
+    return {row["test_id"]: row["best"] for row in rows}
+
+
+def passed_test_ids(*, user: User, course_id: int) -> set[int]:
+    return set(
+        TestAttempt.objects.filter(user=user, course_id=course_id, passed=True).values_list(
+            "test_id", flat=True
+        )
+    )
+
+
+def submitted_project_ids(*, user: User, course_id: int) -> set[int]:
+    return set(
+        ProjectSubmission.objects.filter(user=user, course_id=course_id).values_list(
+            "project_id", flat=True
         )
     )
