@@ -1,8 +1,13 @@
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test.utils import override_settings
 
+from shishya.guru_client import guru_client
 from tests.fakes.resend import FakeResend
+from tests.fakes.wsgi_transport import WSGITransport
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,3 +33,27 @@ def fake_resend(settings):
         settings.RESEND_API_URL = server.url
         settings.EMAIL_BACKEND = "accounts.email.ResendEmailBackend"
         yield server
+
+
+@pytest.fixture
+def keep_test_transaction_open():
+    """Raw WSGI calls close "old" connections after each request, which would end the test's
+    transaction; Django's own test client suspends this the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def guru_in_process(settings, keep_test_transaction_open, db):
+    """The student side reads this process's own Guru public API (as in development), through
+    the real Guru client and requests, inside the test's transaction. Yields the plain key
+    (catalog + grading scopes)."""
+    from tests.guru.catalogue import api_key
+
+    settings.GURU_BASE_URL = "http://testserver"
+    settings.GURU_API_KEY = api_key("catalog", "grading")
+    guru_client().session.mount("http://testserver", WSGITransport(get_wsgi_application()))
+    return settings.GURU_API_KEY
