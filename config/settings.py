@@ -356,6 +356,11 @@ if RAZORPAY_PREVIOUS_WEBHOOK_SECRET:
     if RAZORPAY_PREVIOUS_WEBHOOK_SECRET_EXPIRES_AT.tzinfo is None:
         raise ImproperlyConfigured("RAZORPAY_PREVIOUS_WEBHOOK_SECRET_EXPIRES_AT needs a time zone")
 
+# --- Learning -------------------------------------------------------------------------------
+# A test answer sent this long after the deadline still counts (network latency); after it
+# the attempt is closed and no longer blocks the tutor.
+TEST_SUBMIT_GRACE_SECONDS = _env_int("TEST_SUBMIT_GRACE_SECONDS", 30)
+
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

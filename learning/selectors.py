@@ -1,9 +1,12 @@
 """Reads of a student's own learning records."""
 
 from collections import Counter
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max
+from django.utils import timezone
 
 from accounts.models import User
 from learning.models import (
@@ -76,3 +79,12 @@ def submitted_project_ids(*, user: User, course_id: int) -> set[int]:
             "project_id", flat=True
         )
     )
+
+
+def test_attempt_active(*, user: User) -> bool:
+    """Whether the student is sitting a test now: an attempt in progress whose deadline, plus
+    the submission grace, has not passed (an abandoned attempt stops counting by itself)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.TEST_SUBMIT_GRACE_SECONDS)
+    return TestAttempt.objects.filter(
+        user=user, status=TestAttempt.Status.ACTIVE, deadline__gt=cutoff
+    ).exists()
