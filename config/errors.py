@@ -20,7 +20,10 @@ class ApiError(Exception):
         fields: dict[str, list[str]] | None = None,
         details: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
+        status: int | None = None,
     ) -> None:
+        # status is for relaying another service's error as it came; raise a subclass otherwise.
+        self.status_code = status or self.status_code
         self.message = message or self.message
         self.code = code or self.code
         self.fields = fields

@@ -318,7 +318,11 @@ GURU_FAILURE_HOLD_SECONDS = _env_int("GURU_FAILURE_HOLD_SECONDS", 5)
 WALLET_LOCK_TIMEOUT_MS = _env_int("WALLET_LOCK_TIMEOUT_MS", 5000)
 # Shared keys our own systems sign wallet requests with: "key_id:secret,key_id:secret" (two
 # live during a rotation). Secrets live only in the environment, never in the database.
-SYSTEM_KEYS = dict(entry.split(":", 1) for entry in _env_list("SYSTEM_KEYS") if ":" in entry)
+SYSTEM_KEYS = dict(
+    entry.split(":", 1)
+    for entry in _env_list("SYSTEM_KEYS", "" if PRODUCTION else "dev:development-system-key")
+    if ":" in entry
+)
 SYSTEM_SIGNATURE_MAX_AGE_SECONDS = 300
 # Credits one system request may add, and that system requests may add to one student a day.
 WALLET_SYSTEM_MAX_CREDITS = _env_int("WALLET_SYSTEM_MAX_CREDITS", 100_000)
@@ -355,6 +359,14 @@ if RAZORPAY_PREVIOUS_WEBHOOK_SECRET:
         ) from exc
     if RAZORPAY_PREVIOUS_WEBHOOK_SECRET_EXPIRES_AT.tzinfo is None:
         raise ImproperlyConfigured("RAZORPAY_PREVIOUS_WEBHOOK_SECRET_EXPIRES_AT needs a time zone")
+
+# --- Guru -> Shishya (admin credit grants) -------------------------------------------------
+# Where Guru reaches the student side, and the system key it signs with (one of Shishya's
+# SYSTEM_KEYS). One process in development: Guru calls itself.
+SHISHYA_BASE_URL = _env("SHISHYA_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+GURU_SYSTEM_KEY_ID = _env("GURU_SYSTEM_KEY_ID", "" if PRODUCTION else "dev")
+GURU_SYSTEM_KEY = _env("GURU_SYSTEM_KEY", "" if PRODUCTION else "development-system-key")
+SHISHYA_TIMEOUT_SECONDS = float(_env("SHISHYA_TIMEOUT_SECONDS", "5"))
 
 # --- Learning -------------------------------------------------------------------------------
 # A test answer sent this long after the deadline still counts (network latency); after it

@@ -17,6 +17,7 @@ from guru.models import (
     ActionPrice,
     AdminAuditLog,
     AdminSession,
+    ApiKey,
     CertificateRule,
     Course,
     CreditPack,
@@ -220,3 +221,11 @@ def admin_session_get_live(
     ):
         return None
     return session
+
+
+def api_key_list() -> QuerySet[ApiKey]:
+    return ApiKey.objects.order_by("-id")
+
+
+def api_key_get(*, key_id: int) -> ApiKey:
+    return _get(ApiKey.objects.all(), key_id)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from guru import auth_api
-from guru.api import assessments, audit, commerce, courses
+from guru.api import api_keys, assessments, audit, commerce, courses, wallet_grants
 
 urlpatterns = [
     path("auth/login", auth_api.AdminLoginApi.as_view(), name="admin-auth-login"),
@@ -78,4 +78,11 @@ urlpatterns = [
     path("voucher/<int:voucher_id>", commerce.VoucherItemApi.as_view(), name="admin-voucher-item"),
     path("settings", commerce.PlatformSettingsApi.as_view(), name="admin-settings"),
     path("audit-log", audit.AuditLogListApi.as_view(), name="admin-audit-log"),
+    path("api-keys", api_keys.ApiKeyCollectionApi.as_view(), name="admin-api-key-collection"),
+    path(
+        "api-keys/<int:key_id>/revoke",
+        api_keys.ApiKeyRevokeApi.as_view(),
+        name="admin-api-key-revoke",
+    ),
+    path("wallet/grant", wallet_grants.WalletGrantApi.as_view(), name="admin-wallet-grant"),
 ]

@@ -5,7 +5,6 @@ live at once (SYSTEM_KEYS, "id:secret,id:secret") so they can be rotated without
 A student session never reaches these endpoints: they do not read the session at all.
 """
 
-import hashlib
 import hmac
 import time
 
@@ -15,20 +14,17 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from config.errors import NotAuthenticated
-
-SIGNATURE_HEADER = "X-Signature"
-TIMESTAMP_HEADER = "X-Signature-Timestamp"
-KEY_ID_HEADER = "X-Signature-Key-Id"
+from config.system_signature import (
+    KEY_ID_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    system_signature,
+)
 
 
 class SystemSignatureInvalid(NotAuthenticated):
     code = "system_signature_invalid"
     message = "Missing, stale or invalid system signature."
-
-
-def system_signature(*, secret: str, timestamp: str, body: bytes) -> str:
-    message = timestamp.encode() + b"." + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 class SystemCaller:

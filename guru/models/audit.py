@@ -38,6 +38,8 @@ class AdminAuditLog(models.Model):
         PLAN = "PLAN", "Plan"
         VOUCHER = "VOUCHER", "Voucher"
         SETTINGS = "SETTINGS", "Platform settings"
+        API_KEY = "API_KEY", "Public API key"
+        WALLET_GRANT = "WALLET_GRANT", "Credits granted to a student"
 
     # PROTECT: admins are deactivated, never deleted, while their audit rows exist.
     admin = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

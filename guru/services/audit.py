@@ -16,6 +16,7 @@ from config.client_ip import client_ip
 from guru.models import (
     ActionPrice,
     AdminAuditLog,
+    ApiKey,
     CertificateRule,
     Course,
     CreditPack,
@@ -44,10 +45,12 @@ ENTITY_TYPES: dict[type[models.Model], str] = {
     Plan: AdminAuditLog.Entity.PLAN,
     Voucher: AdminAuditLog.Entity.VOUCHER,
     PlatformSettings: AdminAuditLog.Entity.SETTINGS,
+    ApiKey: AdminAuditLog.Entity.API_KEY,
 }
 
-# Bookkeeping the database sets; an admin never changes these.
-_UNAUDITED_FIELDS = frozenset({"created_at", "updated_at"})
+# Bookkeeping the database sets, which an admin never changes, and a key's hash, which
+# stays out of every log.
+_UNAUDITED_FIELDS = frozenset({"created_at", "updated_at", "key_hash"})
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from config.system_signature import system_signature
 from wallet.models import LedgerEntry, Wallet
-from wallet.system import system_signature
 
 pytestmark = pytest.mark.django_db
 KEYS = {"guru-2026a": "first-system-secret", "guru-2026b": "second-system-secret"}

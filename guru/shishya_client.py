@@ -1,0 +1,85 @@
+"""How Guru reaches the student side: admin credit grants, signed with the system key."""
+
+import json
+import logging
+import time
+from functools import lru_cache
+from typing import Any
+
+import requests
+from django.conf import settings
+
+from config.errors import ApiError, ServiceUnavailable, UpstreamError
+from config.system_signature import (
+    KEY_ID_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    system_signature,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class ShishyaUnavailable(UpstreamError):
+    code = "shishya_unavailable"
+    message = "The student side did not answer. Nothing was granted; try again."
+
+
+class GrantsNotConfigured(ServiceUnavailable):
+    code = "grants_unavailable"
+    message = "Credit grants are not configured on this server."
+
+
+@lru_cache(maxsize=2)
+def _session(base_url: str) -> requests.Session:
+    # No retries here: the Idempotency-Key makes a retry by the admin safe instead.
+    return requests.Session()
+
+
+def shishya_session() -> requests.Session:
+    return _session(settings.SHISHYA_BASE_URL)
+
+
+def wallet_grant_send(
+    *, student_email: str, credits: int, reason: str, idempotency_key: str
+) -> dict[str, Any]:
+    """POST /api/wallet/add on the student side; its refusals come back as the same errors."""
+    if not (settings.SHISHYA_BASE_URL and settings.GURU_SYSTEM_KEY_ID and settings.GURU_SYSTEM_KEY):
+        raise GrantsNotConfigured()
+    body = json.dumps(
+        {"student_email": student_email, "credits": credits, "reason": reason}
+    ).encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": idempotency_key,
+        KEY_ID_HEADER: settings.GURU_SYSTEM_KEY_ID,
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: system_signature(
+            secret=settings.GURU_SYSTEM_KEY, timestamp=timestamp, body=body
+        ),
+    }
+    url = settings.SHISHYA_BASE_URL.rstrip("/") + "/api/wallet/add"
+    try:
+        response = shishya_session().post(
+            url, data=body, headers=headers, timeout=settings.SHISHYA_TIMEOUT_SECONDS
+        )
+        payload = response.json()
+    except (requests.RequestException, ValueError):
+        logger.warning("wallet grant: the student side did not answer usefully")
+        raise ShishyaUnavailable() from None
+    if response.status_code == 200:
+        return payload
+    error = payload.get("error", {}) if isinstance(payload, dict) else {}
+    if response.status_code == 401:
+        logger.critical("wallet grant refused: check GURU_SYSTEM_KEY against SYSTEM_KEYS")
+        raise GrantsNotConfigured()
+    if 400 <= response.status_code < 500:
+        raise ApiError(
+            error.get("message"),
+            code=error.get("code", "grant_refused"),
+            fields=error.get("fields"),
+            details=error.get("details"),
+            status=response.status_code,
+        )
+    raise ShishyaUnavailable()

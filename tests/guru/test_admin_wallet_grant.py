@@ -1,0 +1,74 @@
+"""An admin's credit grant travels over HTTP to the student side's signed endpoint."""
+
+import pytest
+from django.core.wsgi import get_wsgi_application
+
+from guru.models import AdminAuditLog
+from guru.shishya_client import shishya_session
+from tests.fakes.wsgi_transport import WSGITransport
+from wallet.models import LedgerEntry, Wallet
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shishya_in_process(settings, keep_test_transaction_open):
+    settings.SHISHYA_BASE_URL = "http://testserver"
+    settings.SYSTEM_KEYS = {"guru-1": "grant-signing-secret"}
+    settings.GURU_SYSTEM_KEY_ID = "guru-1"
+    settings.GURU_SYSTEM_KEY = "grant-signing-secret"
+    shishya_session().mount("http://testserver", WSGITransport(get_wsgi_application()))
+
+
+def grant(api, key="grant-0001", **body):
+    payload = {"student_email": "ravi.student@example.com", "credits": 40, "reason": "prize"}
+    return api.post(
+        "/api/admin/wallet/grant", {**payload, **body}, format="json", HTTP_IDEMPOTENCY_KEY=key
+    )
+
+
+def test_grant_credits_the_student_once_and_is_audited(
+    api, admin_user, student, shishya_in_process
+):
+    response = grant(api)
+    assert response.status_code == 200, response.content
+    assert response.json()["balance"] == 40
+    assert grant(api).json() == response.json()  # the retry replays the same grant
+    assert Wallet.objects.get(user=student).balance == 40
+    entry = LedgerEntry.objects.get()
+    assert entry.kind == "admin_grant" and entry.reference == "prize"
+    (audit,) = AdminAuditLog.objects.filter(entity_type="WALLET_GRANT")
+    assert audit.admin_id == admin_user.pk and audit.entity_id == entry.pk
+    assert audit.changes["credits"]["new"] == 40
+
+
+def test_refusals_from_the_student_side_come_back_with_their_codes(api, shishya_in_process):
+    response = grant(api, student_email="nobody@example.com")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "student_not_found"
+    assert not AdminAuditLog.objects.filter(entity_type="WALLET_GRANT").exists()
+
+
+def test_wrong_system_key_is_a_clear_503(api, student, shishya_in_process, settings):
+    settings.GURU_SYSTEM_KEY = "not-the-shared-secret"
+    response = grant(api)
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "grants_unavailable"
+    assert not LedgerEntry.objects.exists()
+
+
+def test_student_side_down_is_502_and_grants_nothing(api, student, settings):
+    settings.SHISHYA_BASE_URL = "http://127.0.0.1:9"
+    response = grant(api)
+    assert response.status_code == 502
+    assert response.json()["error"]["code"] == "shishya_unavailable"
+
+
+def test_idempotency_key_is_required(api, student, shishya_in_process):
+    response = api.post(
+        "/api/admin/wallet/grant",
+        {"student_email": "ravi.student@example.com", "credits": 5, "reason": "x"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "idempotency_key_required"
