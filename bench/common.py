@@ -87,7 +87,16 @@ def gunicorn(env: dict[str, str], port: int, workers: int = 2):
 def wrk(url: str, *, seconds: int, connections: int, script: str | None = None) -> dict:
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+        url,
+    ]
     if script:
         command[1:1] = ["-s", script]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -97,7 +106,9 @@ def wrk(url: str, *, seconds: int, connections: int, script: str | None = None) 
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    total = re.search(r"(\d+) requests in", out)
     return {
+        "requests": int(total.group(1)),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50_ms": latency_ms("50"),
         "p99_ms": latency_ms("99"),

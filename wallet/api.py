@@ -75,6 +75,11 @@ class DeductOutput(serializers.Serializer):
 
 
 class DeductView(APIView):
+    def initial(self, request: Request, *args: object, **kwargs: object) -> None:
+        super().initial(request, *args, **kwargs)
+        # Welcome credits are granted before, and apart from, the charge's transaction.
+        wallet_open(user=request.user)
+
     @extend_schema(
         operation_id="wallet_deduct",
         request=DeductInput,
@@ -85,7 +90,6 @@ class DeductView(APIView):
     def post(self, request: Request) -> Response:
         data = DeductInput(data=request.data)
         data.is_valid(raise_exception=True)
-        wallet_open(user=request.user)
         entry = wallet_deduct_action(
             user=request.user,
             action=data.validated_data["action"],

@@ -1,11 +1,11 @@
 """Idempotency-Key for POSTs that move credits or money.
 
-The first request with a key runs and its response is stored; a retry gets that response
-again (Idempotent-Replayed: true); the same key with another method, path or body is 422;
-a retry while the first still runs is 409. Answers that mean "try again" (409, 429, 5xx)
-are never stored. Keys are scoped to the caller. Exactly-once effects do not rest on this
-record alone: the services key their own rows too (a crash between the effect and the
-stored response replays the effect's own idempotent result).
+The first request with a key runs; its response is stored in the same transaction as its
+effect, so both happen exactly once (a unique constraint decides, whatever the timing). A
+retry gets the stored response again (Idempotent-Replayed: true); the same key with another
+method, path or body is 422; a retry while the first still runs is 409 (a shared-cache
+marker says so without waiting on the database). Answers that mean "try again" (409, 429,
+5xx) are never stored. Keys are scoped to the caller.
 """
 
 import hashlib
@@ -16,6 +16,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.exceptions import APIException
@@ -54,47 +55,28 @@ def _is_stored(status: int) -> bool:
     return status < 500 and status not in (409, 429)
 
 
-def _begin(*, caller: str, key: str, fingerprint: str) -> IdempotencyRecord | None:
-    """Claims the key (returns None) or returns the completed record to replay."""
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            IdempotencyRecord.objects.create(
-                caller=caller, key=key, request_fingerprint=fingerprint, created_at=now
-            )
+def _replay(*, caller: str, key: str, fingerprint: str) -> Response | None:
+    record = IdempotencyRecord.objects.filter(caller=caller, key=key).first()
+    if record is None:
         return None
-    except IntegrityError:
-        pass
-    record = IdempotencyRecord.objects.get(caller=caller, key=key)
     if record.request_fingerprint != fingerprint:
         raise IdempotencyKeyReused()
-    if record.state == IdempotencyRecord.State.COMPLETED:
-        return record
-    abandoned_before = now - timedelta(seconds=settings.IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS)
-    # A claim older than any request can run was left by a crashed worker: take it over,
-    # atomically, so only one retry does.
-    taken_over = IdempotencyRecord.objects.filter(
-        pk=record.pk,
-        state=IdempotencyRecord.State.IN_FLIGHT,
-        created_at=record.created_at,
-        created_at__lt=abandoned_before,
-    ).update(created_at=now)
-    if taken_over:
-        return None
-    raise IdempotentRequestInFlight()
+    return Response(
+        record.response_body,
+        status=record.response_status,
+        headers={"Idempotent-Replayed": "true"},
+    )
 
 
-def _finish(*, caller: str, key: str, response: Response) -> None:
-    records = IdempotencyRecord.objects.filter(caller=caller, key=key)
+def _record(*, caller: str, key: str, fingerprint: str, response: Response) -> None:
     if _is_stored(response.status_code):
-        records.update(
-            state=IdempotencyRecord.State.COMPLETED,
+        IdempotencyRecord.objects.create(
+            caller=caller,
+            key=key,
+            request_fingerprint=fingerprint,
             response_status=response.status_code,
             response_body=response.data,
-            completed_at=timezone.now(),
         )
-    else:
-        records.delete()
 
 
 def idempotent(caller_of: Callable[[Request], str]) -> Callable:
@@ -106,23 +88,32 @@ def idempotent(caller_of: Callable[[Request], str]) -> Callable:
             key = request.headers.get(HEADER, "")
             if not _VALID_KEY.match(key):
                 raise IdempotencyKeyRequired()
-            caller = caller_of(request)
-            replay = _begin(caller=caller, key=key, fingerprint=_fingerprint(request))
-            if replay is not None:
-                return Response(
-                    replay.response_body,
-                    status=replay.response_status,
-                    headers={"Idempotent-Replayed": "true"},
-                )
+            caller, fingerprint = caller_of(request), _fingerprint(request)
+            if replay := _replay(caller=caller, key=key, fingerprint=fingerprint):
+                return replay
+            marker = f"idempotency:{caller}:{key}"
+            if not cache.add(marker, 1, timeout=settings.IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS):
+                raise IdempotentRequestInFlight()
             try:
-                response = handler(view, request, *args, **kwargs)
-            except (ApiError, APIException) as exc:
-                response = api_exception_handler(exc, {"view": view, "request": request})
-            except BaseException:
-                IdempotencyRecord.objects.filter(caller=caller, key=key).delete()
-                raise
-            _finish(caller=caller, key=key, response=response)
-            return response
+                try:
+                    with transaction.atomic():
+                        response = handler(view, request, *args, **kwargs)
+                        _record(caller=caller, key=key, fingerprint=fingerprint, response=response)
+                    return response
+                except IntegrityError:
+                    # Another request with this key committed first (its marker had
+                    # expired): this one's effect was rolled back with it.
+                    replay = _replay(caller=caller, key=key, fingerprint=fingerprint)
+                    if replay is None:
+                        raise
+                    return replay
+                except (ApiError, APIException) as exc:
+                    # The handler's writes are rolled back; its refusal is stored on its own.
+                    refused = api_exception_handler(exc, {"view": view, "request": request})
+                    _record(caller=caller, key=key, fingerprint=fingerprint, response=refused)
+                    return refused
+            finally:
+                cache.delete(marker)
 
         return wrapper
 

@@ -81,21 +81,15 @@ class LedgerEntry(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """One Idempotency-Key of one caller: bound to the request it first came with, and the
-    response that request got, replayed to every retry."""
-
-    class State(models.TextChoices):
-        IN_FLIGHT = "in_flight", "In flight"
-        COMPLETED = "completed", "Completed"
+    """The response one caller's Idempotency-Key got, bound to the request it came with; it is
+    written in the same transaction as the request's effect, and replayed to every retry."""
 
     caller = models.CharField(max_length=64)
     key = models.CharField(max_length=200)
     request_fingerprint = models.CharField(max_length=64, help_text="sha256 of method, path, body")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.IN_FLIGHT)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField()
     response_body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField()
-    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -106,7 +100,7 @@ class IdempotencyRecord(models.Model):
         indexes = [models.Index(fields=["created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.caller} {self.key} ({self.state})"
+        return f"{self.caller} {self.key} -> {self.response_status}"
 
 
 class VoucherRedemption(models.Model):

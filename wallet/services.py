@@ -71,9 +71,11 @@ def wallet_apply(
     """
     if not isinstance(amount, int) or isinstance(amount, bool) or amount == 0:
         raise ValueError("amount must be a non-zero integer")
-    wallet = wallet_get_or_create(user=user)
     with transaction.atomic(), _wallet_lock_timeout():
-        locked = Wallet.objects.select_for_update().get(pk=wallet.pk)
+        locked = Wallet.objects.select_for_update().filter(user=user).first()
+        if locked is None:
+            wallet = wallet_get_or_create(user=user)
+            locked = Wallet.objects.select_for_update().get(pk=wallet.pk)
         existing = LedgerEntry.objects.filter(
             wallet=locked, idempotency_key=idempotency_key
         ).first()

@@ -35,7 +35,8 @@ def test_purge_removes_only_records_older_than_a_day():
     now = timezone.now()
     for key, age in (("old-key-1", timedelta(hours=25)), ("new-key-1", timedelta(hours=1))):
         IdempotencyRecord.objects.create(
-            caller="user:1", key=key, request_fingerprint="f", created_at=now - age
+            caller="user:1", key=key, request_fingerprint="f", response_status=200
         )
+        IdempotencyRecord.objects.filter(key=key).update(created_at=now - age)
     call_command("purge_idempotency_records")
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new-key-1"]

@@ -158,6 +158,7 @@ class TestLedgerProperty(HypothesisTestCase):
     @given(st.lists(st.integers(min_value=-500, max_value=500).filter(bool), max_size=25))
     def test_balance_always_equals_ledger_sum_and_never_goes_negative(self, amounts):
         user = make_student()
+        wallet_get_or_create(user=user)
         expected = 0
         for n, amount in enumerate(amounts):
             kind = GRANT if amount > 0 else DEDUCTION

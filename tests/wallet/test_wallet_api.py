@@ -129,16 +129,14 @@ class TestIdempotency:
         assert response.json()["error"]["code"] == "idempotency_key_reused"
 
     def test_retry_while_first_is_running_is_409(self, guru, student_client, student):
-        IdempotencyRecord.objects.create(
-            caller=f"user:{student.pk}",
-            key="key-0001",
-            created_at=timezone.now(),
-            request_fingerprint=_fingerprint_of({"action": "resume_review", "reference": "x"}),
-        )
+        from django.core.cache import cache
+
+        cache.add(f"idempotency:user:{student.pk}:key-0001", 1)  # the first is still running
         response = deduct(student_client, {"action": "resume_review", "reference": "x"})
         assert response.status_code == 409
         assert response.json()["error"]["code"] == "idempotency_in_flight"
         assert response["Retry-After"] == "1"
+        assert not LedgerEntry.objects.filter(kind="deduction").exists()
 
     def test_keys_are_scoped_to_the_caller(self, guru, student_client, student, django_user_model):
         fund(student, 100)
@@ -169,15 +167,6 @@ class TestIdempotency:
         body = {"action": "resume_review", "reference": "z"}
         assert deduct(student_client, body, key="key-0003").status_code == 503
         assert not IdempotencyRecord.objects.filter(key="key-0003").exists()
-
-
-def _fingerprint_of(body: dict) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    digest.update(b"POST /api/wallet/deduct\n")
-    digest.update(json.dumps(body).encode())
-    return digest.hexdigest()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency needs PostgreSQL")

@@ -1,0 +1,159 @@
+"""POST /api/wallet/deduct through the full stack (session, CSRF, Idempotency-Key, Guru price,
+ledger) against random wallets and one hot wallet, beside a bare locked-update view and
+pgbench TPC-B on the same database, in one run; then checks no credit was lost or doubled.
+
+Usage: .venv/bin/python bench/wallet.py [--seconds 10] [--connections 16] [--students 200]
+Needs PostgreSQL (with pgbench), Redis and wrk on this machine.
+"""
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import bench_env, gunicorn, manage, recreate_database, report, wrk
+
+START_CREDITS = 10_000_000
+
+SEED = """
+import json, secrets
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from django.utils import timezone
+from accounts.models import User
+from guru.models import ActionPrice
+from wallet.models import LedgerEntry
+from wallet.services import wallet_apply, wallet_open
+ActionPrice.objects.create(action="lab_run", credits=1, is_chargeable=True)
+rows = []
+for n in range(STUDENTS):
+    user = User.objects.create_user(f"bench{n}@example.com", "bench-password-123",
+                                    email_verified_at=timezone.now())
+    wallet_open(user=user)
+    wallet_apply(user=user, amount=START_CREDITS, kind=LedgerEntry.Kind.ADMIN_GRANT,
+                 reference="bench", idempotency_key="bench-seed")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    rows.append([session.session_key, secrets.token_hex(16), user.wallet.pk])
+print(json.dumps(rows))
+"""
+
+LUA = """
+local sessions = %(sessions)s
+local counter = 0
+local hot = %(hot)s
+request = function()
+  counter = counter + 1
+  local s = hot and sessions[1] or sessions[math.random(#sessions)]
+  local headers = {}
+  headers["Content-Type"] = "application/json"
+  if "%(mode)s" == "full" then
+    headers["Cookie"] = "sessionid=" .. s[1] .. "; csrftoken=" .. s[2]
+    headers["X-CSRFToken"] = s[2]
+    headers["Idempotency-Key"] = string.format("bench-%%d-%%d", counter, math.random(1000000000))
+    return wrk.format("POST", "/api/wallet/deduct", headers,
+                      '{"action": "lab_run", "reference": "bench"}')
+  end
+  return wrk.format("POST", "/bench/bare-deduct", headers, '{"wallet": ' .. s[3] .. '}')
+end
+"""
+
+CHECK = """
+from django.db.models import Sum
+from wallet.models import LedgerEntry, Wallet
+from wallet.selectors import wallets_not_matching_ledger
+deductions = LedgerEntry.objects.filter(kind="deduction")
+print(wallets_not_matching_ledger().count(), deductions.count(),
+      -(deductions.aggregate(total=Sum("amount"))["total"] or 0))
+"""
+
+
+def pgbench(database_url: str, *, seconds: int, connections: int) -> float:
+    subprocess.run(
+        ["pgbench", "-i", "-q", "-s", "10", database_url], check=True, capture_output=True
+    )
+    out = subprocess.run(
+        ["pgbench", "-n", "-c", str(connections), "-j", "2", "-T", str(seconds), database_url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))
+
+
+def lua_script(rows: list, *, mode: str, hot: bool) -> str:
+    table = "{" + ",".join(f'{{"{s}","{c}",{w}}}' for s, c, w in rows) + "}"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA % {"sessions": table, "hot": "true" if hot else "false", "mode": mode})
+    return script.name
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--port", type=int, default=8092)
+    args = parser.parse_args()
+
+    env = bench_env(args.port)
+    recreate_database(env)
+    manage(env, "migrate", "--no-input", "-v0")
+    seed = SEED.replace("STUDENTS", str(args.students)).replace("START_CREDITS", str(START_CREDITS))
+    rows = json.loads(manage(env, "shell", "-v", "0", "-c", seed))
+    env["GURU_API_KEY"] = manage(env, "create_api_key", "--name", "bench", "--scopes", "catalog")
+
+    tps = pgbench(env["DATABASE_URL"], seconds=args.seconds, connections=args.connections)
+    results = {}
+    with gunicorn(env, args.port) as base:
+        session = requests.Session()
+        first = rows[0]
+        warm = session.post(
+            f"{base}/api/wallet/deduct",
+            json={"action": "lab_run", "reference": "warm"},
+            cookies={"sessionid": first[0], "csrftoken": first[1]},
+            headers={"X-CSRFToken": first[1], "Idempotency-Key": "bench-warm-0001"},
+            timeout=10,
+        )
+        warm.raise_for_status()
+        for mode, hot in (("bare", False), ("full", False), ("bare", True), ("full", True)):
+            script = lua_script(rows, mode=mode, hot=hot)
+            results[(mode, hot)] = wrk(
+                base, seconds=args.seconds, connections=args.connections, script=script
+            )
+    wallets_off, deduction_rows, credits_taken = (
+        int(v) for v in manage(env, "shell", "-v", "0", "-c", CHECK).split()
+    )
+
+    print(f"pgbench TPC-B                {tps:>9.0f} tps")
+    for (mode, hot), result in results.items():
+        name = f"{'full /api/wallet/deduct' if mode == 'full' else 'bare locked update'}"
+        print(report(f"{name} ({'hot' if hot else 'random'})", result))
+    for hot in (False, True):
+        bare, full = results[("bare", hot)], results[("full", hot)]
+        label = "one hot wallet" if hot else "random wallets"
+        print(
+            f"{label}: bare/pgbench {bare['rps'] / tps:.3f}  full/pgbench {full['rps'] / tps:.3f}"
+            f"  full/bare {full['rps'] / bare['rps']:.2f}"
+        )
+    ok = sum(r["rps"] * args.seconds > 0 for r in results.values())
+    print(
+        f"after the run: {wallets_off} wallet(s) off their ledger, {deduction_rows} deduction "
+        f"rows, {credits_taken} credits taken (each deduction takes 1) -> "
+        f"{'consistent' if wallets_off == 0 and deduction_rows == credits_taken else 'BROKEN'}"
+    )
+    assert ok
+
+
+if __name__ == "__main__":
+    main()
