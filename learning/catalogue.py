@@ -28,7 +28,9 @@ class ProgressSummary(serializers.Serializer):
     percent = serializers.IntegerField()
 
 
-class CourseSummary(serializers.Serializer):
+class CourseFields(serializers.Serializer):
+    """What students see of a course in every catalogue answer."""
+
     id = serializers.IntegerField()
     title = serializers.CharField()
     description = serializers.CharField()
@@ -38,13 +40,16 @@ class CourseSummary(serializers.Serializer):
     credit_cost = serializers.IntegerField()
     is_free = serializers.BooleanField()
     academic_credits = serializers.IntegerField()
+    enrolled = serializers.BooleanField()
+    progress = ProgressSummary(allow_null=True)
+
+
+class CourseSummary(CourseFields):
     module_count = serializers.IntegerField()
     lesson_count = serializers.IntegerField()
     lab_count = serializers.IntegerField()
     test_count = serializers.IntegerField()
     project_count = serializers.IntegerField()
-    enrolled = serializers.BooleanField()
-    progress = ProgressSummary(allow_null=True)
 
 
 class LessonOutline(serializers.Serializer):
@@ -61,19 +66,8 @@ class ModuleOutline(serializers.Serializer):
     lessons = LessonOutline(many=True)
 
 
-class CourseDetail(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-    level = serializers.CharField()
-    skills = serializers.ListField(child=serializers.CharField())
-    thumbnail_url = serializers.CharField()
-    credit_cost = serializers.IntegerField()
-    is_free = serializers.BooleanField()
-    academic_credits = serializers.IntegerField()
+class CourseDetail(CourseFields):
     modules = ModuleOutline(many=True)
-    enrolled = serializers.BooleanField()
-    progress = ProgressSummary(allow_null=True)
 
 
 def _progress(completed: int, total: int) -> dict[str, int]:
