@@ -31,9 +31,9 @@ def enroll_path(course) -> str:
 
 def deductions(user) -> list[int]:
     return list(
-        LedgerEntry.objects.filter(
-            wallet__user=user, kind=LedgerEntry.Kind.DEDUCTION
-        ).values_list("amount", flat=True)
+        LedgerEntry.objects.filter(wallet__user=user, kind=LedgerEntry.Kind.DEDUCTION).values_list(
+            "amount", flat=True
+        )
     )
 
 
