@@ -395,7 +395,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectSubmissionStatusEnum": "learning.models.ProjectSubmission.Status",
+    },
 }
 
 # --- Static files, i18n ------------------------------------------------------------------

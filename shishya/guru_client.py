@@ -91,8 +91,10 @@ class GuruClient:
     def courses(self) -> Any:
         return self.get("/api/public/courses", kind="catalog")
 
-    def course(self, course_id: int) -> Any:
-        return self.get(f"/api/public/courses/{int(course_id)}", kind="course")
+    def course(self, course_id: int, *, require_fresh: bool = False) -> Any:
+        return self.get(
+            f"/api/public/courses/{int(course_id)}", kind="course", require_fresh=require_fresh
+        )
 
     def course_tests(self, course_id: int) -> Any:
         return self.get(f"/api/public/courses/{int(course_id)}/tests", kind="assessment")

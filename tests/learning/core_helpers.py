@@ -1,0 +1,77 @@
+"""Students, credits and JSON checks shared by the enrollment, lesson, project and portfolio
+tests."""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from learning.models import Enrollment
+from wallet.models import LedgerEntry, Wallet
+from wallet.services import wallet_apply
+
+# Words that only answer material (or graders' and tutors' notes) would bring into a response.
+ANSWER_MATERIAL = (
+    "correct_answer",
+    "explanation",
+    "solution_code",
+    "expected_output",
+    "expected_pattern",
+    "evaluation_notes",
+    "tutor_context",
+    "Secret rubric",
+    "Explain 0.0 simply",
+)
+
+
+def make_student(email: str = "learner@example.com", **fields: Any):
+    return get_user_model().objects.create_user(email, "a-long-passphrase", **fields)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def fund(user, credits: int) -> None:
+    wallet_apply(
+        user=user,
+        amount=credits,
+        kind=LedgerEntry.Kind.ADMIN_GRANT,
+        reference="test funds",
+        idempotency_key=f"test-funds-{credits}",
+    )
+
+
+def balance(user) -> int:
+    wallet = Wallet.objects.filter(user=user).first()
+    return wallet.balance if wallet else 0
+
+
+def enroll(user, course) -> Enrollment:
+    return Enrollment.objects.create(user=user, course_id=course.pk, waived_by="free")
+
+
+def assert_no_answer_material(*responses) -> None:
+    text = "".join(response.content.decode() for response in responses)
+    assert [word for word in ANSWER_MATERIAL if word in text] == []
+
+
+def json_values(document: Any) -> Iterator[tuple[str, Any]]:
+    """Every (key, scalar value) in a JSON document, at any depth."""
+    if isinstance(document, dict):
+        for key, value in document.items():
+            if isinstance(value, dict | list):
+                yield from json_values(value)
+            else:
+                yield key, value
+    elif isinstance(document, list):
+        for item in document:
+            yield from json_values(item)
+
+
+def body_text(response) -> str:
+    return json.dumps(response.json())
