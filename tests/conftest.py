@@ -35,17 +35,11 @@ def fake_resend(settings):
         yield server
 
 
-def _no_connection_closing(**kwargs) -> None:
-    pass
-
-
 @pytest.fixture
-def keep_test_transaction_open(monkeypatch):
+def keep_test_transaction_open():
     """Raw WSGI calls close "old" connections after each request, which would end the test's
-    transaction; Django's own test client suspends this the same way. The test client
-    reconnects the handler while its own request runs, so a raw WSGI call nested in it (the
-    Guru client reading Guru in-process) would close the connection: it reconnects a no-op."""
-    monkeypatch.setattr("django.test.client.close_old_connections", _no_connection_closing)
+    transaction; Django's own test client suspends this the same way. (A call nested in a
+    test-client request goes through WSGITransport, which suspends it itself.)"""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield
