@@ -116,7 +116,7 @@ class SignupView(AnonymousView):
     )
     def post(self, request: Request) -> Response:
         data = _limited_input(request, self.InputSerializer, action="signup")
-        services.student_signup(**data)
+        services.student_signup(request=request, **data)
         return _code_sent()
 
 
@@ -172,7 +172,7 @@ class ResendOtpView(AnonymousView):
     )
     def post(self, request: Request) -> Response:
         data = _limited_input(request, self.InputSerializer, action="resend_otp")
-        services.signup_otp_resend(email=data["email"])
+        services.signup_otp_resend(request=request, email=data["email"])
         return _code_sent()
 
 
@@ -190,7 +190,7 @@ class PasswordForgotView(AnonymousView):
     )
     def post(self, request: Request) -> Response:
         data = _limited_input(request, self.InputSerializer, action="password_forgot")
-        services.password_reset_request(email=data["email"])
+        services.password_reset_request(request=request, email=data["email"])
         return _code_sent()
 
 
