@@ -280,6 +280,9 @@ SIMPLE_JWT = {
 }
 
 RESEND_API_KEY = _env("RESEND_API_KEY")
+if PRODUCTION and not RESEND_API_KEY:
+    # Without it emails would go to the console backend: every OTP printed in the logs.
+    raise ImproperlyConfigured("RESEND_API_KEY is required in production")
 RESEND_API_URL = _env("RESEND_API_URL", "https://api.resend.com")
 RESEND_TIMEOUT_SECONDS = _env_int("RESEND_TIMEOUT_SECONDS", 10)
 DEFAULT_FROM_EMAIL = _env("RESEND_FROM_EMAIL", "OurShiksha <no-reply@ourshiksha.ai>")

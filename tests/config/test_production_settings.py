@@ -17,6 +17,7 @@ SAFE = {
     "ADMIN_JWT_SIGNING_KEY": "prod-test-admin-jwt-" + "Hq3Lw8Zr5Tn1Vb7Kx2Md" * 2,
     "GURU_BASE_URL": "https://guru.internal.ourshiksha.ai",
     "GURU_API_KEY": "ais_" + "5e" * 32,
+    "RESEND_API_KEY": "re_prod_test_key",
 }
 
 
@@ -52,6 +53,8 @@ def test_production_settings_pass_deploy_checks():
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
         ({"KEYED_HASH_PEPPERS": None}, "KEYED_HASH_PEPPERS is required"),
         ({"REDIS_URL": None}, "REDIS_URL is required"),
+        ({"RESEND_API_KEY": None}, "RESEND_API_KEY is required"),
+        ({"RESEND_API_KEY": ""}, "RESEND_API_KEY is required"),
         ({"GURU_API_KEY": None}, "GURU_BASE_URL and GURU_API_KEY are required"),
         ({"GURU_BASE_URL": None}, "GURU_BASE_URL and GURU_API_KEY are required"),
     ],
@@ -74,6 +77,10 @@ def test_ratelimit_cache_checks_are_silenced_only_in_development_without_redis()
     assert "django_ratelimit.E003" in setting("SILENCED_SYSTEM_CHECKS", **development)
     assert setting("SILENCED_SYSTEM_CHECKS") == "[]"
     assert "django_redis" in setting("CACHES")
+
+
+def test_production_sends_email_through_resend():
+    assert setting("EMAIL_BACKEND") == "accounts.email.ResendEmailBackend"
 
 
 def test_production_hashes_passwords_with_bcrypt_first():
