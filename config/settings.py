@@ -233,7 +233,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # The student SPA's allowlist: credentials allowed, student routes only (never admin/public).
-CORS_ALLOWED_ORIGINS = _env_list("STUDENT_SPA_ORIGINS")
+CORS_ALLOWED_ORIGINS = _env_origins("STUDENT_SPA_ORIGINS", "")
 CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/api/(?!admin/|public/).*$"
 # Guru's allowlists, served by guru.cors (cors-headers holds one allowlist per process): the
