@@ -150,6 +150,9 @@ def test_admin_site_sessions_are_not_student_sessions(db):
     response = browser.get("/api/auth/me")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
+    # The student API neither starts the student clocks on it nor extends it.
+    session = SessionStore(session_key=browser.session_key)
+    assert SESSION_STARTED_AT not in session and SESSION_SEEN_AT not in session
 
 
 def test_cors_allows_the_student_spa_with_credentials_on_student_routes_only(client, settings):
