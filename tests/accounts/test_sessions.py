@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import UserSession
 from config.authentication import SESSION_SEEN_AT, SESSION_STARTED_AT
 from tests.accounts.helpers import PASSWORD, Browser, log_in
+from tests.config.test_production_settings import setting
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +45,11 @@ def test_session_cookie_is_http_only_lax_and_expires_with_the_idle_timeout(
     assert not cookie["secure"]  # development serves plain HTTP
 
 
-def test_session_cookie_is_secure_when_configured_for_production(browser, student, settings):
-    settings.SESSION_COOKIE_SECURE = True
-    assert log_in(browser).cookies["sessionid"]["secure"] is True
+def test_production_settings_make_the_session_and_csrf_cookies_secure():
+    # The real production settings, loaded in a subprocess, not a value the test sets.
+    assert setting("SESSION_COOKIE_SECURE") == "True"
+    assert setting("CSRF_COOKIE_SECURE") == "True"
+    assert setting("SESSION_COOKIE_HTTPONLY") == "True"
 
 
 @pytest.mark.parametrize(
