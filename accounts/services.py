@@ -1,6 +1,7 @@
 """Writes of the identity core: the OTP service (the only one; every OTP flow uses it), then
 student signup, login, sessions, passwords and profile."""
 
+import enum
 import logging
 import math
 import secrets
@@ -614,19 +615,56 @@ def password_reset(*, request: HttpRequest, email: str, code: str, new_password:
 # --- Students: profile -----------------------------------------------------------------------
 
 
-@transaction.atomic
-def profile_update(*, user: User, data: dict[str, Any]) -> User:
-    """Applies validated profile changes (field name -> value); a username someone else
-    holds is a conflict."""
-    username = data.get("username")
-    if username and User.objects.filter(username=username).exclude(pk=user.pk).exists():
+class _Unset(enum.Enum):
+    """A profile field the update leaves alone (None is a value: no username)."""
+
+    UNSET = enum.auto()
+
+
+UNSET = _Unset.UNSET
+
+
+def _username_taken(*, username: str | None, user: User) -> bool:
+    return bool(username) and User.objects.filter(username=username).exclude(pk=user.pk).exists()
+
+
+def profile_update(
+    *,
+    user: User,
+    name: str | _Unset = UNSET,
+    username: str | _Unset | None = UNSET,
+    headline: str | _Unset = UNSET,
+    bio: str | _Unset = UNSET,
+    links: list[str] | _Unset = UNSET,
+    avatar_url: str | _Unset = UNSET,
+    portfolio_visibility: str | _Unset = UNSET,
+) -> User:
+    """Applies validated profile changes; fields left UNSET keep their value. A username
+    someone else holds is a conflict."""
+    changes = {
+        field: value
+        for field, value in {
+            "name": name,
+            "username": username,
+            "headline": headline,
+            "bio": bio,
+            "links": links,
+            "avatar_url": avatar_url,
+            "portfolio_visibility": portfolio_visibility,
+        }.items()
+        if value is not UNSET
+    }
+    new_username = changes.get("username")
+    if _username_taken(username=new_username, user=user):
         raise UsernameTaken(fields={"username": [UsernameTaken.message]})
-    for name, value in data.items():
-        setattr(user, name, value)
+    for field, value in changes.items():
+        setattr(user, field, value)
     try:
         with transaction.atomic():
-            user.save(update_fields=list(data))
+            user.save(update_fields=list(changes))
     except IntegrityError:
+        if not _username_taken(username=new_username, user=user):
+            raise
         # Taken between the check and the save.
         raise UsernameTaken(fields={"username": [UsernameTaken.message]}) from None
     return user

@@ -311,5 +311,5 @@ class ProfileView(StudentView):
     def patch(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        user = services.profile_update(user=request.user, data=serializer.validated_data)
+        user = services.profile_update(user=request.user, **serializer.validated_data)
         return Response(self.OutputSerializer(user).data)
