@@ -299,9 +299,15 @@ class TestRateLimits:
         for _ in range(10):
             assert browser.post("/api/auth/login", body).status_code == 401
         self.assert_limited(browser.post("/api/auth/login", body))
-        # The right password waits too: the limit is on the address, not on failures.
+        # Once the wrong guesses spent the budget, the right password waits too.
         body["password"] = PASSWORD
         self.assert_limited(browser.post("/api/auth/login", body))
+
+    def test_login_per_email_counts_only_failures(self, student):
+        for _ in range(15):
+            log_in(Browser())
+        body = {"email": "asha@example.com", "password": "wrong-password"}
+        assert Browser().post("/api/auth/login", body).status_code == 401
 
     def test_login_per_ip(self, browser):
         for n in range(30):
