@@ -1,16 +1,45 @@
-"""Email delivery: Django's mail API, sent through the official Resend SDK."""
+"""Email delivery: Django's mail API, sent through the official Resend SDK, and the
+background outbox that the student flows send through."""
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import resend
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives, send_mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connections, transaction
 
 from accounts.errors import EmailDeliveryFailed
 
 logger = logging.getLogger(__name__)
+
+# Emails the student flows send (codes, notices) leave on these threads: how long a request
+# waits on the provider would otherwise tell whether the address has an account.
+OUTBOX = ThreadPoolExecutor(max_workers=4, thread_name_prefix="email-outbox")
+
+
+def email_send_after_commit(
+    *, subject: str, body: str, to: str, on_failure: Callable[[], None] | None = None
+) -> None:
+    """Sends one email once the current transaction commits, in the background; the caller
+    never learns whether it went out. on_failure runs (on the outbox thread) if it did not."""
+    transaction.on_commit(lambda: OUTBOX.submit(_deliver, subject, body, to, on_failure))
+
+
+def _deliver(subject: str, body: str, to: str, on_failure: Callable[[], None] | None) -> None:
+    try:
+        send_mail(subject, body, None, [to])
+    except Exception:
+        # The backend has logged why (without the message); any other error is logged here
+        # by type only, since the body may hold a code.
+        logger.error("background email not sent", extra={"subject": subject})
+        if on_failure is not None:
+            on_failure()
+    finally:
+        # This thread's own database connections (on_failure may have used one).
+        connections.close_all()
 
 
 class ResendEmailBackend(BaseEmailBackend):

@@ -104,11 +104,13 @@ class OtpChallenge(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     failed_attempts = models.PositiveSmallIntegerField(default=0)
-    # A signup's chosen password (hashed), applied only when this challenge is verified: a
-    # stranger's signup for the same email cannot choose the owner's password.
+    # A signup's chosen password (hashed) and name, applied only when this challenge is
+    # verified: a stranger's signup for the same email cannot choose the owner's.
     pending_password = models.CharField(max_length=128, blank=True)
+    pending_name = models.CharField(max_length=150, blank=True)
     consumed_at = models.DateTimeField(null=True, blank=True)
-    # Superseded by a newer challenge for the same user and purpose.
+    # Superseded by a newer challenge for the same user and purpose (admin sign-in), or by
+    # another browser's completed signup.
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,11 +1,13 @@
 """Writes of the identity core: the OTP service (the only one; every OTP flow uses it), then
 student signup, login, sessions, passwords and profile."""
 
+import enum
 import logging
 import math
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import import_module
@@ -24,6 +26,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.email import email_send_after_commit
 from accounts.errors import (
     EmailDeliveryFailed,
     EmailNotVerified,
@@ -64,28 +67,34 @@ def _hash_purpose(purpose: str) -> str:
     return f"otp:{purpose}"
 
 
-def _failures_today(*, user: User, now: datetime) -> tuple[int, datetime | None]:
-    """Wrong codes entered by this user in the last 24 h, and when the oldest counted one
-    stops counting."""
-    window = OtpChallenge.objects.filter(user=user, created_at__gt=now - DAY, failed_attempts__gt=0)
+def _failures_today(*, user: User, purpose: str, now: datetime) -> tuple[int, datetime | None]:
+    """Wrong codes entered for this user and purpose in the last 24 h, and when the oldest
+    counted one stops counting. Counted per purpose, so wrong signup codes never hold up a
+    password reset, nor wrong reset codes an admin's sign-in."""
+    window = OtpChallenge.objects.filter(
+        user=user, purpose=purpose, created_at__gt=now - DAY, failed_attempts__gt=0
+    )
     total = window.aggregate(total=Sum("failed_attempts"))["total"] or 0
     oldest = window.order_by("created_at").values_list("created_at", flat=True).first()
     return total, (oldest + DAY if oldest else None)
 
 
-def _daily_limit_error(*, user: User, now: datetime) -> OtpDailyLimit | None:
-    failures, frees_at = _failures_today(user=user, now=now)
+def _daily_limit_error(*, user: User, purpose: str, now: datetime) -> OtpDailyLimit | None:
+    failures, frees_at = _failures_today(user=user, purpose=purpose, now=now)
     if failures < settings.OTP_DAILY_FAILURE_CAP or frees_at is None:
         return None
     return OtpDailyLimit(retry_after=int((frees_at - now).total_seconds()))
 
 
 @transaction.atomic
-def otp_challenge_create(*, user: User, purpose: str, pending_password: str = "") -> IssuedOtp:
-    """A new 6-digit challenge for user and purpose; older open ones for it stop working.
+def otp_challenge_create(
+    *, user: User, purpose: str, pending_password: str = "", pending_name: str = ""
+) -> IssuedOtp:
+    """A new 6-digit challenge for user and purpose. It revokes nothing: an older code stays
+    valid until otp_challenges_supersede, called once the new code has been delivered.
 
-    pending_password (a hash) is the password a signup asked for; it becomes the account's
-    only when this challenge is verified.
+    pending_password (a hash) and pending_name are what a signup asked for; they become the
+    account's only when this challenge is verified.
     """
     if purpose not in OtpChallenge.Purpose.values:
         raise ValueError(f"unknown OTP purpose {purpose!r}")
@@ -93,7 +102,7 @@ def otp_challenge_create(*, user: User, purpose: str, pending_password: str = ""
     User.objects.select_for_update().filter(pk=user.pk).first()
     now = timezone.now()
 
-    limit_error = _daily_limit_error(user=user, now=now)
+    limit_error = _daily_limit_error(user=user, purpose=purpose, now=now)
     if limit_error:
         raise limit_error
     last_sent = (
@@ -106,9 +115,6 @@ def otp_challenge_create(*, user: User, purpose: str, pending_password: str = ""
     if last_sent and now < last_sent + cooldown:
         raise OtpCooldown(retry_after=int((last_sent + cooldown - now).total_seconds()) + 1)
 
-    OtpChallenge.objects.filter(
-        user=user, purpose=purpose, consumed_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=now)
     code = f"{secrets.randbelow(1_000_000):06d}"
     challenge_id = uuid.uuid4()
     challenge = OtpChallenge.objects.create(
@@ -119,19 +125,32 @@ def otp_challenge_create(*, user: User, purpose: str, pending_password: str = ""
         created_at=now,
         expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
         pending_password=pending_password,
+        pending_name=pending_name,
     )
     return IssuedOtp(challenge=challenge, code=code)
 
 
-def otp_challenge_send(
-    *, user: User, purpose: str, subject: str, template: str, pending_password: str = ""
-) -> OtpChallenge:
-    """Creates a challenge and emails its code (template gets code, ttl_minutes, user).
+def otp_challenges_supersede(*, challenge: OtpChallenge) -> int:
+    """Revokes the open challenges for the same user and purpose issued before this one:
+    only the latest delivered code works. Returns how many were revoked."""
+    return OtpChallenge.objects.filter(
+        user_id=challenge.user_id,
+        purpose=challenge.purpose,
+        created_at__lt=challenge.created_at,
+        consumed_at__isnull=True,
+        revoked_at__isnull=True,
+    ).update(revoked_at=timezone.now())
 
-    Call outside a transaction: the challenge is committed before the email goes out, and
-    removed again if the email fails, so a failed send does not start a cooldown.
+
+def otp_challenge_send(*, user: User, purpose: str, subject: str, template: str) -> OtpChallenge:
+    """Creates a challenge, emails its code (template gets code, ttl_minutes, user) and then
+    supersedes the older ones.
+
+    Call outside a transaction: the challenge is committed before the email goes out. If the
+    email fails, the new challenge is removed (no cooldown starts) and the previous code
+    keeps working.
     """
-    issued = otp_challenge_create(user=user, purpose=purpose, pending_password=pending_password)
+    issued = otp_challenge_create(user=user, purpose=purpose)
     body = render_to_string(
         template,
         {"code": issued.code, "ttl_minutes": settings.OTP_TTL_SECONDS // 60, "user": user},
@@ -141,19 +160,30 @@ def otp_challenge_send(
     except EmailDeliveryFailed:
         OtpChallenge.objects.filter(pk=issued.challenge.pk).delete()
         raise
+    otp_challenges_supersede(challenge=issued.challenge)
     return issued.challenge
 
 
 def otp_verify(
-    *, user: User, purpose: str, code: str, challenge_id: uuid.UUID | None = None
+    *,
+    user: User,
+    purpose: str,
+    code: str,
+    challenge_id: uuid.UUID | None = None,
+    then: Callable[[OtpChallenge], None] | None = None,
 ) -> OtpChallenge:
     """Consumes the challenge if `code` is right; raises an OTP error otherwise.
 
-    Without challenge_id, the user's latest challenge for the purpose is checked. Call it
-    outside a transaction: a wrong code's count must be committed even though it raises.
+    Without challenge_id, the user's latest challenge for the purpose is checked. `then`, if
+    given, runs in the same transaction once the code matched, with the user's row locked:
+    what the code authorises is done together with consuming it, and if `then` raises, the
+    code stays unused. Call it outside a transaction: a wrong code's count must be committed
+    even though it raises.
     """
     error: ApiError | None = None
     with transaction.atomic():
+        # The user's row first, as issuing does: one lock order for every OTP write.
+        User.objects.select_for_update().filter(pk=user.pk).first()
         challenges = OtpChallenge.objects.select_for_update().filter(user=user)
         if challenge_id is not None:
             challenge = challenges.filter(pk=challenge_id).first()
@@ -172,7 +202,7 @@ def otp_verify(
         elif now >= challenge.expires_at:
             error = OtpExpired()
         else:
-            error = _daily_limit_error(user=user, now=now)
+            error = _daily_limit_error(user=user, purpose=purpose, now=now)
 
         if error is None and challenge is not None:
             if keyed_hash_matches(
@@ -182,6 +212,8 @@ def otp_verify(
             ):
                 challenge.consumed_at = now
                 challenge.save(update_fields=["consumed_at"])
+                if then is not None:
+                    then(challenge)
                 return challenge
             OtpChallenge.objects.filter(pk=challenge.pk).update(
                 failed_attempts=F("failed_attempts") + 1
@@ -195,17 +227,33 @@ def otp_verify(
     raise error
 
 
-def otp_challenges_purge(*, now: datetime | None = None) -> int:
-    """Deletes challenges that are expired and no longer count towards the daily cap."""
+@transaction.atomic
+def otp_challenges_purge(*, now: datetime | None = None) -> tuple[int, int]:
+    """Deletes challenges that are expired and no longer count towards the daily cap, then
+    the students who never verified their email and have had no signup code for a day: their
+    address becomes free again, as if the signup had never started. Returns how many
+    challenges and how many such accounts were deleted."""
     now = now or timezone.now()
-    deleted, _ = OtpChallenge.objects.filter(expires_at__lt=now, created_at__lt=now - DAY).delete()
-    return deleted
+    challenges, _ = OtpChallenge.objects.filter(
+        expires_at__lt=now, created_at__lt=now - DAY
+    ).delete()
+    abandoned = User.objects.filter(
+        role=User.Role.STUDENT,
+        email_verified_at__isnull=True,
+        date_joined__lt=now - DAY,
+    ).exclude(otp_challenges__created_at__gte=now - DAY)
+    _, deleted = User.objects.filter(pk__in=abandoned.values("pk")).delete()
+    return challenges, deleted.get(User._meta.label, 0)
 
 
 # --- Students: signup, login, sessions, passwords -------------------------------------------
 
 SIGNUP = OtpChallenge.Purpose.SIGNUP
 PASSWORD_RESET = OtpChallenge.Purpose.PASSWORD_RESET
+_CODE_EMAILS = {
+    SIGNUP: ("Verify your OurShiksha email", "emails/otp_code.txt"),
+    PASSWORD_RESET: ("Reset your OurShiksha password", "emails/password_reset_code.txt"),
+}
 
 
 def email_normalize(email: str) -> str:
@@ -220,112 +268,239 @@ def password_validate(*, password: str, user: User, field: str) -> None:
         raise InvalidInput(fields={field: list(exc.messages)}) from None
 
 
-def _email_cooldown_start(*, purpose: str, email: str) -> str:
+def _email_cooldown_start(*, purpose: str, email: str) -> None:
     """The resend cooldown, counted per email address rather than per account, so that known
-    and unknown addresses answer alike. Returns the key, to lift it if the email fails."""
+    and unknown addresses answer alike. A failed email does not lift it: that would tell,
+    during an outage, which addresses were sent one."""
     key = f"otp-email-cooldown:{keyed_hash(email, purpose=f'otp-email-cooldown:{purpose}')}"
     until = time.time() + settings.OTP_RESEND_COOLDOWN_SECONDS
     if not cache.add(key, until, timeout=settings.OTP_RESEND_COOLDOWN_SECONDS):
         retry_after = math.ceil((cache.get(key) or until) - time.time())
         raise OtpCooldown(retry_after=retry_after)
-    return key
 
 
-def _otp_email_send(
-    *, cooldown_key: str, user: User, purpose: str, pending_password: str = ""
+# A student's signup and reset codes are bound to the browser that asked for them: its session
+# names the challenge (under "otp:<purpose>"), and only that browser can enter the code. A
+# stranger's signup or reset for the same address never reaches the owner's challenge. Every
+# request that could have issued a code writes this entry, a random id standing in when
+# nothing was issued, so the session (and its cookie) looks alike whatever the address.
+
+
+def _browser_entry_key(purpose: str) -> str:
+    return f"otp:{purpose}"
+
+
+def _browser_entry(*, request: HttpRequest, purpose: str, email: str) -> dict[str, Any] | None:
+    """This browser's pending challenge for purpose, if it was asked for this email."""
+    entry = request.session.get(_browser_entry_key(purpose))
+    return entry if entry and entry["email"] == email else None
+
+
+def _browser_challenge_remember(
+    *, request: HttpRequest, purpose: str, email: str, challenge_id: uuid.UUID | None
 ) -> None:
-    subject, template = {
-        SIGNUP: ("Verify your OurShiksha email", "emails/otp_code.txt"),
-        PASSWORD_RESET: ("Reset your OurShiksha password", "emails/password_reset_code.txt"),
-    }[purpose]
+    """Names the browser's new challenge, keeping the one before it: if the new code's email
+    fails, its challenge is deleted and the earlier code works again."""
+    previous = _browser_entry(request=request, purpose=purpose, email=email)
+    challenge_ids = [str(challenge_id or uuid.uuid4())]
+    if previous:
+        challenge_ids.append(previous["challenge_ids"][0])
+    request.session[_browser_entry_key(purpose)] = {
+        "email": email,
+        "challenge_ids": challenge_ids,
+        # For a stand-in id, which has no row to count its wrong codes or its expiry.
+        "issued_at": time.time(),
+        "failures": 0,
+    }
+
+
+def _browser_challenge(*, entry: dict[str, Any], user: User | None) -> OtpChallenge | None:
+    """The newest of the browser's challenges that still exists, or None (a stand-in id, a
+    challenge whose email failed or that was purged)."""
+    if user is None:
+        return None
+    return (
+        OtpChallenge.objects.filter(user=user, pk__in=entry["challenge_ids"])
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _stand_in_refusal(*, request: HttpRequest, entry: dict[str, Any]) -> ApiError:
+    """What a code entered against a stand-in gets: the answers a real challenge gives a
+    wrong code, in the same order, so the browser learns nothing about the address."""
+    if entry["failures"] >= settings.OTP_MAX_ATTEMPTS:
+        return OtpAttemptsExceeded()
+    if time.time() >= entry["issued_at"] + settings.OTP_TTL_SECONDS:
+        return OtpExpired()
+    entry["failures"] += 1
+    request.session.modified = True
+    tries_left = settings.OTP_MAX_ATTEMPTS - entry["failures"]
+    return (
+        OtpIncorrect(details={"attempts_left": tries_left}) if tries_left else OtpAttemptsExceeded()
+    )
+
+
+def _browser_code_verify(
+    *,
+    request: HttpRequest,
+    purpose: str,
+    email: str,
+    code: str,
+    then: Callable[[OtpChallenge], None],
+) -> OtpChallenge:
+    """Checks the code against the challenge this browser asked for. A browser that asked
+    for none for this email gets otp_invalid, whatever the address; only the browser that
+    owns a challenge hears whether its code was wrong, expired, used or tried too often."""
+    entry = _browser_entry(request=request, purpose=purpose, email=email)
+    if entry is None:
+        raise OtpInvalid()
+    user = student_by_email(email=email)
+    challenge = _browser_challenge(entry=entry, user=user)
+    if challenge is None:
+        raise _stand_in_refusal(request=request, entry=entry)
+    return otp_verify(user=user, purpose=purpose, code=code, challenge_id=challenge.pk, then=then)
+
+
+def _student_for_update(*, email: str) -> User | None:
+    """The student with this email, their row locked until the transaction ends."""
+    user = student_by_email(email=email)
+    return None if user is None else User.objects.select_for_update().get(pk=user.pk)
+
+
+def _session_login_keeping_entry(*, request: HttpRequest, user: User, purpose: str) -> None:
+    """Logs in, keeping the browser's challenge named (login starts a new session): the same
+    code entered again is then otp_used rather than otp_invalid."""
+    entry = request.session.get(_browser_entry_key(purpose))
+    session_login(request=request, user=user)
+    request.session[_browser_entry_key(purpose)] = entry
+
+
+def _student_code_issue(
+    *, user: User, purpose: str, pending_password: str = "", pending_name: str = ""
+) -> uuid.UUID | None:
+    """Creates a challenge and emails its code after commit, in the background. Returns None
+    when the OTP service refuses (cooldown, daily cap): the caller answers as if a code had
+    gone out, since a 429 here would be given to real accounts only."""
     try:
-        otp_challenge_send(
-            user=user,
-            purpose=purpose,
-            subject=subject,
-            template=template,
-            pending_password=pending_password,
+        issued = otp_challenge_create(
+            user=user, purpose=purpose, pending_password=pending_password, pending_name=pending_name
         )
-    except EmailDeliveryFailed:
-        # Nothing was sent, so nothing to wait for.
-        cache.delete(cooldown_key)
-        raise
+    except (OtpCooldown, OtpDailyLimit) as refusal:
+        logger.info("code not issued", extra={"user_id": user.pk, "reason": refusal.code})
+        return None
+    subject, template = _CODE_EMAILS[purpose]
+    body = render_to_string(
+        template,
+        {"code": issued.code, "ttl_minutes": settings.OTP_TTL_SECONDS // 60, "user": user},
+    )
+    challenge_id = issued.challenge.pk
+    email_send_after_commit(
+        subject=subject,
+        body=body,
+        to=user.email,
+        # Nothing was delivered: no cooldown held by it, and the browser's previous code
+        # (still named in its session) works again.
+        on_failure=lambda: OtpChallenge.objects.filter(pk=challenge_id).delete(),
+    )
+    return challenge_id
 
 
-def _account_exists_notice_send(*, cooldown_key: str, user: User) -> None:
-    body = render_to_string("emails/account_exists.txt", {"user": user})
-    try:
-        send_mail("You already have an OurShiksha account", body, None, [user.email])
-    except EmailDeliveryFailed:
-        cache.delete(cooldown_key)
-        raise
-
-
-def student_signup(*, email: str, password: str, name: str) -> None:
-    """Starts or restarts a signup. Every address gets the same answer: a new one gets a
-    code, an unverified one a new code carrying this signup's password, a verified student a
+def student_signup(*, request: HttpRequest, email: str, password: str, name: str) -> None:
+    """Starts or restarts a signup in this browser. Every address gets the same answer: a new
+    or unverified one a code carrying this signup's password and name, a verified student a
     notice that the account exists, an admin or a disabled account nothing."""
     email = email_normalize(email)
     password_validate(password=password, user=User(email=email, name=name), field="password")
-    cooldown_key = _email_cooldown_start(purpose=SIGNUP, email=email)
-    user, created = User.objects.get_or_create(
-        email=email, defaults={"name": name, "password": make_password(None)}
+    # Hashed on every path, before anything tells them apart: the hash is what takes time.
+    pending_password = make_password(password)
+    _email_cooldown_start(purpose=SIGNUP, email=email)
+    challenge_id = None
+    with transaction.atomic():
+        created = User.objects.get_or_create(
+            email=email, defaults={"password": make_password(None)}
+        )[1]
+        # Lock, then re-check: a verification may be completing this signup right now.
+        user = User.objects.select_for_update().get(email=email)
+        if user.role != User.Role.STUDENT or not user.is_active:
+            logger.info("signup ignored for a non-student account", extra={"user_id": user.pk})
+        elif user.email_verified_at is not None:
+            email_send_after_commit(
+                subject="You already have an OurShiksha account",
+                body=render_to_string("emails/account_exists.txt", {"user": user}),
+                to=user.email,
+            )
+            logger.info("signup for a verified account", extra={"user_id": user.pk})
+        else:
+            challenge_id = _student_code_issue(
+                user=user, purpose=SIGNUP, pending_password=pending_password, pending_name=name
+            )
+            logger.info("signup code issued", extra={"user_id": user.pk, "new_account": created})
+    _browser_challenge_remember(
+        request=request, purpose=SIGNUP, email=email, challenge_id=challenge_id
     )
-    if user.role != User.Role.STUDENT or not user.is_active:
-        logger.info("signup ignored for a non-student account", extra={"user_id": user.pk})
-        return
-    if user.email_verified_at is not None:
-        _account_exists_notice_send(cooldown_key=cooldown_key, user=user)
-        logger.info("signup for a verified account", extra={"user_id": user.pk})
-        return
-    _otp_email_send(
-        cooldown_key=cooldown_key,
-        user=user,
-        purpose=SIGNUP,
-        pending_password=make_password(password),
-    )
-    if not created and user.name != name:
-        User.objects.filter(pk=user.pk).update(name=name)
-    logger.info("signup code sent", extra={"user_id": user.pk, "new_account": created})
 
 
-def signup_otp_resend(*, email: str) -> None:
-    """A new signup code for an unverified student, carrying the latest signup's password;
-    any other address is answered alike and sent nothing."""
+def signup_otp_resend(*, request: HttpRequest, email: str) -> None:
+    """A new code for the signup this browser started, carrying that signup's password and
+    name (never another browser's). Any other case is answered alike and sent nothing."""
     email = email_normalize(email)
-    cooldown_key = _email_cooldown_start(purpose=SIGNUP, email=email)
-    user = student_by_email(email=email)
-    if user is None or user.email_verified_at is not None:
+    _email_cooldown_start(purpose=SIGNUP, email=email)
+    entry = _browser_entry(request=request, purpose=SIGNUP, email=email)
+    if entry is None:
         return
-    pending_password = signup_pending_password(user=user)
-    if not pending_password:
-        return
-    _otp_email_send(
-        cooldown_key=cooldown_key, user=user, purpose=SIGNUP, pending_password=pending_password
+    challenge_id = None
+    with transaction.atomic():
+        user = _student_for_update(email=email)
+        challenge = _browser_challenge(entry=entry, user=user)
+        if (
+            user is not None
+            and user.email_verified_at is None
+            and challenge is not None
+            and challenge.consumed_at is None
+            and challenge.revoked_at is None
+            and challenge.pending_password
+        ):
+            challenge_id = _student_code_issue(
+                user=user,
+                purpose=SIGNUP,
+                pending_password=challenge.pending_password,
+                pending_name=challenge.pending_name,
+            )
+            logger.info("signup code reissued", extra={"user_id": user.pk})
+    _browser_challenge_remember(
+        request=request, purpose=SIGNUP, email=email, challenge_id=challenge_id
     )
-    logger.info("signup code resent", extra={"user_id": user.pk})
 
 
-@transaction.atomic
-def _signup_complete(*, user: User, challenge: OtpChallenge) -> None:
+def _signup_complete(challenge: OtpChallenge) -> None:
+    """Runs inside otp_verify's transaction, the user's row locked: re-read and re-check,
+    since another browser's signup may have been verified since the caller looked."""
+    user = User.objects.get(pk=challenge.user_id)
+    if user.email_verified_at is not None or not challenge.pending_password:
+        raise OtpInvalid()
     user.password = challenge.pending_password
+    user.name = challenge.pending_name
     user.email_verified_at = timezone.now()
-    user.save(update_fields=["password", "email_verified_at"])
-    # The other signups' passwords can never apply now; keep no copy of them.
-    OtpChallenge.objects.filter(user=user, purpose=SIGNUP).exclude(pending_password="").update(
-        pending_password=""
+    user.save(update_fields=["password", "name", "email_verified_at"])
+    signups = OtpChallenge.objects.filter(user=user, purpose=SIGNUP)
+    # The other browsers' signups can never apply now: their codes stop working, and no copy
+    # of any signup's password or name is kept.
+    signups.filter(consumed_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=user.email_verified_at
     )
+    signups.update(pending_password="", pending_name="")
 
 
 def signup_verify(*, request: HttpRequest, email: str, code: str) -> User:
-    """Verifies the email with the code, sets the password that code's signup chose, and
-    logs the student in."""
-    user = student_by_email(email=email_normalize(email))
-    if user is None:
-        raise OtpInvalid()
-    challenge = otp_verify(user=user, purpose=SIGNUP, code=code)
-    _signup_complete(user=user, challenge=challenge)
-    session_login(request=request, user=user)
+    """Verifies the email with the code of the signup this browser started, sets the
+    password and name that signup chose, and logs the student in."""
+    email = email_normalize(email)
+    challenge = _browser_code_verify(
+        request=request, purpose=SIGNUP, email=email, code=code, then=_signup_complete
+    )
+    user = User.objects.get(pk=challenge.user_id)
+    _session_login_keeping_entry(request=request, user=user, purpose=SIGNUP)
     logger.info("email verified", extra={"user_id": user.pk})
     return user
 
@@ -397,30 +572,42 @@ def password_change(*, request: HttpRequest, current_password: str, new_password
     logger.info("password changed", extra={"user_id": user.pk})
 
 
-def password_reset_request(*, email: str) -> None:
-    """Emails a reset code to a verified student; any other address is answered alike."""
+def password_reset_request(*, request: HttpRequest, email: str) -> None:
+    """Emails a reset code to a verified student, bound to this browser; any other address is
+    answered alike and sent nothing."""
     email = email_normalize(email)
-    cooldown_key = _email_cooldown_start(purpose=PASSWORD_RESET, email=email)
-    user = student_by_email(email=email)
-    if user is None or user.email_verified_at is None:
-        return
-    _otp_email_send(cooldown_key=cooldown_key, user=user, purpose=PASSWORD_RESET)
-    logger.info("password reset code sent", extra={"user_id": user.pk})
+    _email_cooldown_start(purpose=PASSWORD_RESET, email=email)
+    challenge_id = None
+    with transaction.atomic():
+        user = _student_for_update(email=email)
+        if user is not None and user.email_verified_at is not None:
+            challenge_id = _student_code_issue(user=user, purpose=PASSWORD_RESET)
+            logger.info("password reset code issued", extra={"user_id": user.pk})
+    _browser_challenge_remember(
+        request=request, purpose=PASSWORD_RESET, email=email, challenge_id=challenge_id
+    )
 
 
 def password_reset(*, request: HttpRequest, email: str, code: str, new_password: str) -> User:
-    """Sets a new password with an emailed code: every session of the student ends and this
-    browser is logged in afresh."""
+    """Sets a new password with the code this browser asked for: every session of the
+    student ends and this browser is logged in afresh."""
     email = email_normalize(email)
+    if _browser_entry(request=request, purpose=PASSWORD_RESET, email=email) is None:
+        # Before the address is even looked up: one answer for every address.
+        raise OtpInvalid()
     user = student_by_email(email=email)
     password_validate(password=new_password, user=user or User(email=email), field="new_password")
-    if user is None or user.email_verified_at is None:
-        raise OtpInvalid()
-    otp_verify(user=user, purpose=PASSWORD_RESET, code=code)
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
+    password_hash = make_password(new_password)
+
+    def password_set(challenge: OtpChallenge) -> None:
+        User.objects.filter(pk=challenge.user_id).update(password=password_hash)
+
+    challenge = _browser_code_verify(
+        request=request, purpose=PASSWORD_RESET, email=email, code=code, then=password_set
+    )
+    user = User.objects.get(pk=challenge.user_id)
     sessions_end(user=user)
-    session_login(request=request, user=user)
+    _session_login_keeping_entry(request=request, user=user, purpose=PASSWORD_RESET)
     logger.info("password reset", extra={"user_id": user.pk})
     return user
 
@@ -428,19 +615,56 @@ def password_reset(*, request: HttpRequest, email: str, code: str, new_password:
 # --- Students: profile -----------------------------------------------------------------------
 
 
-@transaction.atomic
-def profile_update(*, user: User, data: dict[str, Any]) -> User:
-    """Applies validated profile changes (field name -> value); a username someone else
-    holds is a conflict."""
-    username = data.get("username")
-    if username and User.objects.filter(username=username).exclude(pk=user.pk).exists():
+class _Unset(enum.Enum):
+    """A profile field the update leaves alone (None is a value: no username)."""
+
+    UNSET = enum.auto()
+
+
+UNSET = _Unset.UNSET
+
+
+def _username_taken(*, username: str | None, user: User) -> bool:
+    return bool(username) and User.objects.filter(username=username).exclude(pk=user.pk).exists()
+
+
+def profile_update(
+    *,
+    user: User,
+    name: str | _Unset = UNSET,
+    username: str | _Unset | None = UNSET,
+    headline: str | _Unset = UNSET,
+    bio: str | _Unset = UNSET,
+    links: list[str] | _Unset = UNSET,
+    avatar_url: str | _Unset = UNSET,
+    portfolio_visibility: str | _Unset = UNSET,
+) -> User:
+    """Applies validated profile changes; fields left UNSET keep their value. A username
+    someone else holds is a conflict."""
+    changes = {
+        field: value
+        for field, value in {
+            "name": name,
+            "username": username,
+            "headline": headline,
+            "bio": bio,
+            "links": links,
+            "avatar_url": avatar_url,
+            "portfolio_visibility": portfolio_visibility,
+        }.items()
+        if value is not UNSET
+    }
+    new_username = changes.get("username")
+    if _username_taken(username=new_username, user=user):
         raise UsernameTaken(fields={"username": [UsernameTaken.message]})
-    for name, value in data.items():
-        setattr(user, name, value)
+    for field, value in changes.items():
+        setattr(user, field, value)
     try:
         with transaction.atomic():
-            user.save(update_fields=list(data))
+            user.save(update_fields=list(changes))
     except IntegrityError:
+        if not _username_taken(username=new_username, user=user):
+            raise
         # Taken between the check and the save.
         raise UsernameTaken(fields={"username": [UsernameTaken.message]}) from None
     return user

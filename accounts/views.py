@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.errors import InvalidCredentials
 from accounts.models import User
 from accounts.permissions import IsStudent
 from accounts.serializers import StrictSerializer
@@ -18,7 +19,7 @@ from accounts.validators import http_url, username_validate
 from config.authentication import CsrfTokenRequired
 from config.client_ip import client_ip
 from config.openapi import ErrorSerializer
-from config.ratelimit import rate_limit
+from config.ratelimit import rate_limit, rate_limit_check, rate_limit_count
 
 # (per client IP, per email or user) for each action; the OTP service adds its own
 # per-account limits (cooldown, attempts, daily failures) on top.
@@ -116,7 +117,7 @@ class SignupView(AnonymousView):
     )
     def post(self, request: Request) -> Response:
         data = _limited_input(request, self.InputSerializer, action="signup")
-        services.student_signup(**data)
+        services.student_signup(request=request, **data)
         return _code_sent()
 
 
@@ -153,8 +154,20 @@ class LoginView(AnonymousView):
         responses={200: UserOutputSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _limited_input(request, self.InputSerializer, action="login")
-        user = services.student_login(request=request, **data)
+        ip_rate, email_rate = RATE_LIMITS["login"]
+        rate_limit(request, group="auth.login:ip", key=client_ip(request), rate=ip_rate)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # Per address, only wrong passwords count: a stranger's guesses can hold the
+        # address for the window, but the student's own successful logins never do.
+        limit = {"group": "auth.login:email", "key": services.email_normalize(data["email"])}
+        rate_limit_check(request, **limit, rate=email_rate)
+        try:
+            user = services.student_login(request=request, **data)
+        except InvalidCredentials:
+            rate_limit_count(request, **limit, rate=email_rate)
+            raise
         return Response(UserOutputSerializer(user).data)
 
 
@@ -172,7 +185,7 @@ class ResendOtpView(AnonymousView):
     )
     def post(self, request: Request) -> Response:
         data = _limited_input(request, self.InputSerializer, action="resend_otp")
-        services.signup_otp_resend(email=data["email"])
+        services.signup_otp_resend(request=request, email=data["email"])
         return _code_sent()
 
 
@@ -190,7 +203,7 @@ class PasswordForgotView(AnonymousView):
     )
     def post(self, request: Request) -> Response:
         data = _limited_input(request, self.InputSerializer, action="password_forgot")
-        services.password_reset_request(email=data["email"])
+        services.password_reset_request(request=request, email=data["email"])
         return _code_sent()
 
 
@@ -311,5 +324,5 @@ class ProfileView(StudentView):
     def patch(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        user = services.profile_update(user=request.user, data=serializer.validated_data)
+        user = services.profile_update(user=request.user, **serializer.validated_data)
         return Response(self.OutputSerializer(user).data)

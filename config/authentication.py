@@ -5,6 +5,7 @@ import time
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 from rest_framework import authentication, exceptions
@@ -46,11 +47,14 @@ class SessionAuthentication(authentication.SessionAuthentication):
         result = super().authenticate(request)
         if result is None:
             return None
+        if result[0].role != get_user_model().Role.STUDENT:
+            # An admin's Django admin site session: its own timeouts (guru) govern it, and the
+            # student clocks must neither start on it nor extend it. IsStudent refuses it.
+            return result
         session = request._request.session
         started_at = session.get(SESSION_STARTED_AT)
         if started_at is None:
-            # Logged in without the student login (the Django admin site, force_login in
-            # tests): the clocks start now.
+            # Logged in without the student login (force_login in tests): the clocks start now.
             session_clock_start(session)
             return result
         now = int(time.time())

@@ -14,3 +14,19 @@ def rate_limit(request: HttpRequest, *, group: str, key: str, rate: str) -> None
     )
     if usage is not None and usage["should_limit"]:
         raise RateLimited(retry_after=usage["time_left"])
+
+
+def rate_limit_check(request: HttpRequest, *, group: str, key: str, rate: str) -> None:
+    """Raises RateLimited if `key` has spent the window's budget in `group`, without counting
+    this request: for limits that count only failures (see rate_limit_count)."""
+    usage = get_usage(
+        request, group=group, key=lambda _group, _request: key, rate=rate, increment=False
+    )
+    if usage is not None and usage["count"] >= usage["limit"]:
+        raise RateLimited(retry_after=usage["time_left"])
+
+
+def rate_limit_count(request: HttpRequest, *, group: str, key: str, rate: str) -> None:
+    """Counts one failure for `key` in `group`; the next rate_limit_check refuses once the
+    budget is spent."""
+    get_usage(request, group=group, key=lambda _group, _request: key, rate=rate, increment=True)

@@ -234,7 +234,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # The student SPA's allowlist: credentials allowed, student routes only (never admin/public).
-CORS_ALLOWED_ORIGINS = _env_list("STUDENT_SPA_ORIGINS")
+CORS_ALLOWED_ORIGINS = _env_origins("STUDENT_SPA_ORIGINS", "")
 CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/api/(?!admin/|public/).*$"
 # Guru's allowlists, served by guru.cors (cors-headers holds one allowlist per process): the
@@ -281,6 +281,9 @@ SIMPLE_JWT = {
 }
 
 RESEND_API_KEY = _env("RESEND_API_KEY")
+if PRODUCTION and not RESEND_API_KEY:
+    # Without it emails would go to the console backend: every OTP printed in the logs.
+    raise ImproperlyConfigured("RESEND_API_KEY is required in production")
 RESEND_API_URL = _env("RESEND_API_URL", "https://api.resend.com")
 RESEND_TIMEOUT_SECONDS = _env_int("RESEND_TIMEOUT_SECONDS", 10)
 DEFAULT_FROM_EMAIL = _env("RESEND_FROM_EMAIL", "OurShiksha <no-reply@ourshiksha.ai>")

@@ -51,13 +51,14 @@ def notification_broadcast(
 
 
 def notification_mark_read(*, user: User, notification_id: uuid.UUID) -> Notification:
-    """Marks one of the user's notifications read; another user's is not found."""
+    """Marks one of the user's notifications read; another user's is not found. The first
+    read time stays: one conditional UPDATE, so two requests at once cannot both write."""
+    Notification.objects.filter(user=user, pk=notification_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
     notification = Notification.objects.filter(user=user, pk=notification_id).first()
     if notification is None:
         raise NotFound("Notification not found.")
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
     return notification
 
 

@@ -1,3 +1,5 @@
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
@@ -5,6 +7,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test.utils import override_settings
 
+from accounts import email
 from shishya.guru_client import guru_client
 from tests.fakes.resend import FakeResend
 from tests.fakes.wsgi_transport import WSGITransport
@@ -26,13 +29,19 @@ def _clean_cache():
 
 
 @pytest.fixture
-def fake_resend(settings):
-    """A local server speaking Resend's API; the real SDK is pointed at it."""
+def fake_resend(settings, monkeypatch):
+    """A local server speaking Resend's API; the real SDK is pointed at it. Emails sent in
+    the background go through a one-thread outbox, so that reading what the server received
+    can first wait for everything handed to it."""
+    outbox = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-email-outbox")
+    monkeypatch.setattr(email, "OUTBOX", outbox)
     with FakeResend() as server:
         settings.RESEND_API_KEY = "re_test_key_for_the_fake_server"
         settings.RESEND_API_URL = server.url
         settings.EMAIL_BACKEND = "accounts.email.ResendEmailBackend"
+        server.settle = lambda: outbox.submit(lambda: None).result(timeout=30)
         yield server
+    outbox.shutdown(wait=True)
 
 
 @pytest.fixture

@@ -1,14 +1,22 @@
 """Login, password reset and change, enumeration resistance, rate limits, and logs."""
 
 import logging
+import threading
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+from django.db.models import F
 from django.utils import timezone
 
+from accounts import email, services
+from accounts.models import OtpChallenge
 from tests.accounts.helpers import PASSWORD, Browser, code_in, log_in
 
-pytestmark = pytest.mark.django_db
+# Transactional: codes are emailed once the request's transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 User = get_user_model()
 NEW_PASSWORD = "a-brand-new-passphrase"
 
@@ -55,13 +63,15 @@ def test_admin_account_is_refused_by_student_login(browser, admin):
     assert browser.get("/api/auth/me").status_code == 401
 
 
-def test_admin_account_cannot_reset_its_password_through_student_flows(browser, admin, fake_resend):
-    assert forgot(browser, "guru@example.com").status_code == 202
+def test_admin_account_cannot_reset_its_password_through_student_flows(admin, fake_resend):
+    admins_browser, unknowns_browser = Browser(), Browser()
+    assert forgot(admins_browser, "guru@example.com").status_code == 202
+    assert forgot(unknowns_browser, "who@example.com").status_code == 202
     assert fake_resend.emails == []
-    response = reset(browser, "guru@example.com", "123456")
-    unknown = reset(browser, "who@example.com", "123456")
+    response = reset(admins_browser, "guru@example.com", "123456")
+    unknown = reset(unknowns_browser, "who@example.com", "123456")
     assert response.status_code == 400 and response.json() == unknown.json()
-    assert response.json()["error"]["code"] == "otp_invalid"
+    assert response.json()["error"]["code"] == "otp_incorrect"
     admin.refresh_from_db()
     assert admin.check_password(PASSWORD)
 
@@ -94,6 +104,95 @@ def test_known_and_unknown_emails_get_the_same_status_and_body(
     unknown_response = Browser().post(path, {"email": "nobody@example.com", **body})
     assert known_response.status_code == unknown_response.status_code
     assert known_response.json() == unknown_response.json()
+    # A session cookie is set on both or on neither.
+    assert ("sessionid" in known_response.cookies) == ("sessionid" in unknown_response.cookies)
+
+
+@pytest.fixture
+def every_kind_of_address(student, admin, fake_resend):
+    """A verified student, a pending one (whose own browser holds a live code), an admin and
+    an address with no account."""
+    Browser().post(
+        "/api/auth/signup",
+        {"email": "pending@example.com", "password": NEW_PASSWORD, "name": "P"},
+    )
+    forgot(Browser(), "asha@example.com")  # her own browser holds a live reset code
+    assert len(fake_resend.emails) == 2
+    return ["asha@example.com", "pending@example.com", "guru@example.com", "nobody@example.com"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/auth/verify-otp", {"otp": "123456"}),
+        ("/api/auth/password/reset", {"otp": "123456", "new_password": NEW_PASSWORD}),
+    ],
+)
+def test_code_entry_from_a_fresh_browser_gets_one_answer_for_every_address(
+    every_kind_of_address, path, body
+):
+    answers = [Browser().post(path, {"email": a, **body}) for a in every_kind_of_address]
+    assert {response.status_code for response in answers} == {400}
+    assert [response.json() for response in answers] == [
+        {"error": {"code": "otp_invalid", "message": "This verification code is not valid."}}
+    ] * 4
+    assert not OtpChallenge.objects.filter(failed_attempts__gt=0).exists()
+
+
+@pytest.mark.parametrize(
+    ("ask", "enter"),
+    [
+        (
+            ("/api/auth/signup", {"password": NEW_PASSWORD, "name": "X"}),
+            ("/api/auth/verify-otp", {}),
+        ),
+        (
+            ("/api/auth/password/forgot", {}),
+            ("/api/auth/password/reset", {"new_password": NEW_PASSWORD}),
+        ),
+    ],
+)
+def test_a_wrong_code_after_asking_gets_one_answer_for_every_address(
+    every_kind_of_address, ask, enter
+):
+    allow_new_code_for_all()
+    answers = []
+    for address in every_kind_of_address:
+        browser = Browser()
+        assert browser.post(ask[0], {"email": address, **ask[1]}).status_code == 202
+        codes = [
+            browser.post(enter[0], {"email": address, "otp": "000000", **enter[1]}).json()
+            for _ in range(4)
+        ]
+        answers.append(codes)
+    assert all(codes == answers[-1] for codes in answers), answers
+    assert [codes["error"]["code"] for codes in answers[0]] == [
+        "otp_incorrect",
+        "otp_incorrect",
+        "otp_attempts_exceeded",
+        "otp_attempts_exceeded",
+    ]
+
+
+def allow_new_code_for_all() -> None:
+    cache.clear()
+    OtpChallenge.objects.update(created_at=F("created_at") - timedelta(minutes=2))
+
+
+def test_the_daily_cap_of_wrong_codes_never_shows_when_asking_for_a_code(
+    student, fake_resend, settings
+):
+    settings.OTP_DAILY_FAILURE_CAP = 3
+    attacker = Browser()
+    forgot(attacker, "asha@example.com")
+    for _ in range(3):
+        reset(attacker, "asha@example.com", "000000")
+    allow_new_code_for_all()
+    capped = forgot(Browser(), "asha@example.com")
+    unknown = forgot(Browser(), "nobody@example.com")
+    assert capped.status_code == unknown.status_code == 202
+    assert capped.json() == unknown.json()
+    assert len(fake_resend.emails) == 1  # nothing more is sent while the cap holds
 
 
 def test_password_reset_by_email_code_ends_every_other_session(student, fake_resend):
@@ -119,6 +218,37 @@ def test_password_reset_refuses_a_weak_password_without_spending_the_code(
     response = reset(browser, "asha@example.com", code, "12345678")
     assert response.status_code == 400 and "new_password" in response.json()["error"]["fields"]
     assert reset(browser, "asha@example.com", code).status_code == 200
+
+
+def test_a_reset_code_works_only_in_the_browser_that_asked(student, fake_resend):
+    asked = Browser()
+    forgot(asked, "asha@example.com")
+    code = code_in(fake_resend.last_email_to("asha@example.com"))
+    response = reset(Browser(), "asha@example.com", code)
+    assert response.status_code == 400 and response.json()["error"]["code"] == "otp_invalid"
+    assert reset(asked, "asha@example.com", code).status_code == 200
+
+
+def test_forgot_answers_before_the_email_is_sent(student, fake_resend):
+    held = threading.Event()
+    email.OUTBOX.submit(held.wait)  # the outbox is busy until the answer is in
+    assert forgot(Browser(), "asha@example.com").status_code == 202
+    assert not fake_resend.requests
+    held.set()
+    assert fake_resend.last_email_to("asha@example.com")
+
+
+@pytest.mark.parametrize("address", ["asha@example.com", "guru@example.com", "nobody@example.com"])
+def test_signup_hashes_the_password_whatever_the_address(student, admin, address, monkeypatch):
+    hashed = []
+    monkeypatch.setattr(
+        services,
+        "make_password",
+        lambda password: hashed.append(password) or make_password(password),
+    )
+    body = {"email": address, "password": NEW_PASSWORD, "name": "X"}
+    assert Browser().post("/api/auth/signup", body).status_code == 202
+    assert NEW_PASSWORD in hashed
 
 
 def test_forgot_sends_nothing_to_unknown_or_unverified_addresses(browser, fake_resend):
@@ -169,9 +299,15 @@ class TestRateLimits:
         for _ in range(10):
             assert browser.post("/api/auth/login", body).status_code == 401
         self.assert_limited(browser.post("/api/auth/login", body))
-        # The right password waits too: the limit is on the address, not on failures.
+        # Once the wrong guesses spent the budget, the right password waits too.
         body["password"] = PASSWORD
         self.assert_limited(browser.post("/api/auth/login", body))
+
+    def test_login_per_email_counts_only_failures(self, student):
+        for _ in range(15):
+            log_in(Browser())
+        body = {"email": "asha@example.com", "password": "wrong-password"}
+        assert Browser().post("/api/auth/login", body).status_code == 401
 
     def test_login_per_ip(self, browser):
         for n in range(30):

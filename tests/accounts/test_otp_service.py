@@ -1,12 +1,15 @@
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.errors import (
+    EmailDeliveryFailed,
     OtpAttemptsExceeded,
     OtpCooldown,
     OtpDailyLimit,
@@ -23,6 +26,7 @@ from accounts.services import (
     otp_challenges_purge,
     otp_verify,
 )
+from tests.accounts.helpers import code_in
 
 pytestmark = pytest.mark.django_db
 SIGNUP = OtpChallenge.Purpose.SIGNUP
@@ -121,13 +125,42 @@ def test_resend_within_cooldown_is_refused_with_retry_after(user):
     assert raised.value.headers["Retry-After"] == str(raised.value.retry_after)
 
 
-def test_new_challenge_supersedes_the_old_one(user):
+def send(user, purpose=SIGNUP):
+    return otp_challenge_send(
+        user=user, purpose=purpose, subject="Your code", template="emails/otp_code.txt"
+    )
+
+
+def code_of(message) -> str:
+    return message.body.split(": ")[1].split()[0]
+
+
+def test_a_delivered_code_supersedes_the_old_one(user):
+    old = send(user)
+    allow_new_challenge(user)
+    new = send(user)
+    old_code, new_code = (code_of(message) for message in mail.outbox)
+    with pytest.raises(OtpSuperseded):
+        otp_verify(user=user, purpose=SIGNUP, code=old_code, challenge_id=old.pk)
+    assert otp_verify(user=user, purpose=SIGNUP, code=new_code).pk == new.pk
+
+
+def test_creating_a_challenge_revokes_nothing_until_it_is_delivered(user):
     old = otp_challenge_create(user=user, purpose=SIGNUP)
     allow_new_challenge(user)
-    new = otp_challenge_create(user=user, purpose=SIGNUP)
-    with pytest.raises(OtpSuperseded):
-        otp_verify(user=user, purpose=SIGNUP, code=old.code, challenge_id=old.challenge.pk)
-    otp_verify(user=user, purpose=SIGNUP, code=new.code)
+    otp_challenge_create(user=user, purpose=SIGNUP)
+    otp_verify(user=user, purpose=SIGNUP, code=old.code, challenge_id=old.challenge.pk)
+
+
+def test_a_failed_email_keeps_the_previous_code_working(user, fake_resend):
+    old = send(user)
+    old_code = code_in(fake_resend.last_email_to(user.email))
+    allow_new_challenge(user)
+    fake_resend.fail_next(500)
+    with pytest.raises(EmailDeliveryFailed):
+        send(user)
+    assert list(OtpChallenge.objects.values_list("pk", flat=True)) == [old.pk]
+    assert otp_verify(user=user, purpose=SIGNUP, code=old_code, challenge_id=old.pk).pk == old.pk
 
 
 def test_daily_failure_cap_blocks_new_challenges_and_verification(user, settings):
@@ -143,6 +176,9 @@ def test_daily_failure_cap_blocks_new_challenges_and_verification(user, settings
     assert raised.value.retry_after > 3600
     with pytest.raises(OtpDailyLimit):
         otp_verify(user=user, purpose=SIGNUP, code=issued.code)
+    # Counted per purpose: wrong signup codes do not hold up a password reset.
+    reset = otp_challenge_create(user=user, purpose=RESET)
+    otp_verify(user=user, purpose=RESET, code=reset.code)
 
 
 def test_send_emails_the_code_from_the_template(user):
@@ -163,5 +199,25 @@ def test_purge_deletes_only_old_expired_challenges(user):
         created_at=long_ago, expires_at=long_ago + timedelta(minutes=5)
     )
     fresh = otp_challenge_create(user=user, purpose=RESET)
-    assert otp_challenges_purge() == 1
+    assert otp_challenges_purge() == (1, 0)
     assert list(OtpChallenge.objects.values_list("pk", flat=True)) == [fresh.challenge.pk]
+
+
+def test_purge_deletes_students_who_never_verified_and_have_no_recent_code(user):
+    User = get_user_model()
+    long_ago = timezone.now() - timedelta(days=2)
+    abandoned = User.objects.create_user("gone@example.com", None, date_joined=long_ago)
+    otp_challenge_create(user=abandoned, purpose=SIGNUP)
+    OtpChallenge.objects.filter(user=abandoned).update(
+        created_at=long_ago, expires_at=long_ago + timedelta(minutes=5)
+    )
+    waiting = User.objects.create_user("waiting@example.com", None, date_joined=long_ago)
+    otp_challenge_create(user=waiting, purpose=SIGNUP)  # a code from today: still live
+    new = User.objects.create_user("new@example.com", None)
+    admin = User.objects.create_superuser("admin@example.com", None, date_joined=long_ago)
+    User.objects.filter(pk=user.pk).update(date_joined=long_ago, email_verified_at=long_ago)
+
+    call_command("purge_otp_challenges", stdout=StringIO())
+
+    remaining = set(User.objects.values_list("email", flat=True))
+    assert remaining == {user.email, waiting.email, new.email, admin.email}

@@ -2,7 +2,9 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError
 
+from accounts.services import profile_update
 from tests.accounts.helpers import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +119,19 @@ def test_invalid_profile_values_are_refused(logged_in, data):
 
 def test_profile_needs_a_session(browser):
     assert browser.get("/api/user/profile").status_code == 401
+
+
+def test_profile_update_takes_only_profile_fields(student):
+    with pytest.raises(TypeError):
+        profile_update(user=student, email="mallory@example.com")
+    student.refresh_from_db()
+    assert student.email == "asha@example.com"
+
+
+def test_a_database_error_other_than_a_taken_username_is_not_called_one(student, monkeypatch):
+    def failing_save(*args, **kwargs):
+        raise IntegrityError("some other constraint")
+
+    monkeypatch.setattr(student, "save", failing_save)
+    with pytest.raises(IntegrityError):
+        profile_update(user=student, headline="Learning Django")

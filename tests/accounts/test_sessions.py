@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import UserSession
 from config.authentication import SESSION_SEEN_AT, SESSION_STARTED_AT
 from tests.accounts.helpers import PASSWORD, Browser, log_in
+from tests.config.test_production_settings import setting
 
 # The store the project is configured with (its cache layer included).
 SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
@@ -49,9 +50,11 @@ def test_session_cookie_is_http_only_lax_and_expires_with_the_idle_timeout(
     assert not cookie["secure"]  # development serves plain HTTP
 
 
-def test_session_cookie_is_secure_when_configured_for_production(browser, student, settings):
-    settings.SESSION_COOKIE_SECURE = True
-    assert log_in(browser).cookies["sessionid"]["secure"] is True
+def test_production_settings_make_the_session_and_csrf_cookies_secure():
+    # The real production settings, loaded in a subprocess, not a value the test sets.
+    assert setting("SESSION_COOKIE_SECURE") == "True"
+    assert setting("CSRF_COOKIE_SECURE") == "True"
+    assert setting("SESSION_COOKIE_HTTPONLY") == "True"
 
 
 @pytest.mark.parametrize(
@@ -158,6 +161,9 @@ def test_admin_site_sessions_are_not_student_sessions(db):
     response = browser.get("/api/auth/me")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
+    # The student API neither starts the student clocks on it nor extends it.
+    session = SessionStore(session_key=browser.session_key)
+    assert SESSION_STARTED_AT not in session and SESSION_SEEN_AT not in session
 
 
 def test_cors_allows_the_student_spa_with_credentials_on_student_routes_only(client, settings):

@@ -17,6 +17,7 @@ SAFE = {
     "ADMIN_JWT_SIGNING_KEY": "prod-test-admin-jwt-" + "Hq3Lw8Zr5Tn1Vb7Kx2Md" * 2,
     "GURU_BASE_URL": "https://guru.internal.ourshiksha.ai",
     "GURU_API_KEY": "ais_" + "5e" * 32,
+    "RESEND_API_KEY": "re_prod_test_key",
 }
 
 
@@ -52,6 +53,14 @@ def test_production_settings_pass_deploy_checks():
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
         ({"KEYED_HASH_PEPPERS": None}, "KEYED_HASH_PEPPERS is required"),
         ({"REDIS_URL": None}, "REDIS_URL is required"),
+        ({"RESEND_API_KEY": None}, "RESEND_API_KEY is required"),
+        ({"RESEND_API_KEY": ""}, "RESEND_API_KEY is required"),
+        ({"STUDENT_SPA_ORIGINS": "*"}, "STUDENT_SPA_ORIGINS must list origins"),
+        ({"STUDENT_SPA_ORIGINS": "null"}, "STUDENT_SPA_ORIGINS must list origins"),
+        (
+            {"STUDENT_SPA_ORIGINS": "https://app.ourshiksha.ai,https://*.ourshiksha.ai"},
+            "STUDENT_SPA_ORIGINS must list origins",
+        ),
         ({"GURU_API_KEY": None}, "GURU_BASE_URL and GURU_API_KEY are required"),
         ({"GURU_BASE_URL": None}, "GURU_BASE_URL and GURU_API_KEY are required"),
     ],
@@ -74,6 +83,17 @@ def test_ratelimit_cache_checks_are_silenced_only_in_development_without_redis()
     assert "django_ratelimit.E003" in setting("SILENCED_SYSTEM_CHECKS", **development)
     assert setting("SILENCED_SYSTEM_CHECKS") == "[]"
     assert "django_redis" in setting("CACHES")
+
+
+def test_student_spa_origins_are_read_as_exact_origins():
+    origins = "https://app.ourshiksha.ai, http://localhost:5173"
+    assert setting("CORS_ALLOWED_ORIGINS", STUDENT_SPA_ORIGINS=origins) == (
+        "['https://app.ourshiksha.ai', 'http://localhost:5173']"
+    )
+
+
+def test_production_sends_email_through_resend():
+    assert setting("EMAIL_BACKEND") == "accounts.email.ResendEmailBackend"
 
 
 def test_production_hashes_passwords_with_bcrypt_first():

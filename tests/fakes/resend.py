@@ -1,6 +1,7 @@
 """A fake of Resend's email API (POST /emails), answering as Resend does."""
 
 import uuid
+from collections.abc import Callable
 
 from tests.fakes.server import FakeServer, RecordedRequest, Reply
 
@@ -9,6 +10,8 @@ class FakeResend(FakeServer):
     def __init__(self) -> None:
         super().__init__()
         self.next_replies: list[Reply] = []
+        # Waits for emails still being sent in the background; called before each read.
+        self.settle: Callable[[], None] = lambda: None
 
     def fail_next(self, status: int, name: str = "application_error") -> None:
         self.next_replies.append(
@@ -26,6 +29,7 @@ class FakeResend(FakeServer):
 
     @property
     def emails(self) -> list[dict]:
+        self.settle()
         return [r.json() for r in self.requests if r.path == "/emails" and r.method == "POST"]
 
     def last_email_to(self, address: str) -> dict:

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from shishya import services
 from shishya.models import Notification
 from shishya.services import notification_broadcast, notification_send
 
@@ -130,3 +131,17 @@ def test_notifications_need_a_session(client, asha):
     assert client.get("/api/notifications").status_code == 401
     assert client.post(f"/api/notifications/{notification.pk}/read").status_code == 401
     assert client.post("/api/notifications/read-all").status_code == 401
+
+
+def test_marking_read_never_moves_a_read_time_another_request_just_wrote(asha, monkeypatch):
+    (notification,) = notify(asha, 1)
+    first_read = timezone.now() - timedelta(minutes=5)
+    clock = timezone.now
+
+    def now_while_another_tab_marks_it_read():
+        Notification.objects.filter(pk=notification.pk).update(read_at=first_read)
+        return clock()
+
+    monkeypatch.setattr(services.timezone, "now", now_while_another_tab_marks_it_read)
+    marked = services.notification_mark_read(user=asha, notification_id=notification.pk)
+    assert marked.read_at == first_read

@@ -1,4 +1,4 @@
-"""Deletes expired OTP challenges (run daily from cron)."""
+"""Deletes expired OTP challenges and abandoned signups (run daily from cron)."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,8 +6,13 @@ from accounts.services import otp_challenges_purge
 
 
 class Command(BaseCommand):
-    help = "Delete OTP challenges that expired more than a day ago."
+    help = (
+        "Delete OTP challenges that expired more than a day ago, and students who never "
+        "verified their email and have had no signup code for a day."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
-        deleted = otp_challenges_purge()
-        self.stdout.write(f"Deleted {deleted} expired OTP challenges.")
+        challenges, accounts = otp_challenges_purge()
+        self.stdout.write(
+            f"Deleted {challenges} expired OTP challenges and {accounts} unverified accounts."
+        )
