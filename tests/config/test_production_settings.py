@@ -17,6 +17,7 @@ SAFE = {
     "ADMIN_JWT_SIGNING_KEY": "prod-test-admin-jwt-" + "Hq3Lw8Zr5Tn1Vb7Kx2Md" * 2,
     "GURU_BASE_URL": "https://guru.internal.ourshiksha.ai",
     "GURU_API_KEY": "ais_" + "5e" * 32,
+    "PUBLIC_BASE_URL": "https://ourshiksha.ai",
 }
 
 
@@ -54,6 +55,8 @@ def test_production_settings_pass_deploy_checks():
         ({"REDIS_URL": None}, "REDIS_URL is required"),
         ({"GURU_API_KEY": None}, "GURU_BASE_URL and GURU_API_KEY are required"),
         ({"GURU_BASE_URL": None}, "GURU_BASE_URL and GURU_API_KEY are required"),
+        ({"PUBLIC_BASE_URL": None}, "PUBLIC_BASE_URL (https://...) is required"),
+        ({"PUBLIC_BASE_URL": "http://ourshiksha.ai"}, "PUBLIC_BASE_URL (https://...) is required"),
     ],
 )
 def test_production_refuses_to_start_unsafely(change, complaint):
