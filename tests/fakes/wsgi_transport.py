@@ -8,6 +8,8 @@ import io
 from urllib.parse import urlsplit
 
 import requests
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -52,12 +54,23 @@ class WSGITransport(BaseAdapter):
         def start_response(status, headers, exc_info=None):
             started["status"], started["headers"] = status, headers
 
-        chunks = self.app(environ, start_response)
+        # Inside a request of Django's test client (which reconnects close_old_connections
+        # while its own request runs), the inner request must not close the connection that
+        # holds the test's transaction either.
+        was_started = request_started.disconnect(close_old_connections)
+        was_finished = request_finished.disconnect(close_old_connections)
         try:
-            content = b"".join(chunks)
+            chunks = self.app(environ, start_response)
+            try:
+                content = b"".join(chunks)
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
         finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+            if was_started:
+                request_started.connect(close_old_connections)
+            if was_finished:
+                request_finished.connect(close_old_connections)
 
         response = requests.Response()
         response.status_code = int(started["status"].split(" ", 1)[0])
