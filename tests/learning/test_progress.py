@@ -24,7 +24,7 @@ def lesson_ids(course) -> list[int]:
 @pytest.fixture
 def course():
     course = course_with_content()
-    test, lab, project = assessments_for(course)
+    _test, lab, project = assessments_for(course)
     Lab.objects.filter(pk=lab.pk).update(certificate_weight=30)
     rule = CertificateRule.objects.get(course=course)
     rule.min_lab_weight = 50
