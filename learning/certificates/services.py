@@ -13,7 +13,11 @@ from learning.certificates.eligibility import certificate_eligibility
 from learning.models import Certificate, Enrollment
 from learning.progress import NotEnrolled, course_content_get
 from learning.selectors import course_records, is_enrolled
-from learning.verification_ids import CERTIFICATE_PREFIX, verification_id_new
+from learning.verification_ids import (
+    CERTIFICATE_PREFIX,
+    verification_id_new,
+    verification_id_normalize,
+)
 from shishya.guru_client import guru_client
 from shishya.services import notification_send
 from wallet.models import LedgerEntry
@@ -150,13 +154,17 @@ def certificate_revoke(*, certificate_id: str, reason: str, revoked_by: User) ->
     if not reason:
         raise InvalidInput(fields={"reason": ["Give the reason for the revocation."]})
     if len(reason) > Certificate._meta.get_field("revoked_reason").max_length:
-        raise InvalidInput(fields={"reason": ["Keep the reason under 300 characters."]})
+        raise InvalidInput(fields={"reason": ["Keep the reason to 300 characters."]})
     if not revoked_by.is_staff:
         raise RevokerNotStaff()
     # django-auditlog keeps the change with the admin as its actor, beside the row's own
     # revoked_by/revoked_at/revoked_reason.
     with transaction.atomic(), set_actor(revoked_by):
-        certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
+        certificate = (
+            Certificate.objects.select_for_update()
+            .filter(pk=verification_id_normalize(certificate_id))
+            .first()
+        )
         if certificate is None:
             raise NotFound("No certificate has this id.")
         if certificate.revoked_at is not None:

@@ -24,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError("No user has this email address.")
         try:
             certificate = certificate_revoke(
-                certificate_id=options["certificate_id"].strip().upper(),
+                certificate_id=options["certificate_id"],
                 reason=options["reason"],
                 revoked_by=admin,
             )
