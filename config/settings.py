@@ -376,6 +376,13 @@ SHISHYA_TIMEOUT_SECONDS = float(_env("SHISHYA_TIMEOUT_SECONDS", "5"))
 # A test answer sent this long after the deadline still counts (network latency); after it
 # the attempt is closed and no longer blocks the tutor.
 TEST_SUBMIT_GRACE_SECONDS = _env_int("TEST_SUBMIT_GRACE_SECONDS", 30)
+# Where people open the public verification pages: a certificate's QR code and its
+# verification link are built on it, so production must name its real public address.
+PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and "shishya" in SERVED_SYSTEMS and not PUBLIC_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured("PUBLIC_BASE_URL (https://...) is required to serve shishya")
+# Lookups of certificates and marksheets one client IP may make on the public verify routes.
+VERIFY_RATE_PER_IP = _env("VERIFY_RATE_PER_IP", "60/m")
 
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,6 +1,7 @@
 """Reads of a student's own learning records."""
 
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -88,3 +89,45 @@ def test_attempt_active(*, user: User) -> bool:
     return TestAttempt.objects.filter(
         user=user, status=TestAttempt.Status.ACTIVE, deadline__gt=cutoff
     ).exists()
+
+
+def standing_project_ids(*, user: User, course_id: int) -> set[int]:
+    """Projects the student submitted that were not sent back for changes."""
+    return set(
+        ProjectSubmission.objects.filter(user=user, course_id=course_id)
+        .exclude(status=ProjectSubmission.Status.REJECTED)
+        .values_list("project_id", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class CourseRecords:
+    """What the student has done in one course, from SHISHYA's own rows only."""
+
+    lesson_ids: set[int]
+    lab_ids: set[int]
+    best_test_percents: dict[int, int]
+    project_ids: set[int]
+
+
+def course_records(*, user: User, course_id: int) -> CourseRecords:
+    """Four queries, whatever the size of the course."""
+    return CourseRecords(
+        lesson_ids=completed_lesson_ids(user=user, course_id=course_id),
+        lab_ids=completed_lab_ids(user=user, course_id=course_id),
+        best_test_percents=best_test_percents(user=user, course_id=course_id),
+        project_ids=standing_project_ids(user=user, course_id=course_id),
+    )
+
+
+def best_test_percents_by_course(*, user: User) -> dict[int, dict[int, int]]:
+    """Course id -> test id -> best graded percentage, for every course, in one query."""
+    rows = (
+        TestAttempt.objects.filter(user=user, status=TestAttempt.Status.SUBMITTED)
+        .values("course_id", "test_id")
+        .annotate(best=Max("percent"))
+    )
+    by_course: defaultdict[int, dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        by_course[row["course_id"]][row["test_id"]] = row["best"]
+    return dict(by_course)

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from learning import catalogue, enrollment, lessons, portfolio, projects
+from learning import (
+    catalogue,
+    enrollment,
+    lessons,
+    marksheet,
+    portfolio,
+    progress,
+    projects,
+    verify,
+)
+from learning.certificates import api as certificates
 
 urlpatterns = [
     path("courses", catalogue.CourseListView.as_view(), name="courses"),
@@ -20,4 +30,36 @@ urlpatterns = [
     ),
     path("portfolio/me", portfolio.MyPortfolioView.as_view(), name="portfolio-me"),
     path("portfolio/<str:username>", portfolio.PublicPortfolioView.as_view(), name="portfolio"),
+    path(
+        "courses/<int:course_id>/progress",
+        progress.CourseProgressView.as_view(),
+        name="course-progress",
+    ),
+    path("certificates", certificates.CertificateListView.as_view(), name="certificates"),
+    path(
+        "certificates/generate",
+        certificates.CertificateGenerateView.as_view(),
+        name="certificate-generate",
+    ),
+    path(
+        "certificates/<str:certificate_id>",
+        certificates.CertificateDetailView.as_view(),
+        name="certificate",
+    ),
+    path(
+        "certificates/<str:certificate_id>/pdf",
+        certificates.CertificatePdfView.as_view(),
+        name="certificate-pdf",
+    ),
+    path("marksheet", marksheet.MarksheetView.as_view(), name="marksheet"),
+    path(
+        "verify/certificate/<str:certificate_id>",
+        verify.CertificateVerifyView.as_view(),
+        name="verify-certificate",
+    ),
+    path(
+        "verify/marksheet/<str:verification_id>",
+        verify.MarksheetVerifyView.as_view(),
+        name="verify-marksheet",
+    ),
 ]

@@ -18,6 +18,7 @@ SAFE = {
     "GURU_BASE_URL": "https://guru.internal.ourshiksha.ai",
     "GURU_API_KEY": "ais_" + "5e" * 32,
     "RESEND_API_KEY": "re_prod_test_key",
+    "PUBLIC_BASE_URL": "https://ourshiksha.ai",
 }
 
 
@@ -63,6 +64,8 @@ def test_production_settings_pass_deploy_checks():
         ),
         ({"GURU_API_KEY": None}, "GURU_BASE_URL and GURU_API_KEY are required"),
         ({"GURU_BASE_URL": None}, "GURU_BASE_URL and GURU_API_KEY are required"),
+        ({"PUBLIC_BASE_URL": None}, "PUBLIC_BASE_URL (https://...) is required"),
+        ({"PUBLIC_BASE_URL": "http://ourshiksha.ai"}, "PUBLIC_BASE_URL (https://...) is required"),
     ],
 )
 def test_production_refuses_to_start_unsafely(change, complaint):

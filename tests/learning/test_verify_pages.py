@@ -1,0 +1,168 @@
+"""Public verification: the JSON endpoints and the HTML pages people open (a certificate's QR
+code points at its page), rendered in a real headless browser."""
+
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+from django.utils import timezone
+
+from learning.certificates.document import certificate_page_url
+from learning.models import Certificate
+from learning.verification_ids import CERTIFICATE_PREFIX, verification_id_new
+from tests.learning.records import make_student
+from tests.learning.test_marksheet import course_with_tests, sit_all
+
+pytestmark = pytest.mark.usefixtures("guru_in_process")
+CHROMIUM = shutil.which("chromium")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does it)",
+)
+
+
+def rendered_dom(url: str) -> str:
+    """The page's DOM after a real browser loaded it and ran it."""
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--dump-dom",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=90,
+            check=True,
+        )
+    return result.stdout
+
+
+def issue(
+    student, *, course_id: int = 4242, course_title: str = "Python", revoked: bool = False
+) -> Certificate:
+    return Certificate.objects.create(
+        id=verification_id_new(CERTIFICATE_PREFIX),
+        user=student,
+        course_id=course_id,
+        student_name=student.name,
+        course_title=course_title,
+        skills=["python", "testing"],
+        revoked_at=timezone.now() if revoked else None,
+        revoked_reason="Plagiarised project" if revoked else "",
+    )
+
+
+@pytest.fixture
+def student():
+    return make_student()
+
+
+class TestCertificateJson:
+    def test_a_valid_certificate_shows_only_what_a_verifier_needs(self, client, student):
+        certificate = issue(student)
+        response = client.get(f"/api/verify/certificate/{certificate.id.lower()}")
+        assert response.status_code == 200
+        body = response.json()
+        assert body == {
+            "certificate_id": certificate.id,
+            "student_name": "Asha Rao",
+            "course_title": "Python",
+            "issued_on": certificate.issued_at.date().isoformat(),
+            "skills": ["python", "testing"],
+            "status": "valid",
+        }
+        text = response.content.decode()
+        assert student.email not in text and "4242" not in text and "user" not in text
+
+    def test_a_revoked_certificate_is_410_certificate_revoked(self, client, student):
+        certificate = issue(student, revoked=True)
+        response = client.get(f"/api/verify/certificate/{certificate.id}")
+        assert response.status_code == 410
+        error = response.json()["error"]
+        assert error["code"] == "certificate_revoked"
+        assert error["details"]["status"] == "revoked"
+        assert error["details"]["student_name"] == "Asha Rao"
+        text = response.content.decode()
+        assert student.email not in text and "4242" not in text
+        assert "Plagiarised" not in text  # the reason stays with the student and staff
+
+    def test_unknown_or_malformed_ids_are_404(self, client):
+        for certificate_id in ("OSC-0000-0000-0000-0000", "OSM-0000-0000-0000-0000", "nope"):
+            response = client.get(f"/api/verify/certificate/{certificate_id}")
+            assert response.status_code == 404
+            assert response.json()["error"]["code"] == "not_found"
+
+    def test_lookups_are_rate_limited_per_client(self, client, student, settings):
+        settings.VERIFY_RATE_PER_IP = "3/m"
+        certificate = issue(student)
+        for _ in range(3):
+            assert client.get(f"/api/verify/certificate/{certificate.id}").status_code == 200
+        limited = client.get(f"/api/verify/certificate/{certificate.id}")
+        assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1
+        page = client.get(f"/verify/certificate/{certificate.id}")
+        assert page.status_code == 429 and "Too many lookups" in page.content.decode()
+
+
+class TestPagesWithoutABrowser:
+    def test_page_statuses_and_no_email(self, client, student):
+        valid, revoked = (
+            issue(student),
+            issue(student, course_id=4243, course_title="Go", revoked=True),
+        )
+        page = client.get(f"/verify/certificate/{valid.id}")
+        assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+        assert student.email not in page.content.decode()
+        assert client.get(f"/verify/certificate/{revoked.id}").status_code == 410
+        missing = client.get("/verify/certificate/OSC-0000-0000-0000-0000")
+        assert missing.status_code == 404 and "Nothing to verify" in missing.content.decode()
+        assert client.get("/verify/marksheet/OSM-0000-0000-0000-0000").status_code == 404
+
+    def test_the_qr_target_is_this_page(self, student, settings):
+        settings.PUBLIC_BASE_URL = "https://ourshiksha.ai"
+        certificate = issue(student)
+        assert certificate_page_url(certificate.id) == (
+            f"https://ourshiksha.ai/verify/certificate/{certificate.id}"
+        )
+
+
+@needs_chromium
+@pytest.mark.django_db(transaction=True)
+class TestPagesInChromium:
+    def test_a_valid_certificate_page_shows_name_course_and_status(self, live_server, student):
+        certificate = issue(student)
+        dom = rendered_dom(f"{live_server.url}/verify/certificate/{certificate.id}")
+        assert 'id="student-name">Asha Rao<' in dom
+        assert 'id="course-title">Python<' in dom
+        assert 'id="status" class="status status-valid">Valid<' in dom
+        assert student.email not in dom
+
+    def test_a_revoked_certificate_page_says_so(self, live_server, student):
+        certificate = issue(student, revoked=True)
+        dom = rendered_dom(f"{live_server.url}/verify/certificate/{certificate.id}")
+        assert 'id="student-name">Asha Rao<' in dom and 'id="course-title">Python<' in dom
+        assert 'class="status status-revoked">Revoked<' in dom
+        assert "no longer valid" in dom and "Plagiarised" not in dom
+
+    def test_the_marksheet_page_shows_the_student_grades_and_classification(
+        self, live_server, client, student
+    ):
+        course, tests = course_with_tests("Algebra", credits=4, tests=1)
+        sit_all(student, course, tests, [91])
+        client.force_login(student)
+        verification_id = client.get("/api/marksheet").json()["verification_id"]
+        dom = rendered_dom(f"{live_server.url}/verify/marksheet/{verification_id}")
+        assert 'id="student-name">Asha Rao<' in dom
+        assert 'id="classification">Distinction<' in dom
+        assert "<td>Algebra</td><td>4</td><td>O</td>" in dom
+        assert student.email not in dom
