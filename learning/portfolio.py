@@ -7,6 +7,7 @@ unknown username.
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -29,8 +30,6 @@ from learning.models import (
 from shishya.guru_client import GuruNotFound, GuruUnavailable, guru_client
 
 PUBLIC_PORTFOLIO_RATE = "60/m"
-CERTIFICATE_VERIFY_API = "/api/verify/certificate/{id}"
-CERTIFICATE_VERIFY_PAGE = "/verify/certificate/{id}"
 
 
 class PortfolioNotFound(NotFound):
@@ -101,8 +100,12 @@ def portfolio_public(*, user: User) -> dict[str, Any]:
                 "course_title": cert.course_title,
                 "skills": cert.skills,
                 "issued_at": cert.issued_at,
-                "verification_url": CERTIFICATE_VERIFY_API.format(id=cert.id),
-                "verification_page_url": CERTIFICATE_VERIFY_PAGE.format(id=cert.id),
+                "verification_url": reverse(
+                    "verify-certificate", kwargs={"certificate_id": cert.id}
+                ),
+                "verification_page_url": reverse(
+                    "verify-certificate-page", kwargs={"certificate_id": cert.id}
+                ),
             }
             for cert in certificates
         ],
