@@ -138,8 +138,8 @@ class TestOrderList:
     ):
         for _ in range(3):
             create_order(student_client, pack_id=1)
-        # session, user, count of the student's orders, the page of orders
-        with django_assert_num_queries(4):
+        # user (the session comes from the cache), count of the student's orders, the page
+        with django_assert_num_queries(3):
             assert student_client.get("/api/payments/orders").json()["count"] == 3
 
     def test_works_without_payments_configured(self, student_client):
