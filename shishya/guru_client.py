@@ -94,11 +94,19 @@ class GuruClient:
     def course(self, course_id: int) -> Any:
         return self.get(f"/api/public/courses/{int(course_id)}", kind="course")
 
-    def course_tests(self, course_id: int) -> Any:
-        return self.get(f"/api/public/courses/{int(course_id)}/tests", kind="assessment")
+    def course_tests(self, course_id: int, *, require_fresh: bool = False) -> Any:
+        return self.get(
+            f"/api/public/courses/{int(course_id)}/tests",
+            kind="assessment",
+            require_fresh=require_fresh,
+        )
 
-    def course_labs(self, course_id: int) -> Any:
-        return self.get(f"/api/public/courses/{int(course_id)}/labs", kind="assessment")
+    def course_labs(self, course_id: int, *, require_fresh: bool = False) -> Any:
+        return self.get(
+            f"/api/public/courses/{int(course_id)}/labs",
+            kind="assessment",
+            require_fresh=require_fresh,
+        )
 
     def course_projects(self, course_id: int) -> Any:
         return self.get(f"/api/public/courses/{int(course_id)}/projects", kind="assessment")
