@@ -8,6 +8,8 @@ import io
 from urllib.parse import urlsplit
 
 import requests
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -52,12 +54,24 @@ class WSGITransport(BaseAdapter):
         def start_response(status, headers, exc_info=None):
             started["status"], started["headers"] = status, headers
 
-        chunks = self.app(environ, start_response)
+        # Django's test Client reconnects close_old_connections after each of its requests;
+        # a Guru request nested in one must not close the connection holding the test's
+        # transaction.
+        disconnected = [
+            signal
+            for signal in (request_started, request_finished)
+            if signal.disconnect(close_old_connections)
+        ]
         try:
-            content = b"".join(chunks)
+            chunks = self.app(environ, start_response)
+            try:
+                content = b"".join(chunks)
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
         finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+            for signal in disconnected:
+                signal.connect(close_old_connections)
 
         response = requests.Response()
         response.status_code = int(started["status"].split(" ", 1)[0])
