@@ -93,6 +93,9 @@ def lab_submit(
             raise IdempotencyKeyReused()
         return previous
     lab = lab_to_grade(user=user, course_id=course_id, lab_id=lab_id)
+    if lab["validation_type"] == "stdout":
+        # A lab that cannot run here is refused before prices and balances are looked at.
+        runner.runner_language_id(lab["language"])
     price = lab_run_price()
     balance = wallet_open(user=user).balance
     if balance < price:

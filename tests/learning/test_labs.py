@@ -10,6 +10,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
+from guru.models import Lab
 from learning.models import LabCompletion, LabSubmission, LessonCompletion, TestAttempt
 from tests.fakes.judge0 import AUTH_TOKEN, Outcome
 from tests.fakes.server import Reply
@@ -364,6 +365,22 @@ def test_without_a_runner_executed_labs_are_503_and_static_labs_work(
         student_client, unlocked, unlocked.regex_lab, "def SECRETPATTERN(", key="second-key"
     )
     assert ok.status_code == 200
+
+
+def test_a_language_the_runner_has_no_id_for_is_503(student_client, student, content, judge0):
+    page = Lab.objects.create(
+        course=content.course,
+        order=9,
+        title="Page",
+        language="html",
+        instructions="Write",
+        validation_type="stdout",
+        expected_output="SECRET-OUTPUT",
+    )
+    response = submit(student_client, content, page, "<p>hi</p>")
+    assert response.status_code == 503
+    assert response.json()["error"]["details"] == {"reason": "language_not_supported"}
+    assert judge0.requests == [] and charges(student) == []
 
 
 # --- Charging -------------------------------------------------------------------------------
