@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from guru.models import Lab
 from learning.models import LabCompletion, LabSubmission, LessonCompletion, TestAttempt
+from tests.config.test_production_settings import run_manage
 from tests.fakes.judge0 import AUTH_TOKEN, Outcome
 from tests.fakes.server import Reply
 from tests.learning.content import (
@@ -490,3 +491,16 @@ def test_concurrent_submissions_with_one_key_charge_once(guru_in_process, judge0
     assert set(statuses) <= {200, 409} and 200 in statuses
     assert charges(student) == [-LAB_RUN_PRICE]
     assert LabSubmission.objects.count() == 1 and LabCompletion.objects.count() == 1
+
+
+# --- Settings -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"JUDGE0_URL": "https://judge0.internal", "JUDGE0_AUTH_TOKEN": None}, "JUDGE0_AUTH_TOKEN"),
+        ({"JUDGE0_LANGUAGE_IDS": "python:seventy"}, "JUDGE0_LANGUAGE_IDS"),
+    ],
+)
+def test_production_refuses_a_half_configured_runner(change, complaint):
+    result = run_manage("check", **change)
+    assert result.returncode != 0 and complaint in result.stderr

@@ -317,7 +317,9 @@ def test_an_admin_resets_an_attempt_with_a_reason_and_it_is_audited(student_clie
     )
     assert "reset by staff@example.com" in out.getvalue()
     assert not TestAttempt.objects.filter(pk=attempt_id).exists()
-    entry = LogEntry.objects.get(object_id=attempt_id, action=LogEntry.Action.DELETE)
+    entry = LogEntry.objects.get_for_model(TestAttempt).get(
+        object_id=attempt_id, action=LogEntry.Action.DELETE
+    )
     assert entry.actor == admin and entry.actor_email == "staff@example.com"
     assert entry.additional_data["reason"] == "Power cut during the test"
     assert entry.additional_data["attempt"]["status"] == "submitted"
@@ -339,7 +341,7 @@ def test_only_an_admin_may_reset_and_only_with_a_reason(student, content, studen
     with pytest.raises(CommandError):
         call_command("reset_test_attempt", "999999", actor="staff@example.com", reason="x")
     assert TestAttempt.objects.filter(pk=attempt_id).exists()
-    assert not LogEntry.objects.filter(object_id=attempt_id).exists()
+    assert not LogEntry.objects.get_for_model(TestAttempt).exists()
 
 
 # --- Concurrency (PostgreSQL) -----------------------------------------------------------------
