@@ -383,6 +383,42 @@ if PRODUCTION and "shishya" in SERVED_SYSTEMS and not PUBLIC_BASE_URL.startswith
     raise ImproperlyConfigured("PUBLIC_BASE_URL (https://...) is required to serve shishya")
 # Lookups of certificates and marksheets one client IP may make on the public verify routes.
 VERIFY_RATE_PER_IP = _env("VERIFY_RATE_PER_IP", "60/m")
+# Test starts and submissions one student may make (django-ratelimit rate).
+TEST_ATTEMPT_RATE = _env("TEST_ATTEMPT_RATE", "10/m")
+
+# --- Labs: code runs on a Judge0-compatible service, never in this process ------------------
+# Without JUDGE0_URL, labs whose validation runs the code answer 503 lab_runner_unavailable;
+# labs checked on the code's text (regex, contains) work either way.
+JUDGE0_URL = _env("JUDGE0_URL").rstrip("/")
+JUDGE0_AUTH_TOKEN = _env("JUDGE0_AUTH_TOKEN")
+if PRODUCTION and JUDGE0_URL and not JUDGE0_AUTH_TOKEN:
+    raise ImproperlyConfigured("JUDGE0_AUTH_TOKEN is required with JUDGE0_URL in production")
+# One run waits for its verdict (wait=true): the limits below plus the queue, so well above
+# the wall time limit.
+JUDGE0_TIMEOUT_SECONDS = float(_env("JUDGE0_TIMEOUT_SECONDS", "30"))
+# Guru's lab language -> Judge0 language id (ids differ between Judge0 installations:
+# override as "python:71,java:62"). A language with no id cannot be run.
+JUDGE0_LANGUAGE_IDS = {
+    "python": 71,
+    "javascript": 63,
+    "typescript": 74,
+    "java": 62,
+    "c": 50,
+    "cpp": 54,
+    "go": 60,
+    "sql": 82,
+}
+for _language, _, _language_id in (e.partition(":") for e in _env_list("JUDGE0_LANGUAGE_IDS")):
+    if not _language_id.strip().isdigit():
+        raise ImproperlyConfigured("JUDGE0_LANGUAGE_IDS must look like python:71,java:62")
+    JUDGE0_LANGUAGE_IDS[_language.strip()] = int(_language_id)
+LAB_RUN_CPU_TIME_LIMIT_SECONDS = float(_env("LAB_RUN_CPU_TIME_LIMIT_SECONDS", "5"))
+LAB_RUN_WALL_TIME_LIMIT_SECONDS = float(_env("LAB_RUN_WALL_TIME_LIMIT_SECONDS", "10"))
+LAB_RUN_MEMORY_LIMIT_KB = _env_int("LAB_RUN_MEMORY_LIMIT_KB", 128_000)
+# Largest lab submission accepted, in UTF-8 bytes.
+LAB_CODE_MAX_BYTES = _env_int("LAB_CODE_MAX_BYTES", 64 * 1024)
+# Lab submissions one student may make (each may run code on the runner).
+LAB_SUBMIT_RATE = _env("LAB_SUBMIT_RATE", "20/m")
 
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -11,10 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from config.errors import Forbidden
 from config.openapi import ErrorSerializer
 from learning.models import Enrollment
-from learning.selectors import is_enrolled
 from payments.selectors import student_features
 from shishya.guru_client import guru_client
 from shishya.services import notification_send
@@ -24,16 +22,6 @@ from wallet.services import wallet_apply, wallet_open
 # The plan feature (Guru's plans list features by name) that enrolls without a charge.
 FREE_ENROLLMENT_FEATURE = "free_enrollment"
 WAIVED_FREE_COURSE = "free"
-
-
-class NotEnrolled(Forbidden):
-    code = "not_enrolled"
-    message = "Enroll in this course first."
-
-
-def enrollment_require(*, user: User, course_id: int) -> None:
-    if not is_enrolled(user=user, course_id=course_id):
-        raise NotEnrolled()
 
 
 def enrollment_create(*, user: User, course_id: int) -> tuple[Enrollment, bool]:

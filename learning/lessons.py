@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from config.errors import NotFound
+from learning.access import enrollment_require
 from learning.catalogue import COURSES_PATH
-from learning.enrollment import enrollment_require
 from learning.models import LessonCompletion
 from shishya.guru_client import GuruNotFound, guru_client
 

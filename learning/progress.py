@@ -11,16 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from config.errors import Forbidden
+from learning.access import enrollment_require
 from learning.certificates.eligibility import Eligibility, certificate_eligibility
 from learning.models import Certificate
-from learning.selectors import course_records, is_enrolled
+from learning.selectors import course_records
 from shishya.guru_client import GuruNotFound, guru_client
-
-
-class NotEnrolled(Forbidden):
-    code = "not_enrolled"
-    message = "Enroll in this course first."
 
 
 @dataclass(frozen=True)
@@ -61,8 +56,7 @@ def _tally(done: set[int], listed: list[int]) -> dict[str, int]:
 
 
 def course_progress(*, user: User, course_id: int) -> dict[str, Any]:
-    if not is_enrolled(user=user, course_id=course_id):
-        raise NotEnrolled()
+    enrollment_require(user=user, course_id=course_id)
     content = course_content_get(course_id=course_id)
     records = course_records(user=user, course_id=course_id)
     eligibility: Eligibility = certificate_eligibility(

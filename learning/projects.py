@@ -15,7 +15,7 @@ from accounts.serializers import StrictSerializer
 from accounts.validators import http_url
 from config.errors import Conflict, NotFound
 from config.openapi import ErrorSerializer
-from learning.enrollment import enrollment_require
+from learning.access import enrollment_require
 from learning.models import ProjectSubmission
 from shishya.guru_client import guru_client
 from shishya.services import notification_send

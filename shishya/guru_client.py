@@ -96,11 +96,19 @@ class GuruClient:
             f"/api/public/courses/{int(course_id)}", kind="course", require_fresh=require_fresh
         )
 
-    def course_tests(self, course_id: int) -> Any:
-        return self.get(f"/api/public/courses/{int(course_id)}/tests", kind="assessment")
+    def course_tests(self, course_id: int, *, require_fresh: bool = False) -> Any:
+        return self.get(
+            f"/api/public/courses/{int(course_id)}/tests",
+            kind="assessment",
+            require_fresh=require_fresh,
+        )
 
-    def course_labs(self, course_id: int) -> Any:
-        return self.get(f"/api/public/courses/{int(course_id)}/labs", kind="assessment")
+    def course_labs(self, course_id: int, *, require_fresh: bool = False) -> Any:
+        return self.get(
+            f"/api/public/courses/{int(course_id)}/labs",
+            kind="assessment",
+            require_fresh=require_fresh,
+        )
 
     def course_projects(self, course_id: int) -> Any:
         return self.get(f"/api/public/courses/{int(course_id)}/projects", kind="assessment")

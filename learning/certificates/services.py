@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
+from learning.access import NotEnrolled
 from learning.certificates.eligibility import certificate_eligibility
 from learning.models import Certificate, Enrollment
-from learning.progress import NotEnrolled, course_content_get
+from learning.progress import course_content_get
 from learning.selectors import course_records, is_enrolled
 from learning.verification_ids import (
     CERTIFICATE_PREFIX,

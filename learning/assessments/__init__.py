@@ -1,0 +1,1 @@
+"""Tests: Guru's timed quizzes, the student's attempts, grading against Guru's answer key."""

@@ -1,0 +1,93 @@
+"""Guru's tests as a student may see them before and after sitting them: never an answer
+or explanation, except the explanations in the student's own submitted attempts."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from config.errors import NotFound
+from learning.access import enrollment_require
+from learning.models import TestAttempt
+from shishya.guru_client import guru_client
+
+SUMMARY_FIELDS = (
+    "id",
+    "module_id",
+    "title",
+    "description",
+    "time_limit_minutes",
+    "pass_percentage",
+    "max_attempts",
+)
+
+
+class TestNotFound(NotFound):
+    __test__ = False  # not a pytest test class
+
+    code = "test_not_found"
+    message = "This course has no such test."
+
+
+def submit_cutoff(now: datetime | None = None) -> datetime:
+    """Attempts whose deadline is before this are over: the grace for late packets is gone."""
+    return (now or timezone.now()) - timedelta(seconds=settings.TEST_SUBMIT_GRACE_SECONDS)
+
+
+def guru_test(*, course_id: int, test_id: int, require_fresh: bool = False) -> dict[str, Any]:
+    """Guru's test with its answer key: for the server's own use only."""
+    tests = guru_client().course_tests(course_id, require_fresh=require_fresh)
+    test = next((test for test in tests if test["id"] == test_id), None)
+    if test is None:
+        raise TestNotFound()
+    return test
+
+
+def student_attempts(*, user: User, test_id: int) -> QuerySet[TestAttempt]:
+    return TestAttempt.objects.filter(user=user, test_id=test_id).order_by("attempt_number")
+
+
+def shown_status(attempt: TestAttempt, cutoff: datetime) -> str:
+    """An attempt left active past its deadline is over, though not yet closed in the table."""
+    if attempt.status == TestAttempt.Status.ACTIVE and attempt.deadline < cutoff:
+        return TestAttempt.Status.EXPIRED
+    return attempt.status
+
+
+def _summary(test: dict[str, Any], attempts: list[TestAttempt]) -> dict[str, Any]:
+    cutoff = submit_cutoff()
+    graded = [a.percent for a in attempts if a.status == TestAttempt.Status.SUBMITTED]
+    active = next((a for a in attempts if shown_status(a, cutoff) == "active"), None)
+    return {
+        **{name: test[name] for name in SUMMARY_FIELDS},
+        "question_count": len(test["questions"]),
+        "total_points": sum(question["points"] for question in test["questions"]),
+        "attempts_used": len(attempts),
+        "attempts_left": max(0, test["max_attempts"] - len(attempts)),
+        "best_percent": max(graded, default=None),
+        "passed": any(a.passed for a in attempts),
+        "active_attempt_id": active.pk if active else None,
+    }
+
+
+def student_tests(*, user: User, course_id: int) -> list[dict[str, Any]]:
+    enrollment_require(user=user, course_id=course_id)
+    tests = guru_client().course_tests(course_id)
+    by_test: dict[int, list[TestAttempt]] = {}
+    for attempt in TestAttempt.objects.filter(user=user, course_id=course_id).order_by(
+        "attempt_number"
+    ):
+        by_test.setdefault(attempt.test_id, []).append(attempt)
+    return [_summary(test, by_test.get(test["id"], [])) for test in tests]
+
+
+def student_test(*, user: User, course_id: int, test_id: int) -> dict[str, Any]:
+    """A test's summary and the student's own attempts (questions as served; results only
+    once submitted)."""
+    enrollment_require(user=user, course_id=course_id)
+    test = guru_test(course_id=course_id, test_id=test_id)
+    attempts = list(student_attempts(user=user, test_id=test_id))
+    return {**_summary(test, attempts), "attempts": attempts}

@@ -1,0 +1,1 @@
+"""Labs: Guru's coding exercises, their unlock rules, and the student's submissions."""
