@@ -44,11 +44,17 @@ def fake_resend(settings, monkeypatch):
     outbox.shutdown(wait=True)
 
 
+def _no_connection_closing(**kwargs: object) -> None:
+    """Stands in for close_old_connections while a test keeps its transaction open."""
+
+
 @pytest.fixture
-def keep_test_transaction_open():
+def keep_test_transaction_open(monkeypatch):
     """Raw WSGI calls close "old" connections after each request, which would end the test's
-    transaction; Django's own test client suspends this the same way. (A call nested in a
-    test-client request goes through WSGITransport, which suspends it itself.)"""
+    transaction. Django's test client suspends this around its own requests and then
+    reconnects the handler: it is made to reconnect a no-op, so the real one stays off for
+    the whole test, in every thread (signals are process-wide)."""
+    monkeypatch.setattr("django.test.client.close_old_connections", _no_connection_closing)
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield
