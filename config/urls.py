@@ -16,13 +16,15 @@ urlpatterns = [
 
 if "shishya" in settings.SERVED_SYSTEMS:
     # Student routes: /api/auth/, /api/user/ (accounts), /api/notifications (shishya),
-    # /api/wallet/, /api/payments/ and /api/user/subscription|features, /api/courses.
+    # /api/wallet/, /api/payments/ and /api/user/subscription|features, /api/courses,
+    # /api/mithra/ (the AI tutor).
     urlpatterns += [
         path("api/", include("accounts.urls")),
         path("api/", include("shishya.urls")),
         path("api/wallet/", include("wallet.urls")),
         path("api/", include("payments.urls")),
         path("api/", include("learning.urls")),
+        path("api/mithra/", include("mithra.urls")),
     ]
 
 if "guru" in settings.SERVED_SYSTEMS:
