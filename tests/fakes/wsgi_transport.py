@@ -8,6 +8,8 @@ import io
 from urllib.parse import urlsplit
 
 import requests
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -52,12 +54,23 @@ class WSGITransport(BaseAdapter):
         def start_response(status, headers, exc_info=None):
             started["status"], started["headers"] = status, headers
 
-        chunks = self.app(environ, start_response)
+        # Inside a request of Django's test client (which reconnects close_old_connections
+        # while its request runs), the nested request must not close the test's connection:
+        # suspend the receivers as the test client does, and restore what was connected.
+        started_was_connected = request_started.disconnect(close_old_connections)
+        finished_was_connected = request_finished.disconnect(close_old_connections)
         try:
-            content = b"".join(chunks)
+            chunks = self.app(environ, start_response)
+            try:
+                content = b"".join(chunks)
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
         finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+            if started_was_connected:
+                request_started.connect(close_old_connections)
+            if finished_was_connected:
+                request_finished.connect(close_old_connections)
 
         response = requests.Response()
         response.status_code = int(started["status"].split(" ", 1)[0])
