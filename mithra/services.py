@@ -128,6 +128,8 @@ def question_ask(
         waived_by=waived_by,
         daily_cap=tutor.daily_question_cap,
     )
+    if ask.status == Ask.Status.ANSWERED:
+        return ask
     started = time.monotonic()
     try:
         history = conversation_history(conversation=conversation) if conversation else []
@@ -213,10 +215,13 @@ def _question_price(*, user: User) -> tuple[int, str]:
 def _ask_hold(
     *, user: User, idempotency_key: str, credits: int, waived_by: str, daily_cap: int
 ) -> Ask:
-    """Holds the price and a place under the daily cap for this key's ask, or refuses."""
+    """Holds the price and a place under the daily cap for this key's ask (PENDING), or
+    refuses; returns the ask as it is when this key's question is already answered."""
     now = timezone.now()
     with wallet_locked(user=user) as wallet:
         ask = Ask.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if ask is not None and ask.status == Ask.Status.ANSWERED:
+            return ask  # answered by a concurrent retry with this key: nothing more to hold
         if (
             ask is not None
             and ask.status == Ask.Status.PENDING

@@ -430,3 +430,48 @@ class TestLimits:
         seconds_to_midnight = 86400 - (now.hour * 3600 + now.minute * 60 + now.second)
         assert abs(int(response["Retry-After"]) - seconds_to_midnight) <= 2
         assert charged(enrolled) == 4 and len(openai_fake.completions) == 3
+
+
+class TestHolds:
+    """A question being answered holds its price and its place under the daily cap, so a
+    concurrent question cannot spend the same credits; a hold left by a crashed worker
+    expires."""
+
+    def hold(self, student, *, credits=2, age=timedelta(0), key="in-flight-0001"):
+        return Ask.objects.create(
+            user=student, idempotency_key=key, credits=credits, held_at=timezone.now() - age
+        )
+
+    def test_credits_held_by_a_question_being_answered_cannot_be_spent_again(
+        self, openai_fake, enrolled, student_client, lesson
+    ):
+        self.hold(enrolled, credits=9)  # balance 10: 1 left, the price is 2
+        response = ask(student_client, about(lesson))
+        assert response.status_code == 402
+        assert response.json()["error"]["details"] == {"balance": 10, "held": 9, "required": 2}
+        assert openai_fake.requests == []
+
+    def test_a_hold_left_by_a_crashed_worker_expires(
+        self, openai_fake, enrolled, student_client, lesson
+    ):
+        self.hold(enrolled, credits=9, age=timedelta(hours=1))
+        assert ask(student_client, about(lesson)).status_code == 200
+
+    def test_questions_being_answered_count_towards_the_daily_cap(
+        self, openai_fake, enrolled, student_client, lesson
+    ):
+        tutor_settings(tutor_daily_question_cap=1)
+        self.hold(enrolled)
+        response = ask(student_client, about(lesson))
+        assert response.status_code == 429
+        assert response.json()["error"]["code"] == "tutor_daily_cap_reached"
+        assert openai_fake.requests == []
+
+    def test_same_key_while_its_question_is_being_answered_is_409(
+        self, openai_fake, enrolled, student_client, lesson
+    ):
+        self.hold(enrolled, key="question-0001")
+        response = ask(student_client, about(lesson), key="question-0001")
+        assert response.status_code == 409
+        assert response.json()["error"]["code"] == "idempotency_in_flight"
+        assert openai_fake.requests == []
