@@ -66,7 +66,7 @@ request = function()
     ["Content-Type"] = "application/json",
     ["Cookie"] = "sessionid=" .. session .. "; csrftoken=" .. csrf,
     ["X-CSRFToken"] = csrf,
-    ["Idempotency-Key"] = "bench-" .. counter,
+    ["Idempotency-Key"] = "bench-key-" .. counter,
   }}, body)
 end
 """

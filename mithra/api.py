@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsStudent
 from config.openapi import ErrorSerializer
 from config.ratelimit import rate_limit
-from mithra.models import Ask, Conversation, Message
+from mithra.models import Conversation, Message
 from mithra.selectors import conversation_get, conversation_list
 from mithra.services import Topic, question_ask
 from wallet.idempotency import idempotent, student_caller
@@ -107,7 +107,7 @@ class AskView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        ask = question_ask(
+        answered = question_ask(
             user=request.user,
             topic=Topic(
                 course_id=fields["course_id"],
@@ -118,18 +118,17 @@ class AskView(APIView):
             conversation_id=fields.get("conversation_id"),
             idempotency_key=request.headers["Idempotency-Key"],
         )
-        return Response(self.OutputSerializer(_answer(ask)).data)
-
-
-def _answer(ask: Ask) -> dict[str, Any]:
-    messages = {message.role: message for message in ask.messages.all()}
-    return {
-        "conversation": ask.conversation,
-        "question": messages[Message.Role.USER],
-        "answer": messages[Message.Role.ASSISTANT],
-        "credits_charged": ask.credits,
-        "balance": ask.balance_after,
-    }
+        return Response(
+            self.OutputSerializer(
+                {
+                    "conversation": answered.conversation,
+                    "question": answered.question,
+                    "answer": answered.answer,
+                    "credits_charged": answered.ask.credits,
+                    "balance": answered.ask.balance_after,
+                }
+            ).data
+        )
 
 
 class ConversationListView(ListAPIView):

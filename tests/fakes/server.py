@@ -40,6 +40,10 @@ class FakeServer:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Headers and body go out in two writes: without TCP_NODELAY the second waits
+            # for the client's delayed ACK (~40 ms), which would pass for the client's latency.
+            disable_nagle_algorithm = True
+
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 request = RecordedRequest(
