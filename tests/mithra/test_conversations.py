@@ -88,3 +88,22 @@ def test_unknown_or_huge_conversation_id_is_404(student_client):
 def test_history_needs_a_session(client):
     assert client.get("/api/mithra/conversations").status_code == 401
     assert client.get("/api/mithra/conversations/1").status_code == 401
+
+
+def test_history_query_counts_do_not_grow_with_the_history(
+    openai_fake, enrolled, student_client, lesson, django_assert_num_queries
+):
+    fund(enrolled, 100)
+    body = {"course_id": lesson.module.course_id, "lesson_id": lesson.pk, "question": "A?"}
+    conversation_id = ask(student_client, body).json()["conversation"]["id"]
+    for n in range(3):
+        ask(student_client, {**body, "question": f"Q{n}?", "conversation_id": conversation_id})
+        ask(student_client, {**body, "question": f"New {n}?"})
+
+    # The session, its user, the page's count, the page.
+    with django_assert_num_queries(4):
+        assert len(student_client.get("/api/mithra/conversations").json()["results"]) == 4
+    # The session, its user, the conversation, its messages.
+    with django_assert_num_queries(4):
+        detail = student_client.get(f"/api/mithra/conversations/{conversation_id}").json()
+    assert len(detail["messages"]) == 8
