@@ -310,9 +310,7 @@ def _ask_confirm(
                     status=Ask.Status.ANSWERED,
                     conversation=conversation,
                     ledger_entry_id=entry.pk if entry else None,
-                    balance_after=(
-                        entry.balance_after if entry else wallet_get_or_create(user=user).balance
-                    ),
+                    balance_after=balance,
                     model=answer.model[:100],
                     prompt_tokens=answer.prompt_tokens,
                     completion_tokens=answer.completion_tokens,
