@@ -420,6 +420,26 @@ LAB_CODE_MAX_BYTES = _env_int("LAB_CODE_MAX_BYTES", 64 * 1024)
 # Lab submissions one student may make (each may run code on the runner).
 LAB_SUBMIT_RATE = _env("LAB_SUBMIT_RATE", "20/m")
 
+# --- Mithra, the AI tutor (OpenAI) -----------------------------------------------------------
+# Optional even in production: without a key the tutor answers 503 tutor_unavailable and
+# everything else runs.
+OPENAI_API_KEY = _env("OPENAI_API_KEY")
+OPENAI_BASE_URL = _env("OPENAI_BASE_URL", "https://api.openai.com/v1").rstrip("/")
+# Used only when Guru's tutor settings name no model: Guru's choice wins, so admins switch
+# models without a deploy.
+OPENAI_MODEL = _env("OPENAI_MODEL", "gpt-4o-mini")
+# Per attempt; the SDK retries connection errors, 408/409/429 and 5xx at most this often.
+OPENAI_TIMEOUT_SECONDS = float(_env("OPENAI_TIMEOUT_SECONDS", "20"))
+OPENAI_MAX_RETRIES = _env_int("OPENAI_MAX_RETRIES", 1)
+MITHRA_MAX_ANSWER_TOKENS = _env_int("MITHRA_MAX_ANSWER_TOKENS", 800)
+# Questions one student may send (answered or not), besides Guru's daily cap of answers.
+MITHRA_ASK_RATE = _env("MITHRA_ASK_RATE", "10/m")
+# What goes to the model besides the question: the last few messages of the conversation
+# within a character budget, and the lesson's content cut to a budget of its own.
+MITHRA_HISTORY_MESSAGES = _env_int("MITHRA_HISTORY_MESSAGES", 6)
+MITHRA_HISTORY_MAX_CHARS = _env_int("MITHRA_HISTORY_MAX_CHARS", 6000)
+MITHRA_CONTEXT_MAX_CHARS = _env_int("MITHRA_CONTEXT_MAX_CHARS", 12000)
+
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -493,5 +513,9 @@ LOGGING = {
     "loggers": {
         # Request lines from the dev server carry full paths and nothing we need.
         "django.server": {"level": "WARNING"},
+        # The OpenAI SDK and its HTTP client: never their debug lines (request options),
+        # whatever LOG_LEVEL says; the request lines carry nothing we need.
+        "openai": {"level": "INFO"},
+        "httpx2": {"level": "WARNING"},
     },
 }

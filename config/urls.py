@@ -17,7 +17,8 @@ urlpatterns = [
 if "shishya" in settings.SERVED_SYSTEMS:
     # Student routes: /api/auth/, /api/user/ (accounts), /api/notifications (shishya),
     # /api/wallet/, /api/payments/ and /api/user/subscription|features, /api/courses,
-    # /api/certificates, /api/marksheet, /api/verify/; and the public verification pages.
+    # /api/certificates, /api/marksheet, /api/verify/, /api/mithra/ (the AI tutor); and the
+    # public verification pages.
     urlpatterns += [
         path("api/", include("accounts.urls")),
         path("api/", include("shishya.urls")),
@@ -25,6 +26,7 @@ if "shishya" in settings.SERVED_SYSTEMS:
         path("api/", include("payments.urls")),
         path("api/", include("learning.urls")),
         path("verify/", include("learning.page_urls")),
+        path("api/mithra/", include("mithra.urls")),
     ]
 
 if "guru" in settings.SERVED_SYSTEMS:

@@ -97,6 +97,16 @@ def wallet_apply(
         )
 
 
+@contextmanager
+def wallet_locked(*, user: User) -> Iterator[Wallet]:
+    """The student's wallet under its row lock, in a transaction: for a service that holds
+    credits against the balance before it charges them (the tutor, while the model answers).
+    Waits at most WALLET_LOCK_TIMEOUT_MS for the lock, then 409 wallet_busy."""
+    wallet = wallet_get_or_create(user=user)
+    with transaction.atomic(), _wallet_lock_timeout():
+        yield Wallet.objects.select_for_update().get(pk=wallet.pk)
+
+
 def wallet_open(*, user: User) -> Wallet:
     """The student's wallet, with the welcome credits granted once the email is verified.
 

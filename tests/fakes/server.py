@@ -32,6 +32,12 @@ class Reply:
         return json.dumps(self.body).encode()
 
 
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 drops connections under a load generator (then retried a
+    # second later), which would pass for the client's latency.
+    request_queue_size = 128
+
+
 class FakeServer:
     """Subclasses implement reply(request). Use as a context manager."""
 
@@ -40,6 +46,10 @@ class FakeServer:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Headers and body go out in two writes: without TCP_NODELAY the second waits
+            # for the client's delayed ACK (~40 ms), which would pass for the client's latency.
+            disable_nagle_algorithm = True
+
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 request = RecordedRequest(
@@ -64,7 +74,7 @@ class FakeServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )

@@ -1,0 +1,363 @@
+"""The tutor's write: a student's question answered by the model and charged exactly once.
+
+Check, hold, ask, confirm. The checks and Guru's reads come first. The price is then held
+against the balance and the daily cap under the wallet's row lock, and committed, so that a
+concurrent question sees it. The model is called outside any transaction. The charge, both
+messages and the answered state are written in one transaction, keyed by the ask, so no retry
+charges twice. A failed or timed-out call releases the hold: nothing is charged.
+"""
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from config.errors import (
+    ApiError,
+    Conflict,
+    Forbidden,
+    InsufficientCredits,
+    InvalidInput,
+    RateLimited,
+    ServiceUnavailable,
+)
+from learning.selectors import is_enrolled, test_attempt_active
+from mithra.models import Ask, Conversation, Message
+from mithra.openai_chat import ChatAnswer, TutorUnavailable, chat_complete, tutor_configured
+from mithra.prompts import prompt_messages
+from mithra.selectors import (
+    TUTOR_ACTION,
+    Subject,
+    TutorSettings,
+    conversation_get,
+    conversation_history,
+    day_start,
+    hold_seconds,
+    lab_subject,
+    lesson_subject,
+    tutor_price,
+    tutor_settings,
+    tutor_usage,
+)
+from payments.selectors import student_features
+from wallet.idempotency import IdempotentRequestInFlight
+from wallet.models import LedgerEntry
+from wallet.services import wallet_apply, wallet_get_or_create, wallet_locked, wallet_open
+
+logger = logging.getLogger(__name__)
+
+# A plan feature (Guru's plans) under which questions cost no credits; the daily cap stays.
+UNLIMITED_FEATURE = "tutor_unlimited"
+
+
+class TutorDisabled(ServiceUnavailable):
+    code = "tutor_disabled"
+    message = "The tutor is switched off for now."
+
+
+class NotEnrolled(Forbidden):
+    code = "not_enrolled"
+    message = "Enroll in the course to ask the tutor about it."
+
+
+class TestInProgress(Conflict):
+    __test__ = False  # not a pytest test class
+
+    code = "test_in_progress"
+    message = "The tutor is off while you are taking a test."
+
+
+class ConversationMismatch(InvalidInput):
+    code = "conversation_mismatch"
+    message = "This conversation is about another course, lesson or lab."
+
+
+class DailyCapReached(RateLimited):
+    code = "tutor_daily_cap_reached"
+    message = "You have asked the tutor as many questions as a day allows."
+
+
+@dataclass(frozen=True)
+class Answered:
+    """An answered question: the ask (its price and charge), its conversation, both messages."""
+
+    ask: Ask
+    conversation: Conversation
+    question: Message
+    answer: Message
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What a question is about: a course and exactly one of its lessons or labs."""
+
+    course_id: int
+    lesson_id: int | None
+    lab_id: int | None
+
+
+def question_ask(
+    *,
+    user: User,
+    topic: Topic,
+    question: str,
+    conversation_id: int | None,
+    idempotency_key: str,
+) -> Answered:
+    """Answers the question and charges Guru's price, once per idempotency key: a key whose
+    question was answered already gets that answer again."""
+    question = question.strip()
+    tutor = _tutor_check(user=user, course_id=topic.course_id, question=question)
+    conversation = None
+    if conversation_id is not None:
+        conversation = conversation_get(user=user, conversation_id=conversation_id)
+        if (conversation.course_id, conversation.lesson_id, conversation.lab_id) != (
+            topic.course_id,
+            topic.lesson_id,
+            topic.lab_id,
+        ):
+            raise ConversationMismatch()
+    subject = _subject(topic=topic)
+    credits, waived_by = _question_price(user=user)
+    wallet_open(user=user)  # the welcome credits, when they are due
+    ask = _ask_hold(
+        user=user,
+        idempotency_key=idempotency_key,
+        credits=credits,
+        waived_by=waived_by,
+        daily_cap=tutor.daily_question_cap,
+    )
+    if ask.status == Ask.Status.ANSWERED:
+        return _answered(ask=ask)
+    try:
+        history = conversation_history(conversation=conversation) if conversation else []
+        messages = prompt_messages(subject=subject, history=history, question=question)
+        started = time.monotonic()
+        answer = chat_complete(model=tutor.model, messages=messages)
+        model_ms = round((time.monotonic() - started) * 1000)
+        answered = _ask_confirm(
+            user=user,
+            ask=ask,
+            topic=topic,
+            conversation=conversation,
+            title=subject.title,
+            question=question,
+            answer=answer,
+        )
+    except ApiError as exc:
+        _ask_release(ask=ask, error_code=exc.code)
+        raise
+    except BaseException:
+        _ask_release(ask=ask, error_code="server_error")
+        raise
+    logger.info(
+        "tutor answered",
+        extra={
+            "ask_id": ask.pk,
+            "user_id": user.pk,
+            "course_id": topic.course_id,
+            "lesson_id": topic.lesson_id,
+            "lab_id": topic.lab_id,
+            "model": answer.model,
+            "credits": ask.credits,
+            # Token counts under names the log redaction (which hides any "*token*" field)
+            # lets through.
+            "model_usage": {"in": answer.prompt_tokens, "out": answer.completion_tokens},
+            "question_chars": len(question),
+            "model_ms": model_ms,
+        },
+    )
+    return answered
+
+
+def _tutor_check(*, user: User, course_id: int, question: str) -> TutorSettings:
+    """Whether this student may ask now, before anything is read, held or sent."""
+    if not tutor_configured():
+        raise TutorUnavailable()
+    tutor = tutor_settings()
+    # A cap of 0 is Guru's way to stop the tutor for everyone.
+    if not tutor.enabled or tutor.daily_question_cap == 0:
+        raise TutorDisabled()
+    if len(question) > tutor.max_question_length:
+        raise InvalidInput(
+            f"Ask in at most {tutor.max_question_length} characters.",
+            code="question_too_long",
+            fields={"question": [f"At most {tutor.max_question_length} characters."]},
+            details={"max_length": tutor.max_question_length},
+        )
+    if not is_enrolled(user=user, course_id=course_id):
+        raise NotEnrolled()
+    if test_attempt_active(user=user):
+        raise TestInProgress()
+    return tutor
+
+
+def _subject(*, topic: Topic) -> Subject:
+    if topic.lesson_id is not None:
+        return lesson_subject(course_id=topic.course_id, lesson_id=topic.lesson_id)
+    if topic.lab_id is not None:
+        return lab_subject(course_id=topic.course_id, lab_id=topic.lab_id)
+    raise ValueError("a topic names a lesson or a lab")
+
+
+def _question_price(*, user: User) -> tuple[int, str]:
+    """Credits to hold and charge, and why they are waived when they are."""
+    price = tutor_price()
+    if price is None:
+        logger.error("guru prices no tutor_question: the tutor cannot charge")
+        raise TutorUnavailable()
+    if price and student_features(user=user).get(UNLIMITED_FEATURE):
+        return 0, f"feature:{UNLIMITED_FEATURE}"
+    return price, ""
+
+
+def _ask_hold(
+    *, user: User, idempotency_key: str, credits: int, waived_by: str, daily_cap: int
+) -> Ask:
+    """Holds the price and a place under the daily cap for this key's ask (PENDING), or
+    refuses; returns the ask as it is when this key's question is already answered."""
+    now = timezone.now()
+    with wallet_locked(user=user) as wallet:
+        ask = Ask.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if ask is not None and ask.status == Ask.Status.ANSWERED:
+            return ask  # answered by a concurrent retry with this key: nothing more to hold
+        if (
+            ask is not None
+            and ask.status == Ask.Status.PENDING
+            and ask.held_at > now - timedelta(seconds=hold_seconds())
+        ):
+            raise IdempotentRequestInFlight()
+        usage = tutor_usage(user=user, now=now, exclude_ask_id=ask.pk if ask else None)
+        if usage.answered_today >= daily_cap:
+            raise DailyCapReached(
+                retry_after=_seconds_until_tomorrow(now), details={"daily_cap": daily_cap}
+            )
+        if usage.answered_today + usage.held_asks >= daily_cap:
+            # The rest of today's questions are being answered now; one may yet fail.
+            raise DailyCapReached(
+                retry_after=math.ceil(hold_seconds()), details={"daily_cap": daily_cap}
+            )
+        if wallet.balance - usage.held_credits < credits:
+            raise InsufficientCredits(
+                details={"balance": wallet.balance, "held": usage.held_credits, "required": credits}
+            )
+        if ask is None:
+            return Ask.objects.create(
+                user=user,
+                idempotency_key=idempotency_key,
+                credits=credits,
+                waived_by=waived_by,
+                held_at=now,
+            )
+        # A failed ask, or one its crashed worker left pending: this retry takes it over.
+        ask.status, ask.credits, ask.waived_by = Ask.Status.PENDING, credits, waived_by
+        ask.held_at, ask.error_code = now, ""
+        ask.save(update_fields=["status", "credits", "waived_by", "held_at", "error_code"])
+        return ask
+
+
+class _AnsweredMeanwhile(Exception):
+    """A retry that took this ask over answered it first: roll back, return its answer."""
+
+
+def _ask_confirm(
+    *,
+    user: User,
+    ask: Ask,
+    topic: Topic,
+    conversation: Conversation | None,
+    title: str,
+    question: str,
+    answer: ChatAnswer,
+) -> Answered:
+    """Charges the held price and stores both messages, in one transaction."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            # A test may have started while the model was answering: the answer is not shown.
+            if test_attempt_active(user=user):
+                raise TestInProgress()
+            entry = None
+            if ask.credits:
+                entry = wallet_apply(
+                    user=user,
+                    amount=-ask.credits,
+                    kind=LedgerEntry.Kind.DEDUCTION,
+                    reference=f"{TUTOR_ACTION}:{ask.pk}",
+                    idempotency_key=f"mithra:ask:{ask.pk}",
+                )
+            if conversation is None:
+                conversation = Conversation.objects.create(
+                    user=user,
+                    course_id=topic.course_id,
+                    lesson_id=topic.lesson_id,
+                    lab_id=topic.lab_id,
+                    title=title[:200],
+                    updated_at=now,
+                )
+            else:
+                Conversation.objects.filter(pk=conversation.pk).update(updated_at=now)
+            balance = entry.balance_after if entry else wallet_get_or_create(user=user).balance
+            answered = (
+                Ask.objects.filter(pk=ask.pk)
+                .exclude(status=Ask.Status.ANSWERED)
+                .update(
+                    status=Ask.Status.ANSWERED,
+                    conversation=conversation,
+                    ledger_entry_id=entry.pk if entry else None,
+                    balance_after=balance,
+                    model=answer.model[:100],
+                    prompt_tokens=answer.prompt_tokens,
+                    completion_tokens=answer.completion_tokens,
+                    error_code="",
+                    answered_at=now,
+                )
+            )
+            if not answered:
+                raise _AnsweredMeanwhile()
+            question_message, answer_message = Message.objects.bulk_create(
+                [
+                    Message(
+                        conversation=conversation, ask=ask, role=Message.Role.USER, content=question
+                    ),
+                    Message(
+                        conversation=conversation,
+                        ask=ask,
+                        role=Message.Role.ASSISTANT,
+                        content=answer.content,
+                    ),
+                ]
+            )
+    except _AnsweredMeanwhile:
+        return _answered(ask=Ask.objects.get(pk=ask.pk))
+    ask.status, ask.conversation, ask.balance_after = Ask.Status.ANSWERED, conversation, balance
+    return Answered(
+        ask=ask, conversation=conversation, question=question_message, answer=answer_message
+    )
+
+
+def _answered(*, ask: Ask) -> Answered:
+    """An answered ask as it was stored."""
+    messages = {message.role: message for message in Message.objects.filter(ask=ask)}
+    return Answered(
+        ask=ask,
+        conversation=Conversation.objects.get(pk=ask.conversation_id),
+        question=messages[Message.Role.USER],
+        answer=messages[Message.Role.ASSISTANT],
+    )
+
+
+def _ask_release(*, ask: Ask, error_code: str) -> None:
+    """Ends the hold: the question was not answered and costs nothing."""
+    Ask.objects.filter(pk=ask.pk, status=Ask.Status.PENDING).update(
+        status=Ask.Status.FAILED, error_code=error_code[:64]
+    )
+
+
+def _seconds_until_tomorrow(now: datetime) -> int:
+    return math.ceil((day_start(now) + timedelta(days=1) - now).total_seconds())

@@ -1,0 +1,77 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from guru.models import Course, Lab, Lesson
+from learning.models import Enrollment
+from tests.fakes.openai import API_KEY, FakeOpenAI
+from tests.guru.catalogue import assessments_for, course_with_content, pricing
+from tests.mithra.helpers import fund
+
+# Grading material put into Guru's lab: none of it may ever reach the model.
+SOLUTION = "print('SOLUTION-7f3a')"
+EXPECTED_OUTPUT = "EXPECTED-OUTPUT-91c2"
+EXPECTED_PATTERN = "EXPECTED-PATTERN-44d0"
+
+
+@pytest.fixture
+def openai_fake(settings):
+    """A local OpenAI the real SDK is pointed at, with the tutor configured."""
+    with FakeOpenAI() as server:
+        settings.OPENAI_API_KEY = API_KEY
+        settings.OPENAI_BASE_URL = f"{server.url}/v1"
+        settings.OPENAI_TIMEOUT_SECONDS = 1.0
+        settings.OPENAI_MAX_RETRIES = 0
+        yield server
+
+
+@pytest.fixture
+def course(guru_in_process) -> Course:
+    """A published course in this process's Guru, with a lab, a test and pricing
+    (tutor_question: 2 credits), read by the student side through the real public API."""
+    course = course_with_content()
+    _test, lab, _project = assessments_for(course)
+    Lab.objects.filter(pk=lab.pk).update(
+        solution_code=SOLUTION,
+        expected_output=EXPECTED_OUTPUT,
+        expected_pattern=EXPECTED_PATTERN,
+        ai_context="Students often forget the quotes.",
+    )
+    pricing()
+    return course
+
+
+@pytest.fixture
+def lesson(course) -> Lesson:
+    return Lesson.objects.filter(module__course=course).order_by("module__order", "order").first()
+
+
+@pytest.fixture
+def lab(course) -> Lab:
+    return Lab.objects.get(course=course)
+
+
+def make_student(email: str):
+    return get_user_model().objects.create_user(
+        email, "a-long-passphrase", email_verified_at=timezone.now()
+    )
+
+
+@pytest.fixture
+def student(db):
+    return make_student("learner@example.com")
+
+
+@pytest.fixture
+def enrolled(student, course):
+    Enrollment.objects.create(user=student, course_id=course.pk)
+    fund(student, 10)
+    return student
+
+
+@pytest.fixture
+def student_client(student):
+    client = Client()
+    client.force_login(student)
+    return client
