@@ -99,7 +99,8 @@ class AskView(APIView):
         responses={200: OutputSerializer, **ASK_ERRORS},
         parameters=[IDEMPOTENCY_KEY],
     )
-    @idempotent(student_caller)
+    # The ask commits its hold before the model call and confirms after: never one transaction.
+    @idempotent(student_caller, atomic=False)
     def post(self, request: Request) -> Response:
         rate_limit(
             request, group="mithra:ask", key=str(request.user.pk), rate=settings.MITHRA_ASK_RATE

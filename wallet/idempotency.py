@@ -11,6 +11,7 @@ marker says so without waiting on the database). Answers that mean "try again" (
 import hashlib
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import timedelta
 from functools import wraps
 from typing import Any
@@ -79,8 +80,14 @@ def _record(*, caller: str, key: str, fingerprint: str, response: Response) -> N
         )
 
 
-def idempotent(caller_of: Callable[[Request], str]) -> Callable:
-    """Decorates an APIView handler; caller_of(request) names who owns the key space."""
+def idempotent(caller_of: Callable[[Request], str], *, atomic: bool = True) -> Callable:
+    """Decorates an APIView handler; caller_of(request) names who owns the key space.
+
+    With atomic (the default) the handler runs in one transaction with its stored response.
+    A handler that commits in steps of its own (e.g. holds credits, calls a slow upstream,
+    then confirms) passes atomic=False: its own keys must make its effect exactly-once, and
+    the response is stored after it.
+    """
 
     def decorator(handler: Callable[..., Response]) -> Callable[..., Response]:
         @wraps(handler)
@@ -96,19 +103,20 @@ def idempotent(caller_of: Callable[[Request], str]) -> Callable:
                 raise IdempotentRequestInFlight()
             try:
                 try:
-                    with transaction.atomic():
+                    with transaction.atomic() if atomic else nullcontext():
                         response = handler(view, request, *args, **kwargs)
                         _record(caller=caller, key=key, fingerprint=fingerprint, response=response)
                     return response
                 except IntegrityError:
-                    # Another request with this key committed first (its marker had
-                    # expired): this one's effect was rolled back with it.
+                    # Another request with this key stored its response first (its marker
+                    # had expired): with atomic, this one's effect was rolled back with it.
                     replay = _replay(caller=caller, key=key, fingerprint=fingerprint)
                     if replay is None:
                         raise
                     return replay
                 except (ApiError, APIException) as exc:
-                    # The handler's writes are rolled back; its refusal is stored on its own.
+                    # The refusal is stored on its own (with atomic, the handler's writes
+                    # were rolled back).
                     refused = api_exception_handler(exc, {"view": view, "request": request})
                     _record(caller=caller, key=key, fingerprint=fingerprint, response=refused)
                     return refused

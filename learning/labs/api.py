@@ -107,7 +107,9 @@ class LabSubmitView(APIView):
         },
         parameters=[IDEMPOTENCY_KEY],
     )
-    @idempotent(student_caller)
+    # The code runs on Judge0 outside any transaction; the charge and the submission are
+    # keyed by the Idempotency-Key themselves.
+    @idempotent(student_caller, atomic=False)
     def post(self, request: Request, course_id: int, lab_id: int) -> Response:
         user_key = str(request.user.pk)
         rate_limit(request, group="lab-submit:user", key=user_key, rate=settings.LAB_SUBMIT_RATE)
