@@ -1,4 +1,5 @@
-"""How Guru reaches the student side: admin credit grants, signed with the system key."""
+"""How Guru reaches the student side: admin credit grants and reversals, signed with the
+system key."""
 
 import json
 import logging
@@ -40,10 +41,13 @@ def shishya_session() -> requests.Session:
     return _session(settings.SHISHYA_BASE_URL)
 
 
-def wallet_grant_send(
-    *, student_email: str, credits: int, reason: str, idempotency_key: str
+def wallet_change_send(
+    *, operation: str, student_email: str, credits: int, reason: str, idempotency_key: str
 ) -> dict[str, Any]:
-    """POST /api/wallet/add on the student side; its refusals come back as the same errors."""
+    """POST /api/wallet/<operation> ("add" or "reverse") on the student side; its refusals
+    come back as the same errors."""
+    if operation not in ("add", "reverse"):
+        raise ValueError(f"unknown wallet operation {operation!r}")
     if not (settings.SHISHYA_BASE_URL and settings.GURU_SYSTEM_KEY_ID and settings.GURU_SYSTEM_KEY):
         raise GrantsNotConfigured()
     body = json.dumps(
@@ -59,20 +63,20 @@ def wallet_grant_send(
             secret=settings.GURU_SYSTEM_KEY, timestamp=timestamp, body=body
         ),
     }
-    url = settings.SHISHYA_BASE_URL.rstrip("/") + "/api/wallet/add"
+    url = settings.SHISHYA_BASE_URL.rstrip("/") + f"/api/wallet/{operation}"
     try:
         response = shishya_session().post(
             url, data=body, headers=headers, timeout=settings.SHISHYA_TIMEOUT_SECONDS
         )
         payload = response.json()
     except (requests.RequestException, ValueError):
-        logger.warning("wallet grant: the student side did not answer usefully")
+        logger.warning("wallet %s: the student side did not answer usefully", operation)
         raise ShishyaUnavailable() from None
     if response.status_code == 200:
         return payload
     error = payload.get("error", {}) if isinstance(payload, dict) else {}
     if response.status_code == 401:
-        logger.critical("wallet grant refused: check GURU_SYSTEM_KEY against SYSTEM_KEYS")
+        logger.critical("wallet %s refused: check GURU_SYSTEM_KEY against SYSTEM_KEYS", operation)
         raise GrantsNotConfigured()
     if 400 <= response.status_code < 500:
         raise ApiError(

@@ -85,4 +85,5 @@ urlpatterns = [
         name="admin-api-key-revoke",
     ),
     path("wallet/grant", wallet_grants.WalletGrantApi.as_view(), name="admin-wallet-grant"),
+    path("wallet/reverse", wallet_grants.WalletReverseApi.as_view(), name="admin-wallet-reverse"),
 ]

@@ -15,7 +15,12 @@ from config.ratelimit import rate_limit
 from wallet.idempotency import idempotent, student_caller
 from wallet.models import LedgerEntry
 from wallet.selectors import ledger_entries
-from wallet.services import wallet_deduct_action, wallet_open, wallet_system_grant
+from wallet.services import (
+    wallet_deduct_action,
+    wallet_open,
+    wallet_system_grant,
+    wallet_system_reverse,
+)
 from wallet.system import SystemSignatureAuthentication, system_caller
 from wallet.vouchers import voucher_redeem
 
@@ -119,6 +124,7 @@ class SystemAddView(APIView):
 
     authentication_classes = [SystemSignatureAuthentication]
     permission_classes = [IsAuthenticated]
+    change = staticmethod(wallet_system_grant)
 
     @extend_schema(
         operation_id="wallet_system_add",
@@ -130,10 +136,25 @@ class SystemAddView(APIView):
     def post(self, request: Request) -> Response:
         data = SystemAddInput(data=request.data)
         data.is_valid(raise_exception=True)
-        entry = wallet_system_grant(
+        entry = self.change(
             **data.validated_data, idempotency_key=request.headers["Idempotency-Key"]
         )
         return Response(DeductOutput({"entry": entry, "balance": entry.balance_after}).data)
+
+
+class SystemReverseView(SystemAddView):
+    """POST /api/wallet/reverse: our own systems take credits back (signed, never below 0)."""
+
+    change = staticmethod(wallet_system_reverse)
+
+    @extend_schema(
+        operation_id="wallet_system_reverse",
+        request=SystemAddInput,
+        responses={200: DeductOutput},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)
 
 
 class VoucherRedeemInput(serializers.Serializer):

@@ -173,15 +173,20 @@ class DailyCapExceeded(InvalidInput):
     message = "This grant would exceed today's cap of system credits for the student."
 
 
-def wallet_system_grant(
-    *, student_email: str, credits: int, reason: str, idempotency_key: str
-) -> LedgerEntry:
-    """Credits granted by our own systems (Guru admins), within a per-student daily cap."""
+def _system_student(student_email: str) -> User:
     student = User.objects.filter(
         email=student_email.strip().lower(), role=User.Role.STUDENT
     ).first()
     if student is None:
         raise StudentNotFound()
+    return student
+
+
+def wallet_system_grant(
+    *, student_email: str, credits: int, reason: str, idempotency_key: str
+) -> LedgerEntry:
+    """Credits granted by our own systems (Guru admins), within a per-student daily cap."""
+    student = _system_student(student_email)
     wallet = wallet_get_or_create(user=student)
     with transaction.atomic(), _wallet_lock_timeout():
         Wallet.objects.select_for_update().get(pk=wallet.pk)
@@ -203,3 +208,17 @@ def wallet_system_grant(
             reference=reason,
             idempotency_key=idempotency_key,
         )
+
+
+def wallet_system_reverse(
+    *, student_email: str, credits: int, reason: str, idempotency_key: str
+) -> LedgerEntry:
+    """Credits taken back by our own systems (Guru admins): a new reversal row, never an edit
+    of the entry it corrects, and never below zero (402 insufficient_credits)."""
+    return wallet_apply(
+        user=_system_student(student_email),
+        amount=-credits,
+        kind=LedgerEntry.Kind.REVERSAL,
+        reference=reason,
+        idempotency_key=idempotency_key,
+    )

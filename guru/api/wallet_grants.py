@@ -1,4 +1,5 @@
-"""POST /api/admin/wallet/grant: an admin grants credits to a student (audited)."""
+"""POST /api/admin/wallet/grant and /reverse: an admin grants credits to a student or takes
+them back (audited)."""
 
 import re
 
@@ -11,56 +12,64 @@ from config.errors import InvalidInput
 from guru.admin_base import AdminAPIView
 from guru.api.common import parse_body
 from guru.services.audit import AuditActor
-from guru.services.wallet_grants import wallet_grant
+from guru.services.wallet_grants import wallet_grant, wallet_reverse
 
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,100}$")
 
 
+class WalletChangeInputSerializer(serializers.Serializer):
+    student_email = serializers.EmailField()
+    credits = serializers.IntegerField(min_value=1, max_value=100_000)
+    reason = serializers.CharField(max_length=200)
+
+
+_SCHEMA = {
+    "request": WalletChangeInputSerializer,
+    "parameters": [
+        OpenApiParameter(
+            "Idempotency-Key",
+            str,
+            OpenApiParameter.HEADER,
+            required=True,
+            description="8-100 of letters, digits, . _ : -; a retry changes nothing more.",
+        )
+    ],
+    "responses": inline_serializer(
+        "WalletChange",
+        {
+            "entry": inline_serializer(
+                "WalletChangeEntry",
+                {
+                    "id": serializers.IntegerField(),
+                    "amount": serializers.IntegerField(),
+                    "balance_after": serializers.IntegerField(),
+                    "kind": serializers.CharField(),
+                    "reference": serializers.CharField(),
+                    "created_at": serializers.DateTimeField(),
+                },
+            ),
+            "balance": serializers.IntegerField(),
+        },
+    ),
+}
+
+
 class WalletGrantApi(AdminAPIView):
-    class InputSerializer(serializers.Serializer):
-        student_email = serializers.EmailField()
-        credits = serializers.IntegerField(min_value=1, max_value=100_000)
-        reason = serializers.CharField(max_length=200)
+    change = staticmethod(wallet_grant)
 
-        class Meta:
-            ref_name = "WalletGrantCreate"
-
-    @extend_schema(
-        operation_id="admin_wallet_grant",
-        request=InputSerializer,
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                str,
-                OpenApiParameter.HEADER,
-                required=True,
-                description="8-100 of letters, digits, . _ : -; a retry grants nothing more.",
-            )
-        ],
-        responses=inline_serializer(
-            "WalletGrant",
-            {
-                "entry": inline_serializer(
-                    "WalletGrantEntry",
-                    {
-                        "id": serializers.IntegerField(),
-                        "amount": serializers.IntegerField(),
-                        "balance_after": serializers.IntegerField(),
-                        "kind": serializers.CharField(),
-                        "reference": serializers.CharField(),
-                        "created_at": serializers.DateTimeField(),
-                    },
-                ),
-                "balance": serializers.IntegerField(),
-            },
-        ),
-    )
+    @extend_schema(operation_id="admin_wallet_grant", **_SCHEMA)
     def post(self, request: Request) -> Response:
         key = request.headers.get("Idempotency-Key", "")
         if not _IDEMPOTENCY_KEY.match(key):
             raise InvalidInput("Send an Idempotency-Key header.", code="idempotency_key_required")
-        fields = parse_body(self.InputSerializer, request)
-        granted = wallet_grant(
-            actor=AuditActor.from_request(request), idempotency_key=key, **fields
-        )
-        return Response(granted)
+        fields = parse_body(WalletChangeInputSerializer, request)
+        changed = self.change(actor=AuditActor.from_request(request), idempotency_key=key, **fields)
+        return Response(changed)
+
+
+class WalletReverseApi(WalletGrantApi):
+    change = staticmethod(wallet_reverse)
+
+    @extend_schema(operation_id="admin_wallet_reverse", **_SCHEMA)
+    def post(self, request: Request) -> Response:
+        return super().post(request)

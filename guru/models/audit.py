@@ -40,6 +40,7 @@ class AdminAuditLog(models.Model):
         SETTINGS = "SETTINGS", "Platform settings"
         API_KEY = "API_KEY", "Public API key"
         WALLET_GRANT = "WALLET_GRANT", "Credits granted to a student"
+        WALLET_REVERSAL = "WALLET_REVERSAL", "Credits taken back from a student"
 
     # PROTECT: admins are deactivated, never deleted, while their audit rows exist.
     admin = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -72,3 +72,31 @@ def test_idempotency_key_is_required(api, student, shishya_in_process):
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "idempotency_key_required"
+
+
+def test_reversal_takes_credits_back_and_is_audited(api, admin_user, student, shishya_in_process):
+    grant(api)
+    response = api.post(
+        "/api/admin/wallet/reverse",
+        {"student_email": "ravi.student@example.com", "credits": 15, "reason": "refund error"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="reverse-0001",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["balance"] == 25
+    reversal = LedgerEntry.objects.get(kind="reversal")
+    assert reversal.amount == -15
+    (audit,) = AdminAuditLog.objects.filter(entity_type="WALLET_REVERSAL")
+    assert audit.admin_id == admin_user.pk and audit.entity_id == reversal.pk
+
+
+def test_reversal_beyond_the_balance_is_refused_with_its_code(api, student, shishya_in_process):
+    response = api.post(
+        "/api/admin/wallet/reverse",
+        {"student_email": "ravi.student@example.com", "credits": 5, "reason": "x"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="reverse-0002",
+    )
+    assert response.status_code == 402
+    assert response.json()["error"]["code"] == "insufficient_credits"
+    assert not AdminAuditLog.objects.filter(entity_type="WALLET_REVERSAL").exists()

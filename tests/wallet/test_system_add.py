@@ -108,3 +108,47 @@ def test_unknown_or_admin_email_is_404(recipient, django_user_model):
         response = signed_add(grant(email=email), key=f"grant-000{n}")
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "student_not_found"
+
+
+def signed_reverse(body, *, key="reverse-0001"):
+    raw = json.dumps(body).encode()
+    timestamp = str(int(time.time()))
+    return Client().post(
+        "/api/wallet/reverse",
+        raw,
+        content_type="application/json",
+        HTTP_X_SIGNATURE=system_signature(secret=KEYS["guru-2026a"], timestamp=timestamp, body=raw),
+        HTTP_X_SIGNATURE_TIMESTAMP=timestamp,
+        HTTP_X_SIGNATURE_KEY_ID="guru-2026a",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+
+def test_signed_reversal_takes_credits_back_once_as_a_new_row(recipient):
+    signed_add(grant(credits=100))
+    response = signed_reverse(grant(credits=30))
+    assert response.status_code == 200, response.content
+    assert response.json()["entry"]["kind"] == "reversal"
+    assert signed_reverse(grant(credits=30))["Idempotent-Replayed"] == "true"
+    assert Wallet.objects.get(user=recipient).balance == 70
+    assert list(LedgerEntry.objects.order_by("id").values_list("amount", flat=True)) == [100, -30]
+
+
+def test_reversal_never_takes_the_balance_below_zero(recipient):
+    signed_add(grant(credits=10))
+    response = signed_reverse(grant(credits=11))
+    assert response.status_code == 402
+    assert response.json()["error"]["code"] == "insufficient_credits"
+    assert Wallet.objects.get(user=recipient).balance == 10
+
+
+def test_reversal_needs_the_signature(recipient):
+    client = Client()
+    client.force_login(recipient)
+    response = client.post(
+        "/api/wallet/reverse",
+        json.dumps(grant(credits=1)),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="reverse-0002",
+    )
+    assert response.status_code == 401
