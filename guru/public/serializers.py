@@ -46,6 +46,21 @@ class GradingFieldsMixin:
         return data
 
 
+# What every public answer about a course says of the course itself.
+COURSE_FIELDS = [
+    "id",
+    "title",
+    "description",
+    "level",
+    "skills",
+    "thumbnail_url",
+    "credit_cost",
+    "is_free",
+    "academic_credits",
+    "updated_at",
+]
+
+
 class PublicCourseSummary(serializers.ModelSerializer):
     module_count = serializers.IntegerField()
     lesson_count = serializers.IntegerField()
@@ -56,16 +71,7 @@ class PublicCourseSummary(serializers.ModelSerializer):
     class Meta:
         model = Course
         fields = [
-            "id",
-            "title",
-            "description",
-            "level",
-            "skills",
-            "thumbnail_url",
-            "credit_cost",
-            "is_free",
-            "academic_credits",
-            "updated_at",
+            *COURSE_FIELDS,
             "module_count",
             "lesson_count",
             "lab_count",
@@ -93,19 +99,7 @@ class PublicCourseDetail(serializers.ModelSerializer):
 
     class Meta:
         model = Course
-        fields = [
-            "id",
-            "title",
-            "description",
-            "level",
-            "skills",
-            "thumbnail_url",
-            "credit_cost",
-            "is_free",
-            "academic_credits",
-            "updated_at",
-            "modules",
-        ]
+        fields = [*COURSE_FIELDS, "modules"]
 
 
 class PublicQuestion(GradingFieldsMixin, serializers.ModelSerializer):
