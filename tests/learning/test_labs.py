@@ -2,16 +2,15 @@
 (Judge0 for executed labs) and charged Guru's lab_run price once per verdict."""
 
 import base64
-import threading
-from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from guru.models import Lab
 from learning.models import LabCompletion, LabSubmission, LessonCompletion, TestAttempt
+from tests.concurrency import race
 from tests.config.test_production_settings import run_manage
 from tests.fakes.judge0 import AUTH_TOKEN, Outcome
 from tests.fakes.server import Reply
@@ -454,23 +453,6 @@ def test_lab_submissions_are_rate_limited_per_student(student_client, content, j
 
 
 # --- Concurrency (PostgreSQL) -----------------------------------------------------------------
-def race(*attempts: Callable[[], int]) -> list[int]:
-    statuses: list[int] = []
-    start = threading.Barrier(len(attempts))
-
-    def run(attempt: Callable[[], int]) -> None:
-        try:
-            start.wait()
-            statuses.append(attempt())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")

@@ -2,8 +2,6 @@
 server with Guru's answer key, answers shown only for the student's own submitted attempt."""
 
 import io
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -11,12 +9,13 @@ from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
 from learning import selectors as learning_selectors
 from learning.models import TestAttempt
+from tests.concurrency import race
 from tests.learning.content import ANSWER_KEYS, SECRETS, enrolled_student, guru_course
 
 pytestmark = pytest.mark.django_db
@@ -345,23 +344,6 @@ def test_only_an_admin_may_reset_and_only_with_a_reason(student, content, studen
 
 
 # --- Concurrency (PostgreSQL) -----------------------------------------------------------------
-def race(*attempts: Callable[[], int]) -> list[int]:
-    statuses: list[int] = []
-    start_line = threading.Barrier(len(attempts))
-
-    def run(attempt: Callable[[], int]) -> None:
-        try:
-            start_line.wait()
-            statuses.append(attempt())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="constraint races need PostgreSQL")

@@ -1,14 +1,12 @@
 """Verify and webhooks racing for one payment, on PostgreSQL's row locks."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from payments.models import Payment, WebhookEvent
 from shishya.models import Notification
+from tests.concurrency import race
 from tests.payments.helpers import (
     PACK,
     balance,
@@ -23,26 +21,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def race(*attempts: Callable[[], int]) -> list[int]:
-    """Runs the attempts at once, each in its own thread and connection; their statuses."""
-    statuses: list[int] = []
-    start = threading.Barrier(len(attempts))
-
-    def run(attempt: Callable[[], int]) -> None:
-        try:
-            start.wait()
-            statuses.append(attempt())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
 
 
 def logged_in(user) -> Client:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from config.errors import InsufficientCredits
+from tests.concurrency import race
 from wallet.models import ImmutableRowError, LedgerEntry, Wallet
 from wallet.services import LedgerKeyReused, wallet_apply, wallet_get_or_create
 
@@ -105,26 +106,17 @@ class TestWalletApply:
 def test_fifty_concurrent_deducts_of_ten_from_a_hundred_exactly_ten_succeed():
     user = make_student()
     wallet_apply(user=user, amount=100, kind=GRANT, reference="seed", idempotency_key="seed")
-    outcomes: list[str] = []
-    start = threading.Barrier(50)
 
-    def deduct(n: int) -> None:
+    def deduct(n: int) -> str:
         try:
-            start.wait()
             wallet_apply(
                 user=user, amount=-10, kind=DEDUCTION, reference="x", idempotency_key=f"d{n}"
             )
-            outcomes.append("ok")
+            return "ok"
         except InsufficientCredits:
-            outcomes.append("insufficient")
-        finally:
-            connections.close_all()
+            return "insufficient"
 
-    threads = [threading.Thread(target=deduct, args=(n,)) for n in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(*[lambda n=n: deduct(n) for n in range(50)])
     wallet = Wallet.objects.get(user=user)
     assert outcomes.count("ok") == 10 and outcomes.count("insufficient") == 40
     assert wallet.balance == 0 == ledger_sum(wallet)
@@ -135,20 +127,11 @@ def test_fifty_concurrent_deducts_of_ten_from_a_hundred_exactly_ten_succeed():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_key_apply_once():
     user = make_student()
-    start = threading.Barrier(10)
 
     def grant() -> None:
-        try:
-            start.wait()
-            wallet_apply(user=user, amount=25, kind=GRANT, reference="r", idempotency_key="same")
-        finally:
-            connections.close_all()
+        wallet_apply(user=user, amount=25, kind=GRANT, reference="r", idempotency_key="same")
 
-    threads = [threading.Thread(target=grant) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    race(*[grant] * 10)
     assert Wallet.objects.get(user=user).balance == 25
     assert LedgerEntry.objects.count() == 1
 

@@ -1,13 +1,13 @@
 import json
-import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from tests.concurrency import race
 from wallet.models import LedgerEntry, VoucherRedemption, Wallet
 
 pytestmark = pytest.mark.django_db
@@ -91,23 +91,13 @@ def test_concurrent_redemptions_never_exceed_max(guru):
         get_user_model().objects.create_user(f"s{n}@example.com", "a-long-passphrase")
         for n in range(12)
     ]
-    statuses: list[int] = []
-    start = threading.Barrier(len(students))
 
-    def attempt(student) -> None:
+    def attempt(student) -> int:
         client = Client()
         client.force_login(student)
-        try:
-            start.wait()
-            statuses.append(redeem(client, "LIMITED").status_code)
-        finally:
-            connections.close_all()
+        return redeem(client, "LIMITED").status_code
 
-    threads = [threading.Thread(target=attempt, args=(s,)) for s in students]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = race(*[lambda s=s: attempt(s) for s in students])
     assert statuses.count(200) == 5 and statuses.count(409) == 7
     assert VoucherRedemption.objects.count() == 5
     assert sum(Wallet.objects.values_list("balance", flat=True)) == 50

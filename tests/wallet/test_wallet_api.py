@@ -1,12 +1,12 @@
 import json
-import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from tests.concurrency import race
 from tests.fakes.server import Reply
 from wallet.models import IdempotencyRecord, LedgerEntry, Wallet
 from wallet.services import wallet_apply
@@ -173,25 +173,13 @@ class TestIdempotency:
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_with_one_key_charge_once(guru, student):
     fund(student, 100)
-    statuses: list[int] = []
-    start = threading.Barrier(8)
 
-    def attempt() -> None:
+    def attempt() -> int:
         client = Client()
         client.force_login(student)
-        try:
-            start.wait()
-            statuses.append(
-                deduct(client, {"action": "resume_review", "reference": "x"}).status_code
-            )
-        finally:
-            connections.close_all()
+        return deduct(client, {"action": "resume_review", "reference": "x"}).status_code
 
-    threads = [threading.Thread(target=attempt) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = race(*[attempt] * 8)
     assert statuses.count(200) >= 1 and set(statuses) <= {200, 409}
     assert LedgerEntry.objects.filter(kind="deduction").count() == 1
     assert Wallet.objects.get(user=student).balance == 140
