@@ -68,6 +68,15 @@ class Conflict(ApiError):
     message = "The request conflicts with the current state."
 
 
+class Busy(Conflict):
+    code = "busy"
+    message = "Another request is changing this right now. Retry in a moment."
+
+    def __init__(self, message: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.headers.setdefault("Retry-After", "1")
+
+
 class Gone(ApiError):
     status_code = 410
     code = "gone"

@@ -10,7 +10,8 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from config.errors import ApiError
+from config.errors import ApiError, Busy
+from config.locks import is_lock_timeout
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ def error_body(
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's EXCEPTION_HANDLER. Unknown exceptions return None so Django logs them as 500s."""
+    if is_lock_timeout(exc):
+        exc = Busy()
     if isinstance(exc, Ratelimited):
         set_rollback()
         return Response(

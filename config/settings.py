@@ -166,6 +166,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# How long any statement waits for a row lock another request holds (a wallet, an order)
+# before the request answers 409 with Retry-After: set once per connection, not per query.
+DATABASE_LOCK_TIMEOUT_MS = _env_int("DATABASE_LOCK_TIMEOUT_MS", 5000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"
+    )
 
 if REDIS_URL:
     CACHES = {
@@ -318,8 +325,6 @@ GURU_STALE_TTL_SECONDS = _env_int("GURU_STALE_TTL_SECONDS", 7 * 24 * 3600)
 GURU_FAILURE_HOLD_SECONDS = _env_int("GURU_FAILURE_HOLD_SECONDS", 5)
 
 # --- Wallet -------------------------------------------------------------------------------
-# How long a credit change waits for a wallet another request holds before answering 409.
-WALLET_LOCK_TIMEOUT_MS = _env_int("WALLET_LOCK_TIMEOUT_MS", 5000)
 # Shared keys our own systems sign wallet requests with: "key_id:secret,key_id:secret" (two
 # live during a rotation). Secrets live only in the environment, never in the database.
 SYSTEM_KEYS = dict(

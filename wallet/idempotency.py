@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import timedelta
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.conf import settings
@@ -83,10 +83,13 @@ def _record(*, caller: str, key: str, fingerprint: str, response: Response) -> N
 def idempotent(caller_of: Callable[[Request], str], *, atomic: bool = True) -> Callable:
     """Decorates an APIView handler; caller_of(request) names who owns the key space.
 
-    With atomic (the default) the handler runs in one transaction with its stored response.
-    A handler that commits in steps of its own (e.g. holds credits, calls a slow upstream,
-    then confirms) passes atomic=False: its own keys must make its effect exactly-once, and
-    the response is stored after it.
+    With atomic (the default) the handler runs in one transaction with its stored response,
+    and a retry is found out only when that response cannot be stored (the unique key) or
+    the handler refuses: the retry's own effect is rolled back, and the first response goes
+    back. So a first request costs no lookup. A handler that commits in steps of its own
+    (e.g. holds credits, calls a slow upstream, then confirms) passes atomic=False: a retry is
+    looked up before it runs, its own keys must make its effect exactly-once, and the response
+    is stored after it.
     """
 
     def decorator(handler: Callable[..., Response]) -> Callable[..., Response]:
@@ -96,7 +99,8 @@ def idempotent(caller_of: Callable[[Request], str], *, atomic: bool = True) -> C
             if not _VALID_KEY.match(key):
                 raise IdempotencyKeyRequired()
             caller, fingerprint = caller_of(request), _fingerprint(request)
-            if replay := _replay(caller=caller, key=key, fingerprint=fingerprint):
+            stored = partial(_replay, caller=caller, key=key, fingerprint=fingerprint)
+            if not atomic and (replay := stored()):
                 return replay
             marker = f"idempotency:{caller}:{key}"
             if not cache.add(marker, 1, timeout=settings.IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS):
@@ -108,13 +112,15 @@ def idempotent(caller_of: Callable[[Request], str], *, atomic: bool = True) -> C
                         _record(caller=caller, key=key, fingerprint=fingerprint, response=response)
                     return response
                 except IntegrityError:
-                    # Another request with this key stored its response first (its marker
-                    # had expired): with atomic, this one's effect was rolled back with it.
-                    replay = _replay(caller=caller, key=key, fingerprint=fingerprint)
-                    if replay is None:
-                        raise
-                    return replay
+                    # A response is stored under this key already (a retry, or a request
+                    # whose marker had expired): with atomic, this one's effect was rolled
+                    # back with its record.
+                    if replay := stored():
+                        return replay
+                    raise
                 except (ApiError, APIException) as exc:
+                    if atomic and (replay := stored()):
+                        return replay
                     # The refusal is stored on its own (with atomic, the handler's writes
                     # were rolled back).
                     refused = api_exception_handler(exc, {"view": view, "request": request})

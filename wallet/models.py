@@ -4,7 +4,25 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connections, models, router
+from django.utils import timezone
+
+
+class WalletManager(models.Manager["Wallet"]):
+    def change_balance(self, *, user_id: int, amount: int) -> tuple[int, int] | None:
+        """Adds amount (negative: takes) to the user's balance unless that would take it below
+        zero, in one statement that also holds the row lock until the transaction ends.
+        Returns (wallet id, new balance), or None when there is no wallet or too little."""
+        connection = connections[router.db_for_write(self.model)]
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE wallet_wallet SET balance = balance + %s, updated_at = %s "
+                "WHERE user_id = %s AND balance + %s >= 0 RETURNING id, balance",
+                [amount, now, user_id, amount],
+            )
+            row = cursor.fetchone()
+        return (row[0], row[1]) if row is not None else None
 
 
 class Wallet(models.Model):
@@ -16,6 +34,8 @@ class Wallet(models.Model):
     welcome_settled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WalletManager()
 
     class Meta:
         constraints = [
@@ -31,6 +51,38 @@ class Wallet(models.Model):
 
 class ImmutableRowError(Exception):
     """A ledger row was about to be changed or removed; corrections are new rows."""
+
+
+class LedgerEntryManager(models.Manager["LedgerEntry"]):
+    def create_once(self, **values: Any) -> "LedgerEntry | None":
+        """Inserts the entry unless its wallet already has one with its idempotency key, and
+        then inserts nothing and returns None. ON CONFLICT DO NOTHING raises no error, so the
+        caller's transaction goes on without a savepoint to roll back to."""
+        entry = self.model(**values, created_at=timezone.now())
+        using = router.db_for_write(self.model)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO wallet_ledgerentry (wallet_id, amount, balance_after, kind, "
+                "reference, idempotency_key, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (wallet_id, idempotency_key) DO NOTHING RETURNING id",
+                [
+                    entry.wallet_id,
+                    entry.amount,
+                    entry.balance_after,
+                    entry.kind,
+                    entry.reference,
+                    entry.idempotency_key,
+                    connection.ops.adapt_datetimefield_value(entry.created_at),
+                ],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        entry.pk = row[0]
+        entry._state.adding = False
+        entry._state.db = using
+        return entry
 
 
 class LedgerEntry(models.Model):
@@ -50,6 +102,8 @@ class LedgerEntry(models.Model):
     reference = models.CharField(max_length=200)
     idempotency_key = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LedgerEntryManager()
 
     class Meta:
         constraints = [

@@ -4,27 +4,25 @@ the wallet's row lock, exactly once per idempotency key."""
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import Conflict, InsufficientCredits, InvalidInput, NotFound
+from config.errors import ApiError, Busy, Conflict, InsufficientCredits, InvalidInput, NotFound
+from config.locks import is_lock_timeout
 from shishya.guru_client import GuruUnavailable, guru_client
 from wallet.models import LedgerEntry, Wallet
 
 logger = logging.getLogger(__name__)
 
 
-class WalletBusy(Conflict):
+class WalletBusy(Busy):
     code = "wallet_busy"
     message = "Your wallet is busy with another request. Retry in a moment."
-
-    def __init__(self) -> None:
-        super().__init__(headers={"Retry-After": "1"})
 
 
 class LedgerKeyReused(Conflict):
@@ -45,17 +43,12 @@ def wallet_get_or_create(*, user: User) -> Wallet:
 
 @contextmanager
 def _wallet_lock_timeout() -> Iterator[None]:
-    """Waits for the wallet's row lock at most WALLET_LOCK_TIMEOUT_MS, then 409."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('lock_timeout', %s, true)",
-                [f"{settings.WALLET_LOCK_TIMEOUT_MS}ms"],
-            )
+    """A wallet another request holds longer than DATABASE_LOCK_TIMEOUT_MS (PostgreSQL's
+    lock_timeout on every connection) answers 409 wallet_busy."""
     try:
         yield
     except OperationalError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) == "55P03":  # lock_not_available
+        if is_lock_timeout(exc):
             raise WalletBusy() from None
         raise
 
@@ -71,69 +64,118 @@ def wallet_apply(
     """
     if not isinstance(amount, int) or isinstance(amount, bool) or amount == 0:
         raise ValueError("amount must be a non-zero integer")
-    with transaction.atomic(), _wallet_lock_timeout():
-        locked = Wallet.objects.select_for_update().filter(user=user).first()
-        if locked is None:
-            wallet = wallet_get_or_create(user=user)
-            locked = Wallet.objects.select_for_update().get(pk=wallet.pk)
-        existing = LedgerEntry.objects.filter(
-            wallet=locked, idempotency_key=idempotency_key
-        ).first()
-        if existing is not None:
-            if existing.amount != amount or existing.kind != kind:
-                raise LedgerKeyReused()
-            return existing
-        balance_after = locked.balance + amount
-        if balance_after < 0:
-            raise InsufficientCredits(details={"balance": locked.balance, "required": -amount})
-        Wallet.objects.filter(pk=locked.pk).update(balance=F("balance") + amount)
-        return LedgerEntry.objects.create(
-            wallet=locked,
+    # No savepoint: nothing is written before a refusal, and the refusal is raised once the
+    # block has ended cleanly, so a caller's own transaction carries on after catching it.
+    with transaction.atomic(savepoint=False), _wallet_lock_timeout():
+        outcome = _apply_locked(
+            user=user,
+            amount=amount,
+            kind=kind,
+            reference=reference,
+            idempotency_key=idempotency_key,
+        )
+    if isinstance(outcome, ApiError):
+        raise outcome
+    return outcome
+
+
+def _apply_locked(
+    *, user: User, amount: int, kind: str, reference: str, idempotency_key: str
+) -> LedgerEntry | ApiError:
+    # The common case in two statements: the balance changes under the row lock, then the
+    # entry is written; the key's earlier use, a missing wallet or a low balance come after.
+    changed = Wallet.objects.change_balance(user_id=user.pk, amount=amount)
+    if changed is not None:
+        wallet_id, balance_after = changed
+        entry = LedgerEntry.objects.create_once(
+            wallet_id=wallet_id,
             amount=amount,
             balance_after=balance_after,
             kind=kind,
             reference=reference,
             idempotency_key=idempotency_key,
         )
+        if entry is not None:
+            return entry
+        # The key was used before: the balance goes back, and the first entry answers.
+        Wallet.objects.filter(pk=wallet_id).update(balance=F("balance") - amount)
+    locked = Wallet.objects.select_for_update().filter(user=user).first()
+    if locked is None:
+        wallet_get_or_create(user=user)
+        return _apply_locked(
+            user=user,
+            amount=amount,
+            kind=kind,
+            reference=reference,
+            idempotency_key=idempotency_key,
+        )
+    existing = LedgerEntry.objects.filter(wallet=locked, idempotency_key=idempotency_key).first()
+    if existing is None:
+        return InsufficientCredits(details={"balance": locked.balance, "required": -amount})
+    if existing.amount != amount or existing.kind != kind:
+        return LedgerKeyReused()
+    return existing
 
 
 @contextmanager
 def wallet_locked(*, user: User) -> Iterator[Wallet]:
     """The student's wallet under its row lock, in a transaction: for a service that holds
     credits against the balance before it charges them (the tutor, while the model answers).
-    Waits at most WALLET_LOCK_TIMEOUT_MS for the lock, then 409 wallet_busy."""
+    Waits at most DATABASE_LOCK_TIMEOUT_MS for the lock, then 409 wallet_busy."""
     wallet = wallet_get_or_create(user=user)
     with transaction.atomic(), _wallet_lock_timeout():
         yield Wallet.objects.select_for_update().get(pk=wallet.pk)
 
 
-def wallet_open(*, user: User) -> Wallet:
-    """The student's wallet, with the welcome credits granted once the email is verified.
+# Settled welcome credits stay settled: each process remembers whom it saw settled (after
+# commit), so their later requests skip that read. The date joined keeps an id SQLite reuses
+# from passing for another student.
+_WELCOME_SETTLED: set[tuple[int, datetime]] = set()
+_WELCOME_SETTLED_MAX = 100_000
+
+
+def wallet_welcome_settle(*, user: User) -> None:
+    """Grants a verified student's welcome credits, once, before anything counts on them.
 
     The amount is Guru's current setting; while Guru cannot confirm it, the grant waits for
     a later visit rather than guessing.
     """
+    seen = (user.pk, user.date_joined)
+    if seen in _WELCOME_SETTLED:
+        return
     wallet = wallet_get_or_create(user=user)
-    if wallet.welcome_settled_at is not None or user.email_verified_at is None:
-        return wallet
-    try:
-        amount = int(guru_client().platform_settings(require_fresh=True)["welcome_credits"])
-    except GuruUnavailable:
-        logger.warning("welcome credits deferred: Guru unavailable", extra={"user_id": user.pk})
-        return wallet
-    if amount > 0:
-        wallet_apply(
-            user=user,
-            amount=amount,
-            kind=LedgerEntry.Kind.WELCOME,
-            reference="welcome",
-            idempotency_key="welcome",
+    if wallet.welcome_settled_at is None:
+        if user.email_verified_at is None:
+            return
+        try:
+            amount = int(guru_client().platform_settings(require_fresh=True)["welcome_credits"])
+        except GuruUnavailable:
+            logger.warning("welcome credits deferred: Guru unavailable", extra={"user_id": user.pk})
+            return
+        if amount > 0:
+            wallet_apply(
+                user=user,
+                amount=amount,
+                kind=LedgerEntry.Kind.WELCOME,
+                reference="welcome",
+                idempotency_key="welcome",
+            )
+        Wallet.objects.filter(pk=wallet.pk, welcome_settled_at__isnull=True).update(
+            welcome_settled_at=timezone.now()
         )
-    Wallet.objects.filter(pk=wallet.pk, welcome_settled_at__isnull=True).update(
-        welcome_settled_at=timezone.now()
-    )
-    wallet.refresh_from_db()
-    return wallet
+    transaction.on_commit(lambda: _remember_settled(seen))
+
+
+def _remember_settled(seen: tuple[int, datetime]) -> None:
+    if len(_WELCOME_SETTLED) >= _WELCOME_SETTLED_MAX:
+        _WELCOME_SETTLED.clear()
+    _WELCOME_SETTLED.add(seen)
+
+
+def wallet_open(*, user: User) -> Wallet:
+    """The student's wallet, its welcome credits settled first (wallet_welcome_settle)."""
+    wallet_welcome_settle(user=user)
+    return Wallet.objects.get(user=user)
 
 
 class ActionNotChargeable(InvalidInput):

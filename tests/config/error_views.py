@@ -1,7 +1,9 @@
 """Views that fail on purpose, mounted only by the envelope tests (never in config.urls)."""
 
+from django.db import OperationalError
 from django.urls import include, path
 from django_ratelimit.decorators import ratelimit
+from psycopg.errors import LockNotAvailable
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -69,6 +71,15 @@ class BrokenView(APIView):
         raise RuntimeError("internal detail: postgres://user:hunter2@db/prod")
 
 
+class LockTimeoutView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def get(self, request):
+        # What Django raises when PostgreSQL's lock_timeout expires during a statement.
+        raise OperationalError("canceling statement due to lock timeout") from LockNotAvailable()
+
+
 urlpatterns = [
     path("api/test/echo", EchoView.as_view()),
     path("api/test/private", PrivateView.as_view()),
@@ -76,6 +87,7 @@ urlpatterns = [
     path("api/test/limited", LimitedView.as_view()),
     path("api/test/decorated", DecoratorLimitedView.as_view()),
     path("api/test/broken", BrokenView.as_view()),
+    path("api/test/lock-timeout", LockTimeoutView.as_view()),
     path("", include("config.urls")),
 ]
 handler404 = "config.exception_handler.not_found"

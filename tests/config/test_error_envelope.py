@@ -84,6 +84,13 @@ def test_django_ratelimit_denial_is_429_not_403(client):
     assert int(response["Retry-After"]) > 0
 
 
+def test_a_row_lock_waited_on_too_long_is_409_busy_with_retry_after(client):
+    response = client.get("/api/test/lock-timeout")
+    assert response.status_code == 409
+    assert error_of(response)["code"] == "busy"
+    assert response["Retry-After"] == "1"
+
+
 def test_unhandled_error_is_500_envelope_without_internals(caplog):
     client = Client(raise_request_exception=False)
     with caplog.at_level(logging.ERROR, logger="django.request"):

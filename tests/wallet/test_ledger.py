@@ -57,6 +57,30 @@ class TestWalletApply:
         assert again.pk == first.pk
         assert Wallet.objects.get(user=user).balance == 10
 
+    def test_a_repeat_after_the_balance_ran_out_returns_the_first_entry(self):
+        user = make_student()
+        wallet_apply(user=user, amount=10, kind=GRANT, reference="r", idempotency_key="k1")
+        first = wallet_apply(
+            user=user, amount=-10, kind=DEDUCTION, reference="x", idempotency_key="k2"
+        )
+        again = wallet_apply(
+            user=user, amount=-10, kind=DEDUCTION, reference="x", idempotency_key="k2"
+        )
+        assert again.pk == first.pk
+        assert Wallet.objects.get(user=user).balance == 0
+
+    def test_a_refusal_leaves_the_callers_transaction_usable(self):
+        user = make_student()
+        with transaction.atomic():
+            with pytest.raises(InsufficientCredits):
+                wallet_apply(
+                    user=user, amount=-1, kind=DEDUCTION, reference="x", idempotency_key="k1"
+                )
+            wallet_apply(user=user, amount=5, kind=GRANT, reference="r", idempotency_key="k2")
+        assert (
+            Wallet.objects.get(user=user).balance == 5 == ledger_sum(Wallet.objects.get(user=user))
+        )
+
     def test_same_key_with_another_amount_is_refused(self):
         user = make_student()
         wallet_apply(user=user, amount=10, kind=GRANT, reference="r", idempotency_key="k")
@@ -138,30 +162,51 @@ def test_concurrent_retries_with_one_key_apply_once():
 
 class TestLedgerProperty(HypothesisTestCase):
     @settings(max_examples=60, deadline=None, derandomize=True)
-    @given(st.lists(st.integers(min_value=-500, max_value=500).filter(bool), max_size=25))
-    def test_balance_always_equals_ledger_sum_and_never_goes_negative(self, amounts):
+    @given(
+        st.lists(
+            st.tuples(
+                st.integers(min_value=-500, max_value=500).filter(bool), st.sampled_from("abcdefgh")
+            ),
+            max_size=25,
+        )
+    )
+    def test_balance_always_equals_ledger_sum_and_never_goes_negative(self, changes):
+        """Random credits and debits, keys sometimes repeated: a repeat changes nothing."""
         user = make_student()
         wallet_get_or_create(user=user)
-        expected = 0
-        for n, amount in enumerate(amounts):
+        expected, applied = 0, {}
+        for amount, key in changes:
             kind = GRANT if amount > 0 else DEDUCTION
             try:
-                wallet_apply(
-                    user=user, amount=amount, kind=kind, reference="p", idempotency_key=str(n)
+                entry = wallet_apply(
+                    user=user, amount=amount, kind=kind, reference="p", idempotency_key=key
                 )
-                expected += amount
+                assert entry.amount == amount
+                if key not in applied:
+                    applied[key] = amount
+                    expected += amount
             except InsufficientCredits:
-                assert expected + amount < 0
+                assert key not in applied and expected + amount < 0
+            except LedgerKeyReused:
+                assert applied[key] != amount
             wallet = Wallet.objects.get(user=user)
             assert wallet.balance == expected == ledger_sum(wallet) >= 0
+            assert wallet.entries.count() == len(applied)
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_every_connection_waits_for_a_row_lock_at_most_the_configured_time(settings):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setting, unit FROM pg_settings WHERE name = 'lock_timeout'")
+        assert cursor.fetchone() == (str(settings.DATABASE_LOCK_TIMEOUT_MS), "ms")
 
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_a_wallet_locked_longer_than_the_lock_timeout_answers_wallet_busy(settings):
+def test_a_wallet_locked_longer_than_the_lock_timeout_answers_wallet_busy():
     from wallet.services import WalletBusy
 
-    settings.WALLET_LOCK_TIMEOUT_MS = 100
     user = make_student()
     wallet = wallet_get_or_create(user=user)
     locked, release = threading.Event(), threading.Event()
@@ -179,7 +224,10 @@ def test_a_wallet_locked_longer_than_the_lock_timeout_answers_wallet_busy(settin
     holder.start()
     try:
         assert locked.wait(5)
-        with pytest.raises(WalletBusy) as raised:
+        # As DATABASE_LOCK_TIMEOUT_MS sets it on every connection, shorter for the test.
+        with pytest.raises(WalletBusy) as raised, transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '100ms'")
             wallet_apply(user=user, amount=5, kind=GRANT, reference="r", idempotency_key="k")
         assert raised.value.status_code == 409 and raised.value.headers["Retry-After"] == "1"
     finally:

@@ -2,14 +2,15 @@ import json
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.concurrency import race
 from tests.fakes.server import Reply
 from wallet.models import IdempotencyRecord, LedgerEntry, Wallet
-from wallet.services import wallet_apply
+from wallet.services import wallet_apply, wallet_welcome_settle
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +215,30 @@ class TestTransactions:
         with django_assert_max_num_queries(5):
             page = student_client.get("/api/wallet/transactions").json()
         assert all(row["amount"] != 7 for row in page["results"])
+
+
+@pytest.mark.django_db(transaction=True)
+class TestDeductCost:
+    """The charge's hot path: what a student's second charge costs the database."""
+
+    def test_a_charge_reads_no_wallet_and_looks_up_no_key_once_welcome_is_settled(
+        self, guru, student
+    ):
+        client = Client()
+        client.force_login(student)
+        body = {"action": "resume_review", "reference": "x"}
+        assert deduct(client, body, key="key-0001").status_code == 200  # settles the welcome
+        with CaptureQueriesContext(connection) as queries:
+            response = deduct(client, body, key="key-0002")
+        assert response.status_code == 200 and response.json()["balance"] == 30
+        reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+        assert not [sql for sql in reads if "wallet_" in sql], reads
+        assert len(queries.captured_queries) <= 7
+
+    def test_welcome_credits_rolled_back_with_their_transaction_come_later(self, guru, student):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            wallet_welcome_settle(user=student)
+            raise RuntimeError("the caller's transaction failed")
+        assert not LedgerEntry.objects.exists()
+        wallet_welcome_settle(user=student)
+        assert Wallet.objects.get(user=student).balance == 50
