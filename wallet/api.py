@@ -85,6 +85,25 @@ class DeductOutput(serializers.Serializer):
     balance = serializers.IntegerField()
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def charge_output(entry: LedgerEntry) -> dict:
+    """DeductOutput's body, built directly: on the charge's hot path a serializer costs
+    twenty times more (the schema test holds the two together)."""
+    return {
+        "entry": {
+            "id": entry.pk,
+            "amount": entry.amount,
+            "balance_after": entry.balance_after,
+            "kind": entry.kind,
+            "reference": entry.reference,
+            "created_at": _DATETIME.to_representation(entry.created_at),
+        },
+        "balance": entry.balance_after,
+    }
+
+
 class DeductView(APIView):
     def initial(self, request: Request, *args: object, **kwargs: object) -> None:
         super().initial(request, *args, **kwargs)
@@ -107,7 +126,7 @@ class DeductView(APIView):
             reference=data.validated_data["reference"],
             idempotency_key=request.headers["Idempotency-Key"],
         )
-        return Response(DeductOutput({"entry": entry, "balance": entry.balance_after}).data)
+        return Response(charge_output(entry))
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -145,7 +164,7 @@ class SystemAddView(APIView):
         entry = self.change(
             **data.validated_data, idempotency_key=request.headers["Idempotency-Key"]
         )
-        return Response(DeductOutput({"entry": entry, "balance": entry.balance_after}).data)
+        return Response(charge_output(entry))
 
 
 class SystemReverseView(SystemAddView):

@@ -100,16 +100,22 @@ def idempotent(caller_of: Callable[[Request], str], *, atomic: bool = True) -> C
                 raise IdempotencyKeyRequired()
             caller, fingerprint = caller_of(request), _fingerprint(request)
             stored = partial(_replay, caller=caller, key=key, fingerprint=fingerprint)
+            record = partial(_record, caller=caller, key=key, fingerprint=fingerprint)
             if not atomic and (replay := stored()):
                 return replay
+            # With atomic, the marker outlives a stored response until it expires (one cache
+            # call per request): a retry that finds it looks for that response before 409.
             marker = f"idempotency:{caller}:{key}"
             if not cache.add(marker, 1, timeout=settings.IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS):
+                if replay := stored():
+                    return replay
                 raise IdempotentRequestInFlight()
-            try:
+
+            def run() -> Response:
                 try:
                     with transaction.atomic() if atomic else nullcontext():
                         response = handler(view, request, *args, **kwargs)
-                        _record(caller=caller, key=key, fingerprint=fingerprint, response=response)
+                        record(response=response)
                     return response
                 except IntegrityError:
                     # A response is stored under this key already (a retry, or a request
@@ -124,10 +130,16 @@ def idempotent(caller_of: Callable[[Request], str], *, atomic: bool = True) -> C
                     # The refusal is stored on its own (with atomic, the handler's writes
                     # were rolled back).
                     refused = api_exception_handler(exc, {"view": view, "request": request})
-                    _record(caller=caller, key=key, fingerprint=fingerprint, response=refused)
+                    record(response=refused)
                     return refused
+
+            response = None
+            try:
+                response = run()
+                return response
             finally:
-                cache.delete(marker)
+                if response is None or not atomic or not _is_stored(response.status_code):
+                    cache.delete(marker)
 
         return wrapper
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.concurrency import race
 from tests.fakes.server import Reply
+from wallet.api import DeductOutput, charge_output
 from wallet.models import IdempotencyRecord, LedgerEntry, Wallet
 from wallet.services import wallet_apply, wallet_welcome_settle
 
@@ -152,7 +153,9 @@ class TestIdempotency:
         assert response.status_code == 200 and "Idempotent-Replayed" not in response
         assert LedgerEntry.objects.filter(kind="deduction").count() == 2
 
-    def test_a_402_is_replayed_but_a_503_is_not_stored(self, guru, student_client, settings):
+    def test_a_402_is_replayed_but_a_503_is_not_stored(
+        self, guru, student_client, student, settings
+    ):
         guru.documents["/api/public/settings"] = {"welcome_credits": 0, "tutor": {}}
         assert (
             deduct(student_client, {"action": "resume_review", "reference": "x"}).status_code == 402
@@ -165,9 +168,13 @@ class TestIdempotency:
         )
         settings.GURU_CACHE_TTLS = {**settings.GURU_CACHE_TTLS, "pricing": 0}
         guru.scripted = [Reply(503, {})] * 3
+        settings.GURU_FAILURE_HOLD_SECONDS = 0
         body = {"action": "resume_review", "reference": "z"}
         assert deduct(student_client, body, key="key-0003").status_code == 503
         assert not IdempotencyRecord.objects.filter(key="key-0003").exists()
+        fund(student, 10)
+        guru.scripted = []
+        assert deduct(student_client, body, key="key-0003").status_code == 200  # not 409
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency needs PostgreSQL")
@@ -242,3 +249,10 @@ class TestDeductCost:
         assert not LedgerEntry.objects.exists()
         wallet_welcome_settle(user=student)
         assert Wallet.objects.get(user=student).balance == 50
+
+
+@pytest.mark.django_db
+def test_the_charge_answers_in_the_documented_shape(student):
+    fund(student, 10)
+    entry = LedgerEntry.objects.get()
+    assert charge_output(entry) == DeductOutput({"entry": entry, "balance": 10}).data
