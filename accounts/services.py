@@ -529,7 +529,7 @@ def session_login(*, request: HttpRequest, user: User) -> None:
     """Logs the user into a new session with a new key and records it as theirs."""
     # Django keeps the key when the same user logs in again; a login always gets a new one.
     request.session.flush()
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="accounts.backends.UserBackend")
     session_clock_start(request.session)
     request.session.save()
     UserSession.objects.create(session_id=request.session.session_key, user=user)

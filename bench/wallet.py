@@ -41,7 +41,7 @@ for n in range(STUDENTS):
                  reference="bench", idempotency_key="bench-seed")
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "accounts.backends.UserBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     rows.append([session.session_key, secrets.token_hex(16), user.wallet.pk])

@@ -71,12 +71,12 @@ def _replay(*, caller: str, key: str, fingerprint: str) -> Response | None:
 
 def _record(*, caller: str, key: str, fingerprint: str, response: Response) -> None:
     if _is_stored(response.status_code):
-        IdempotencyRecord.objects.create(
+        IdempotencyRecord.objects.store(
             caller=caller,
             key=key,
             request_fingerprint=fingerprint,
-            response_status=response.status_code,
-            response_body=response.data,
+            status=response.status_code,
+            body=response.data,
         )
 
 
