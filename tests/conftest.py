@@ -8,7 +8,7 @@ from django.db import close_old_connections
 from django.test.utils import override_settings
 
 from accounts import email
-from shishya.guru_client import guru_client
+from shishya.guru_client import guru_client, local_copies_clear
 from tests.fakes.resend import FakeResend
 from tests.fakes.wsgi_transport import WSGITransport
 
@@ -24,8 +24,10 @@ def pytest_configure(config: pytest.Config) -> None:
 def _clean_cache():
     """Rate-limit counters and cached reads never leak from one test into the next."""
     cache.clear()
+    local_copies_clear()
     yield
     cache.clear()
+    local_copies_clear()
 
 
 @pytest.fixture

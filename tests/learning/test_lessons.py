@@ -6,7 +6,7 @@ from django.core.cache import cache
 from guru.models import Lesson, Module
 from learning.catalogue import COURSES_PATH
 from learning.models import LessonCompletion
-from shishya.guru_client import CACHE_PREFIX
+from shishya.guru_client import CACHE_PREFIX, local_copies_clear
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.core_helpers import (
     assert_no_answer_material,
@@ -120,6 +120,7 @@ def test_a_lesson_added_in_guru_is_found_once_the_catalogue_changes():
             f"{CACHE_PREFIX}{COURSES_PATH}/{course.pk}",
         ]
     )
+    local_copies_clear()
     response = client.get(lesson_path(added.pk))
     assert response.status_code == 200 and response.json()["content"] == "Fresh"
 

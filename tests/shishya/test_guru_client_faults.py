@@ -42,6 +42,15 @@ def test_read_sends_the_key_and_is_cached_for_its_ttl(fake_guru):
     assert request.method == "GET" and request.headers["x-api-key"] == API_KEY
 
 
+def test_a_fresh_read_needs_no_shared_cache_and_gives_each_caller_its_own_copy(fake_guru):
+    from django.core.cache import cache
+
+    guru_client().courses()["results"].clear()  # a caller changing what it was given
+    cache.clear()  # the shared cache is not asked while this process's copy is fresh
+    assert guru_client().courses() == {"results": [{"id": 1, "title": "Python"}]}
+    assert len(fake_guru.requests) == 1
+
+
 def test_expired_copy_is_revalidated_with_if_none_match(fake_guru, settings):
     guru_client().courses()
     expire_cache(settings)
