@@ -25,7 +25,7 @@ def bench_env(port: int) -> dict[str, str]:
             "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ourshiksha_bench"
         ),
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
-        GURU_BASE_URL=f"http://127.0.0.1:{port}",
+        GURU_BASE_URL=f"http://127.0.0.1:{port + 1}",
         LOG_LEVEL="WARNING",
     )
     return env
@@ -53,8 +53,7 @@ def recreate_database(env: dict[str, str]) -> None:
     )
 
 
-@contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int = 2):
+def _serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [
             PYTHON,
@@ -71,17 +70,28 @@ def gunicorn(env: dict[str, str], port: int, workers: int = 2):
         cwd=ROOT,
         env=env,
     )
+    for _ in range(100):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/api/health", timeout=5)
+            break
+        except requests.RequestException:
+            time.sleep(0.1)
+    return process
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], port: int, workers: int = 2):
+    """The student side under load on port (2 workers, one per core), and Guru beside it on
+    port + 1 as in production: a separate service (one worker), so the student side's
+    occasional refresh of Guru's copies never waits behind the load it is serving."""
+    guru = _serve({**env, "SERVED_SYSTEMS": "guru"}, port + 1, 1)
+    app = _serve({**env, "SERVED_SYSTEMS": "shishya"}, port, workers)
     try:
-        for _ in range(100):
-            try:
-                requests.get(f"http://127.0.0.1:{port}/api/health", timeout=5)
-                break
-            except requests.RequestException:
-                time.sleep(0.1)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        process.wait(10)
+        for process in (app, guru):
+            process.terminate()
+            process.wait(10)
 
 
 def wrk(url: str, *, seconds: int, connections: int, script: str | None = None) -> dict:
