@@ -139,11 +139,14 @@ def main() -> None:
             timeout=10,
         )
         warm.raise_for_status()
-        # Rounds interleave every load, so the machine's drift falls on all of them alike.
-        for _ in range(args.rounds):
+        # Rounds interleave every load, and every other round runs full before bare, so the
+        # machine's drift (and what one load leaves the next: checkpoints, vacuum) falls on
+        # both alike.
+        for number in range(args.rounds):
             tps = pgbench(env["DATABASE_URL"], seconds=args.seconds, connections=args.connections)
             results = {"pgbench": tps}
-            for mode, hot in loads:
+            order = loads if number % 2 == 0 else [(m, h) for m, h in reversed(loads)]
+            for mode, hot in order:
                 script = lua_script(rows, mode=mode, hot=hot)
                 results[(mode, hot)] = wrk(
                     base, seconds=args.seconds, connections=args.connections, script=script
