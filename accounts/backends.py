@@ -46,8 +46,8 @@ def _user_read_plan(connection: BaseDatabaseWrapper) -> tuple[str, list[str], di
     columns = [field.get_col(User._meta.db_table) for field in fields]
     quote = connection.ops.quote_name
     plan = (
-        f"SELECT {', '.join(quote(field.column) for field in fields)} "  # noqa: S608 (model columns)
-        "FROM accounts_user WHERE id = %s",
+        f"SELECT {', '.join(quote(field.column) for field in fields)} "  # noqa: S608 (model names)
+        f"FROM {quote(User._meta.db_table)} WHERE {quote(User._meta.pk.column)} = %s",
         [field.attname for field in fields],
         compiler.get_converters(columns),
     )

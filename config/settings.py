@@ -171,8 +171,9 @@ DATABASES = {
 # before the request answers 409 with Retry-After: set once per connection, not per query.
 DATABASE_LOCK_TIMEOUT_MS = _env_int("DATABASE_LOCK_TIMEOUT_MS", 5000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options["options"] = " ".join(
+        filter(None, [_db_options.get("options"), f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"])
     )
 
 if REDIS_URL:

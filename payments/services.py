@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Conflict, InvalidInput, NotFound
+from config.locks import is_lock_timeout
 from payments import gateway
 from payments.models import Order, Payment, PaymentReview, Refund, Subscription, WebhookEvent
 from payments.selectors import orders_awaiting_payment, webhook_events_unprocessed
@@ -524,7 +525,17 @@ def payments_reconcile(*, since: timedelta, grace: timedelta) -> dict[str, int]:
                 count("fulfilled")
             except PaymentMismatch:
                 count("flagged")
+            except OperationalError as exc:
+                if not is_lock_timeout(exc):
+                    raise
+                count("busy")  # a request holds the order: the next run looks again
     for event in webhook_events_unprocessed(received_before=now - grace):
-        finished = _webhook_event_finish(event=event)
+        try:
+            finished = _webhook_event_finish(event=event)
+        except OperationalError as exc:
+            if not is_lock_timeout(exc):
+                raise
+            count("busy")
+            continue
         count("event_processed" if finished.processed_at else "upstream_error")
     return counts

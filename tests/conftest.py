@@ -11,6 +11,7 @@ from accounts import email
 from shishya.guru_client import guru_client, local_copies_clear
 from tests.fakes.resend import FakeResend
 from tests.fakes.wsgi_transport import WSGITransport
+from wallet.services import wallet_welcome_forget
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -22,12 +23,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Rate-limit counters and cached reads never leak from one test into the next."""
+    """Rate-limit counters, cached reads and per-process memos never leak from one test into
+    the next."""
     cache.clear()
     local_copies_clear()
+    wallet_welcome_forget()
     yield
     cache.clear()
     local_copies_clear()
+    wallet_welcome_forget()
 
 
 @pytest.fixture

@@ -130,7 +130,11 @@ def idempotent(caller_of: Callable[[Request], str], *, atomic: bool = True) -> C
                     # The refusal is stored on its own (with atomic, the handler's writes
                     # were rolled back).
                     refused = api_exception_handler(exc, {"view": view, "request": request})
-                    record(response=refused)
+                    try:
+                        record(response=refused)
+                    except IntegrityError:
+                        # A request with this key, its marker expired, stored first.
+                        return stored() or refused
                     return refused
 
             response = None

@@ -64,8 +64,10 @@ def wallet_apply(
     """
     if not isinstance(amount, int) or isinstance(amount, bool) or amount == 0:
         raise ValueError("amount must be a non-zero integer")
-    # No savepoint: nothing is written before a refusal, and the refusal is raised once the
-    # block has ended cleanly, so a caller's own transaction carries on after catching it.
+    # No savepoint (two round trips on every charge): nothing is written before a refusal,
+    # and insufficient credits or a reused key are raised once the block has ended cleanly,
+    # so a caller's own transaction carries on after catching them. A lock timeout or a
+    # database error ends the caller's transaction with this one.
     with transaction.atomic(savepoint=False), _wallet_lock_timeout():
         outcome = _apply_locked(
             user=user,
@@ -100,21 +102,28 @@ def _apply_locked(
         # The key was used before: the balance goes back, and the first entry answers.
         Wallet.objects.filter(pk=wallet_id).update(balance=F("balance") - amount)
     locked = Wallet.objects.select_for_update().filter(user=user).first()
+    existing = (
+        LedgerEntry.objects.filter(wallet=locked, idempotency_key=idempotency_key).first()
+        if locked is not None
+        else None
+    )
+    if existing is not None:
+        if existing.amount != amount or existing.kind != kind:
+            return LedgerKeyReused()
+        return existing
+    if locked is not None and locked.balance + amount < 0:
+        return InsufficientCredits(details={"balance": locked.balance, "required": -amount})
+    # No wallet yet, or credits arrived between the update and the lock: with the wallet
+    # there and its row now held, the change goes through.
     if locked is None:
         wallet_get_or_create(user=user)
-        return _apply_locked(
-            user=user,
-            amount=amount,
-            kind=kind,
-            reference=reference,
-            idempotency_key=idempotency_key,
-        )
-    existing = LedgerEntry.objects.filter(wallet=locked, idempotency_key=idempotency_key).first()
-    if existing is None:
-        return InsufficientCredits(details={"balance": locked.balance, "required": -amount})
-    if existing.amount != amount or existing.kind != kind:
-        return LedgerKeyReused()
-    return existing
+    return _apply_locked(
+        user=user,
+        amount=amount,
+        kind=kind,
+        reference=reference,
+        idempotency_key=idempotency_key,
+    )
 
 
 @contextmanager
@@ -170,6 +179,11 @@ def _remember_settled(seen: tuple[int, datetime]) -> None:
     if len(_WELCOME_SETTLED) >= _WELCOME_SETTLED_MAX:
         _WELCOME_SETTLED.clear()
     _WELCOME_SETTLED.add(seen)
+
+
+def wallet_welcome_forget() -> None:
+    """Forgets whom this process saw settled (tests start each case afresh)."""
+    _WELCOME_SETTLED.clear()
 
 
 def wallet_open(*, user: User) -> Wallet:

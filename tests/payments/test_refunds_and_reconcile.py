@@ -1,7 +1,9 @@
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from payments.models import Order, Payment, PaymentReview, Refund, Subscription, WebhookEvent
@@ -159,3 +161,40 @@ class TestReconcile:
         call_command("reconcile_payments")
         assert WebhookEvent.objects.get().outcome == "refund_recorded"
         assert balance(student) == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_reconcile_skips_an_order_a_request_holds_and_takes_it_next_time(
+    guru, razorpay, student_client, student, capsys
+):
+    order, _payment = paid_order(student_client, razorpay)
+    Order.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_order() -> None:
+        try:
+            with transaction.atomic():
+                Order.objects.select_for_update().get(pk=order.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_order)
+    holder.start()
+    try:
+        assert locked.wait(5)
+        with connection.cursor() as cursor:  # DATABASE_LOCK_TIMEOUT_MS, shorter for the test
+            cursor.execute("SET lock_timeout = '100ms'")
+        call_command("reconcile_payments")
+        assert "busy: 1" in capsys.readouterr().out
+        assert balance(student) == 0
+    finally:
+        release.set()
+        holder.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    call_command("reconcile_payments")
+    assert "fulfilled: 1" in capsys.readouterr().out
+    assert balance(student) == PACK["credits"]

@@ -149,6 +149,32 @@ def test_fifty_concurrent_deducts_of_ten_from_a_hundred_exactly_ten_succeed():
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
+def test_credits_arriving_between_the_update_and_the_lock_are_counted(monkeypatch):
+    """The charge's conditional update finds too little; before it locks the row to say so,
+    a grant commits: under the lock the balance is checked again and the charge goes through."""
+    user = make_student()
+    wallet_apply(user=user, amount=5, kind=GRANT, reference="r", idempotency_key="k0")
+    change_balance = Wallet.objects.change_balance
+
+    def then_a_grant_commits(**kwargs):
+        changed = change_balance(**kwargs)
+        if changed is None:
+            race(
+                lambda: wallet_apply(
+                    user=user, amount=100, kind=GRANT, reference="r", idempotency_key="k1"
+                )
+            )
+        return changed
+
+    monkeypatch.setattr(Wallet.objects, "change_balance", then_a_grant_commits)
+    entry = wallet_apply(user=user, amount=-10, kind=DEDUCTION, reference="x", idempotency_key="k2")
+    assert entry.balance_after == 95
+    wallet = Wallet.objects.get(user=user)
+    assert wallet.balance == 95 == ledger_sum(wallet)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_key_apply_once():
     user = make_student()
 

@@ -1,3 +1,4 @@
+import hashlib
 import json
 import uuid
 
@@ -140,6 +141,23 @@ class TestIdempotency:
         assert response["Retry-After"] == "1"
         assert not LedgerEntry.objects.filter(kind="deduction").exists()
 
+    def test_a_retry_after_its_marker_expired_is_replayed_or_refused_with_422(
+        self, guru, student_client, student
+    ):
+        from django.core.cache import cache
+
+        fund(student, 100)
+        marker = f"idempotency:user:{student.pk}:key-0001"
+        first = deduct(student_client, {"action": "resume_review", "reference": "x"})
+        cache.delete(marker)  # expired: the retry runs, and its record's key finds it out
+        again = deduct(student_client, {"action": "resume_review", "reference": "x"})
+        assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+        cache.delete(marker)
+        other = deduct(student_client, {"action": "resume_review", "reference": "y"})
+        assert other.status_code == 422
+        assert LedgerEntry.objects.filter(kind="deduction").count() == 1
+        assert Wallet.objects.get(user=student).balance == 140
+
     def test_keys_are_scoped_to_the_caller(self, guru, student_client, student, django_user_model):
         fund(student, 100)
         other = django_user_model.objects.create_user(
@@ -256,3 +274,42 @@ def test_the_charge_answers_in_the_documented_shape(student):
     fund(student, 10)
     entry = LedgerEntry.objects.get()
     assert charge_output(entry) == DeductOutput({"entry": entry, "balance": 10}).data
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_refusal_that_loses_the_race_to_store_answers_with_the_stored_response(
+    guru, student, monkeypatch
+):
+    """Another request with the key (its marker expired) stores its answer between this
+    refused request's lookup and its own record: the stored answer is returned, not a 500."""
+    from wallet import idempotency
+
+    guru.documents["/api/public/settings"] = {"welcome_credits": 0, "tutor": {}}
+    client = Client()
+    client.force_login(student)
+    body = {"action": "resume_review", "reference": "x"}
+    fingerprint = hashlib.sha256(
+        b"POST /api/wallet/deduct\n" + json.dumps(body).encode()
+    ).hexdigest()
+    lookup, looked = idempotency._replay, []
+
+    def another_request_stores_first(**kwargs):
+        if looked:
+            return lookup(**kwargs)
+        looked.append(kwargs)
+        race(
+            lambda: IdempotencyRecord.objects.store(
+                caller=f"user:{student.pk}",
+                key="key-0001",
+                request_fingerprint=fingerprint,
+                status=200,
+                body={"stored": "by the other request"},
+            )
+        )
+        return None  # what this request's lookup saw, a moment before
+
+    monkeypatch.setattr(idempotency, "_replay", another_request_stores_first)
+    response = deduct(client, body)
+    assert response.status_code == 200 and response["Idempotent-Replayed"] == "true"
+    assert response.json() == {"stored": "by the other request"}
