@@ -1,10 +1,12 @@
 """Runs attempts at the same moment, each in its own thread and database connection."""
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
-from django.db import connections
+from django.db import connection, connections, transaction
+from django.db.models import QuerySet
 
 T = TypeVar("T")
 
@@ -28,3 +30,41 @@ def race(*attempts: Callable[[], T]) -> list[T]:
     for thread in threads:
         thread.join()
     return results
+
+
+@contextmanager
+def row_locked(queryset: QuerySet) -> Iterator[None]:
+    """Another connection holds the queryset's rows locked (SELECT ... FOR UPDATE) while the
+    block runs."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                list(queryset.select_for_update())
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(5), "the rows were not locked"
+        yield
+    finally:
+        release.set()
+        holder.join()
+
+
+@contextmanager
+def lock_timeout(milliseconds: int) -> Iterator[None]:
+    """This connection waits for a lock at most this long (as DATABASE_LOCK_TIMEOUT_MS sets
+    it on every connection), for the block."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = {int(milliseconds)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")

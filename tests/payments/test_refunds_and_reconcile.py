@@ -1,12 +1,12 @@
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.utils import timezone
 
 from payments.models import Order, Payment, PaymentReview, Refund, Subscription, WebhookEvent
+from tests.concurrency import lock_timeout, row_locked
 from tests.fakes.razorpay import FakeRazorpay
 from tests.fakes.server import Reply
 from tests.payments.helpers import (
@@ -170,31 +170,10 @@ def test_reconcile_skips_an_order_a_request_holds_and_takes_it_next_time(
 ):
     order, _payment = paid_order(student_client, razorpay)
     Order.objects.update(created_at=timezone.now() - timedelta(minutes=10))
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_order() -> None:
-        try:
-            with transaction.atomic():
-                Order.objects.select_for_update().get(pk=order.pk)
-                locked.set()
-                release.wait(10)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold_the_order)
-    holder.start()
-    try:
-        assert locked.wait(5)
-        with connection.cursor() as cursor:  # DATABASE_LOCK_TIMEOUT_MS, shorter for the test
-            cursor.execute("SET lock_timeout = '100ms'")
+    with row_locked(Order.objects.filter(pk=order.pk)), lock_timeout(100):
         call_command("reconcile_payments")
-        assert "busy: 1" in capsys.readouterr().out
-        assert balance(student) == 0
-    finally:
-        release.set()
-        holder.join()
-        with connection.cursor() as cursor:
-            cursor.execute("RESET lock_timeout")
+    assert "busy: 1" in capsys.readouterr().out
+    assert balance(student) == 0
     call_command("reconcile_payments")
     assert "fulfilled: 1" in capsys.readouterr().out
     assert balance(student) == PACK["credits"]

@@ -1,15 +1,13 @@
-import threading
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Sum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from config.errors import InsufficientCredits
-from tests.concurrency import race
+from tests.concurrency import lock_timeout, race, row_locked
 from wallet.models import ImmutableRowError, LedgerEntry, Wallet
 from wallet.services import LedgerKeyReused, wallet_apply, wallet_get_or_create
 
@@ -235,28 +233,8 @@ def test_a_wallet_locked_longer_than_the_lock_timeout_answers_wallet_busy():
 
     user = make_student()
     wallet = wallet_get_or_create(user=user)
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_lock() -> None:
-        try:
-            with transaction.atomic():
-                Wallet.objects.select_for_update().get(pk=wallet.pk)
-                locked.set()
-                release.wait(5)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold_lock)
-    holder.start()
-    try:
-        assert locked.wait(5)
-        # As DATABASE_LOCK_TIMEOUT_MS sets it on every connection, shorter for the test.
-        with pytest.raises(WalletBusy) as raised, transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '100ms'")
-            wallet_apply(user=user, amount=5, kind=GRANT, reference="r", idempotency_key="k")
-        assert raised.value.status_code == 409 and raised.value.headers["Retry-After"] == "1"
-    finally:
-        release.set()
-        holder.join()
+    held = Wallet.objects.filter(pk=wallet.pk)
+    with row_locked(held), lock_timeout(100), pytest.raises(WalletBusy) as raised:
+        wallet_apply(user=user, amount=5, kind=GRANT, reference="r", idempotency_key="k")
+    assert raised.value.status_code == 409 and raised.value.headers["Retry-After"] == "1"
     assert LedgerEntry.objects.count() == 0
