@@ -35,15 +35,10 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-class LedgerEntryOutput(serializers.Serializer):
-    # Declared, not a ModelSerializer: building fields from the model on every charge costs
-    # more than the rest of the response.
-    id = serializers.IntegerField()
-    amount = serializers.IntegerField()
-    balance_after = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=LedgerEntry.Kind.choices)
-    reference = serializers.CharField()
-    created_at = serializers.DateTimeField()
+class LedgerEntryOutput(serializers.ModelSerializer):
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "amount", "balance_after", "kind", "reference", "created_at"]
 
 
 class BalanceOutput(serializers.Serializer):
