@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class UserManager(BaseUserManager["User"]):
@@ -43,6 +44,10 @@ class User(AbstractBaseUser):
     is_active = models.BooleanField(default=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Bumped whenever a credential field changes (CREDENTIAL_FIELDS): every session and token
+    # carries the version it was opened under, and stops working when it differs. save()
+    # bumps it; on PostgreSQL a trigger bumps it for any other write (a queryset update, SQL).
+    credentials_version = models.PositiveIntegerField(default=1, editable=False)
 
     # The student's public profile. Usernames are stored lowercased.
     username = models.CharField(max_length=30, unique=True, null=True, blank=True)
@@ -66,8 +71,50 @@ class User(AbstractBaseUser):
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
         ]
 
+    # Changing any of these ends every session of the account, admin and student alike.
+    CREDENTIAL_FIELDS = ("email", "password", "role", "is_active")
+
     def __str__(self) -> str:
         return self.email
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> "User":
+        user = super().from_db(db, field_names, values)
+        user._saved_credentials = user._credentials()
+        return user
+
+    def _credentials(self) -> dict[str, Any]:
+        # Only fields already loaded: reading a deferred one would cost a query.
+        names = (*self.CREDENTIAL_FIELDS, "credentials_version")
+        return {name: self.__dict__[name] for name in names if name in self.__dict__}
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        saved = getattr(self, "_saved_credentials", {})
+        update_fields = kwargs.get("update_fields")
+        changed = any(
+            name in saved
+            and self.__dict__.get(name) != saved[name]
+            and (update_fields is None or name in update_fields)
+            for name in self.CREDENTIAL_FIELDS
+        )
+        # Unless the writer bumped it already (as the trigger does on PostgreSQL).
+        if changed and self.credentials_version == saved.get("credentials_version"):
+            self.credentials_version += 1
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "credentials_version"}
+        super().save(*args, **kwargs)
+        self._saved_credentials = self._credentials()
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """What Django keeps in a session at login and compares on every request (a mismatch
+        ends the session): the password hash, as Django's own, and the credentials version,
+        so any credential change ends every Django session (students', the admin site's)."""
+        return salted_hmac(
+            "accounts.User.session_auth_hash",
+            f"{self.credentials_version}:{self.password}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_admin(self) -> bool:

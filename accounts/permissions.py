@@ -1,18 +1,27 @@
 """Who may use the student API."""
 
+from typing import TYPE_CHECKING
+
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
-from rest_framework.views import APIView
 
 from accounts.models import User
 
+if TYPE_CHECKING:
+    # rest_framework.views imports this module through DEFAULT_PERMISSION_CLASSES.
+    from rest_framework.views import APIView
+
 
 class IsStudent(BasePermission):
-    """A logged-in student. Without a session DRF answers 401; an admin's session (from
-    the Django admin site) never counts as a student's."""
+    """A logged-in student: the default permission of every API view (settings). Without a
+    student's session DRF answers 401 (an admin site session does not authenticate on the
+    student API at all); any other authenticated caller gets 403."""
 
     message = "Students only."
 
-    def has_permission(self, request: Request, view: APIView) -> bool:
+    def has_permission(self, request: Request, view: "APIView") -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.role == User.Role.STUDENT)
+        # A system caller or an API key's client has no role at all.
+        return bool(
+            user and user.is_authenticated and getattr(user, "role", None) == User.Role.STUDENT
+        )

@@ -600,7 +600,11 @@ def password_reset(*, request: HttpRequest, email: str, code: str, new_password:
     password_hash = make_password(new_password)
 
     def password_set(challenge: OtpChallenge) -> None:
-        User.objects.filter(pk=challenge.user_id).update(password=password_hash)
+        # An update skips save(): the credentials version is bumped here (and every session
+        # opened under the old password stops working).
+        User.objects.filter(pk=challenge.user_id).update(
+            password=password_hash, credentials_version=F("credentials_version") + 1
+        )
 
     challenge = _browser_code_verify(
         request=request, purpose=PASSWORD_RESET, email=email, code=code, then=password_set

@@ -1,5 +1,6 @@
-"""DRF authentication for student sessions: CSRF failures in the error envelope, the idle
-timeout and absolute lifetime of a session, and CSRF for anonymous unsafe requests."""
+"""DRF authentication for student sessions: only a student's session authenticates, CSRF
+failures in the error envelope, the idle timeout and absolute lifetime of a session, and CSRF
+for anonymous unsafe requests."""
 
 import time
 from typing import TYPE_CHECKING
@@ -48,9 +49,11 @@ class SessionAuthentication(authentication.SessionAuthentication):
         if result is None:
             return None
         if result[0].role != get_user_model().Role.STUDENT:
-            # An admin's Django admin site session: its own timeouts (guru) govern it, and the
-            # student clocks must neither start on it nor extend it. IsStudent refuses it.
-            return result
+            # An admin's Django admin site session (same cookie, same host) never acts as a
+            # student: the student API sees no one, so every student route refuses it as
+            # anonymous and open routes answer as to anyone. Its own timeouts (guru) govern
+            # it; the student clocks neither start on it nor extend it.
+            return None
         session = request._request.session
         started_at = session.get(SESSION_STARTED_AT)
         if started_at is None:

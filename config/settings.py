@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "auditlog",
+    "config",
     "accounts",
     "guru",
     "shishya",
@@ -452,7 +453,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["config.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Every route is a student route unless its view says otherwise (admin, public API,
+    # system calls, open routes declare their own classes).
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsStudent"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PagePagination",
     "DEFAULT_SCHEMA_CLASS": "config.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exception_handler.api_exception_handler",

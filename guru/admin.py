@@ -372,7 +372,6 @@ class AdminSessionAdmin(admin.ModelAdmin):
     list_filter = ("channel", "end_reason")
     search_fields = ("user__email",)
     list_select_related = ("user",)
-    # The password fingerprint stays out of every page.
     fields = (
         "id",
         "user",

@@ -9,9 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 
-from accounts.models import User
 from config.errors import NotFound
 from guru.models import (
     ActionPrice,
@@ -192,18 +190,12 @@ def audit_log_list(
     )
 
 
-def admin_password_fingerprint(user: User) -> str:
-    """Changes whenever the password does (any path: API, site, createadmin, a shell)."""
-    return salted_hmac(
-        "guru.AdminSession.password_fingerprint", user.password, algorithm="sha256"
-    ).hexdigest()
-
-
 def admin_session_get_live(
     *, session_id: uuid.UUID, channel: str, now: datetime | None = None
 ) -> AdminSession | None:
     """The session with its user if it is open, neither idle nor too old, and opened under
-    the user's current password; None otherwise."""
+    the user's current credentials (no password, email, role or activity change since, by
+    any path); None otherwise."""
     now = now or timezone.now()
     session = (
         AdminSession.objects.select_related("user")
@@ -216,9 +208,7 @@ def admin_session_get_live(
         )
         .first()
     )
-    if session is None or not constant_time_compare(
-        session.password_fingerprint, admin_password_fingerprint(session.user)
-    ):
+    if session is None or session.credentials_version != session.user.credentials_version:
         return None
     return session
 

@@ -3,20 +3,15 @@ system key."""
 
 import json
 import logging
-import time
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 
 from config.errors import ApiError, ServiceUnavailable, UpstreamError
-from config.system_signature import (
-    KEY_ID_HEADER,
-    SIGNATURE_HEADER,
-    TIMESTAMP_HEADER,
-    system_signature,
-)
+from config.system_signature import system_call_headers
 
 logger = logging.getLogger(__name__)
 
@@ -53,17 +48,18 @@ def wallet_change_send(
     body = json.dumps(
         {"student_email": student_email, "credits": credits, "reason": reason}
     ).encode()
-    timestamp = str(int(time.time()))
+    url = settings.SHISHYA_BASE_URL.rstrip("/") + f"/api/wallet/{operation}"
     headers = {
         "Content-Type": "application/json",
-        "Idempotency-Key": idempotency_key,
-        KEY_ID_HEADER: settings.GURU_SYSTEM_KEY_ID,
-        TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: system_signature(
-            secret=settings.GURU_SYSTEM_KEY, timestamp=timestamp, body=body
+        **system_call_headers(
+            key_id=settings.GURU_SYSTEM_KEY_ID,
+            secret=settings.GURU_SYSTEM_KEY,
+            method="POST",
+            path=urlsplit(url).path,
+            idempotency_key=idempotency_key,
+            body=body,
         ),
     }
-    url = settings.SHISHYA_BASE_URL.rstrip("/") + f"/api/wallet/{operation}"
     try:
         response = shishya_session().post(
             url, data=body, headers=headers, timeout=settings.SHISHYA_TIMEOUT_SECONDS

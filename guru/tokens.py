@@ -11,6 +11,8 @@ from guru.models import AdminSession
 from guru.selectors import admin_session_get_live
 
 SESSION_CLAIM = "sid"
+# The user's credentials_version the session was opened under (the session row holds it too).
+CREDENTIALS_CLAIM = "cv"
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class AdminTokens:
 def admin_tokens_issue(*, session: AdminSession) -> AdminTokens:
     refresh = RefreshToken.for_user(session.user)
     refresh[SESSION_CLAIM] = str(session.id)
+    refresh[CREDENTIALS_CLAIM] = session.credentials_version
     return AdminTokens(access=str(refresh.access_token), refresh=str(refresh))
 
 
@@ -55,6 +58,10 @@ def _live_session(token: Token) -> AdminSession:
     except (KeyError, ValueError):
         raise AdminTokenInvalid() from None
     session = admin_session_get_live(session_id=session_id, channel=AdminSession.Channel.API)
-    if session is None or str(session.user_id) != user_id:
+    if (
+        session is None
+        or str(session.user_id) != user_id
+        or token.get(CREDENTIALS_CLAIM) != session.user.credentials_version
+    ):
         raise AdminSessionEnded()
     return session

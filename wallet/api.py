@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from config.client_ip import client_ip
 from config.pagination import NewestFirstCursorPagination
 from config.ratelimit import rate_limit
+from config.system_signature import SystemSignatureAuthentication, system_caller
 from wallet.idempotency import idempotent, student_caller
 from wallet.models import LedgerEntry
 from wallet.selectors import ledger_entries
@@ -22,7 +23,6 @@ from wallet.services import (
     wallet_system_reverse,
     wallet_welcome_settle,
 )
-from wallet.system import SystemSignatureAuthentication, system_caller
 from wallet.vouchers import voucher_redeem
 
 IDEMPOTENCY_KEY = OpenApiParameter(

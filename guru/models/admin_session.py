@@ -11,8 +11,8 @@ class AdminSession(models.Model):
     """One signed-in admin (API tokens or the Django admin site), opened only after the OTP.
 
     Tokens and site sessions carry this id; a session stops working when it is ended
-    (logout, password change), idle or too old (settings), or when the password it was
-    opened under changes.
+    (logout, password change), idle or too old (settings), or when the user's credentials
+    (password, email, role, activity) change.
     """
 
     class Channel(models.TextChoices):
@@ -28,8 +28,9 @@ class AdminSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="admin_sessions"
     )
     channel = models.CharField(max_length=8, choices=Channel.choices)
-    # HMAC of the password hash when the session opened: any password change ends it.
-    password_fingerprint = models.CharField(max_length=128)
+    # The user's credentials_version when the session opened: any change of password, email,
+    # role or activity since (by any path) ends it.
+    credentials_version = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)

@@ -21,7 +21,6 @@ from accounts.services import otp_challenge_send, otp_verify
 from config.errors import InvalidInput
 from guru.errors import AdminOtpRejected, AdminSessionEnded, PasswordIncorrect
 from guru.models import AdminSession
-from guru.selectors import admin_password_fingerprint
 from guru.tokens import admin_refresh_token_read
 
 ADMIN_LOGIN_SUBJECT = "OurShiksha Admin Verification Code"
@@ -102,7 +101,7 @@ def _admin_session_open(*, user: User, channel: str, ip: str, user_agent: str) -
     return AdminSession.objects.create(
         user=user,
         channel=channel,
-        password_fingerprint=admin_password_fingerprint(user),
+        credentials_version=user.credentials_version,
         created_at=now,
         last_seen_at=now,
         ip=ip or None,

@@ -158,9 +158,11 @@ def test_admin_site_sessions_are_not_student_sessions(db):
     admin = get_user_model().objects.create_superuser("root@example.com", PASSWORD)
     browser = Browser()
     browser.client.force_login(admin)
+    # The student API does not see it at all: as anonymous (every route is walked with it in
+    # tests/test_route_identities.py).
     response = browser.get("/api/auth/me")
-    assert response.status_code == 403
-    assert response.json()["error"]["code"] == "forbidden"
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
     # The student API neither starts the student clocks on it nor extends it.
     session = SessionStore(session_key=browser.session_key)
     assert SESSION_STARTED_AT not in session and SESSION_SEEN_AT not in session

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from accounts.models import OtpChallenge, User
 from guru.models import AdminSession
-from guru.selectors import admin_password_fingerprint
 from guru.tokens import admin_tokens_issue
 from tests.guru.conftest import (
     ADMIN_EMAIL,
@@ -327,20 +326,24 @@ def test_admin_session_cookie_without_token_is_rejected(client, admin_user):
 
 def test_token_for_a_non_admin_is_forbidden(client, student):
     session = AdminSession.objects.create(
-        user=student, channel="api", password_fingerprint=admin_password_fingerprint(student)
+        user=student, channel="api", credentials_version=student.credentials_version
     )
     response = client.get(PROBE, **bearer(admin_tokens_issue(session=session).access))
     assert response.status_code == 403 and error_code(response) == "forbidden"
 
 
-def test_role_change_in_the_database_applies_on_the_next_request(client, admin_user, tokens):
+def test_role_change_in_the_database_ends_the_session_on_the_next_request(
+    client, admin_user, tokens
+):
     assert client.get(PROBE, **bearer(tokens["access"])).status_code == 200
-    User.objects.filter(pk=admin_user.pk).update(role=User.Role.STUDENT)
+    admin_user.role = User.Role.STUDENT
+    admin_user.save()
     demoted = client.get(PROBE, **bearer(tokens["access"]))
-    assert demoted.status_code == 403 and error_code(demoted) == "forbidden"
+    assert demoted.status_code == 401 and error_code(demoted) == "admin_session_ended"
     assert error_code(refresh(client, tokens["refresh"])) == "admin_session_ended"
-    User.objects.filter(pk=admin_user.pk).update(role=User.Role.ADMIN, is_active=False)
-    assert client.get(PROBE, **bearer(tokens["access"])).status_code == 403
+    admin_user.role = User.Role.ADMIN
+    admin_user.save()
+    assert error_code(client.get(PROBE, **bearer(tokens["access"]))) == "admin_session_ended"
 
 
 # --- Refresh, logout, timeouts -----------------------------------------------------------

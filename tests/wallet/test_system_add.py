@@ -1,11 +1,13 @@
 import json
 import time
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from config.system_signature import system_signature
+from config.system_signature import system_call_headers
+from tests.system_calls import as_meta
 from wallet.models import LedgerEntry, Wallet
 
 pytestmark = pytest.mark.django_db
@@ -23,22 +25,25 @@ def recipient():
     return get_user_model().objects.create_user("kid@example.com", "a-long-passphrase")
 
 
-def signed_add(body, *, key_id="guru-2026a", skew=0, key="grant-0001", client=None, tamper=None):
+def signed(path, body, *, key_id="guru-2026a", skew=0, key="grant-0001", tamper=None):
     raw = json.dumps(body).encode()
-    # The clock is read when the request is sent, not when the tests were collected.
-    timestamp = str(int(time.time()) + skew)
-    signature = system_signature(secret=KEYS.get(key_id, "x"), timestamp=timestamp, body=raw)
+    # The signer's clock, off by skew seconds, read when the request is sent.
+    with mock.patch("time.time", return_value=time.time() + skew):
+        headers = system_call_headers(
+            key_id=key_id,
+            secret=KEYS.get(key_id, "x"),
+            method="POST",
+            path=path,
+            idempotency_key=key,
+            body=raw,
+        )
     if tamper:
         raw = tamper(raw)
-    return (client or Client()).post(
-        "/api/wallet/add",
-        raw,
-        content_type="application/json",
-        HTTP_X_SIGNATURE=signature,
-        HTTP_X_SIGNATURE_TIMESTAMP=timestamp,
-        HTTP_X_SIGNATURE_KEY_ID=key_id,
-        HTTP_IDEMPOTENCY_KEY=key,
-    )
+    return Client().post(path, raw, content_type="application/json", **as_meta(headers))
+
+
+def signed_add(body, **kwargs):
+    return signed("/api/wallet/add", body, **kwargs)
 
 
 def grant(credits=100, email="kid@example.com"):
@@ -111,17 +116,7 @@ def test_unknown_or_admin_email_is_404(recipient, django_user_model):
 
 
 def signed_reverse(body, *, key="reverse-0001"):
-    raw = json.dumps(body).encode()
-    timestamp = str(int(time.time()))
-    return Client().post(
-        "/api/wallet/reverse",
-        raw,
-        content_type="application/json",
-        HTTP_X_SIGNATURE=system_signature(secret=KEYS["guru-2026a"], timestamp=timestamp, body=raw),
-        HTTP_X_SIGNATURE_TIMESTAMP=timestamp,
-        HTTP_X_SIGNATURE_KEY_ID="guru-2026a",
-        HTTP_IDEMPOTENCY_KEY=key,
-    )
+    return signed("/api/wallet/reverse", body, key=key)
 
 
 def test_signed_reversal_takes_credits_back_once_as_a_new_row(recipient):
