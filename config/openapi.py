@@ -6,6 +6,8 @@ from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 
+from config.serializers import StrictInput
+
 
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable snake_case error code.")
@@ -32,6 +34,13 @@ class AutoSchema(SpectacularAutoSchema):
                     ErrorSerializer, status, direction=direction
                 )
         return responses
+
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, StrictInput):
+            # The server refuses fields these do not declare: the schema says so.
+            schema["additionalProperties"] = False
+        return schema
 
 
 class StudentSessionScheme(SessionScheme):

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsStudent
 from config.openapi import ErrorSerializer
 from config.ratelimit import rate_limit
+from config.serializers import StrictSerializer
 from mithra.models import Conversation, Message
 from mithra.selectors import conversation_get, conversation_list
 from mithra.services import Topic, question_ask
@@ -67,7 +68,7 @@ class ConversationDetailOutput(ConversationOutput):
 class AskView(APIView):
     permission_classes = [IsStudent]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         class Meta:
             ref_name = "TutorAskInput"
 

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsStudent
 from config.openapi import ErrorSerializer
 from config.ratelimit import rate_limit
+from config.serializers import StrictSerializer
 from payments import selectors, services
 from payments.models import Order
 
@@ -64,7 +65,7 @@ class CheckoutOutput(serializers.Serializer):
 class OrderCreateView(APIView):
     permission_classes = [IsStudent]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         class Meta:
             ref_name = "PaymentOrderCreateInput"
 
@@ -128,7 +129,7 @@ class OrderListView(ListAPIView):
 class VerifyView(APIView):
     permission_classes = [IsStudent]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         class Meta:
             ref_name = "PaymentVerifyInput"
 

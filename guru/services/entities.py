@@ -43,6 +43,11 @@ _UNLOCK_RULES_NAMING: dict[type[models.Model], str] = {
 }
 
 
+# Model validation codes specific enough to be the envelope's code (a client acts on them);
+# any other refusal is the generic "invalid" with its field messages.
+_OWN_ENVELOPE_CODES = {"regex_unsupported"}
+
+
 def invalid_input_from(
     exc: DjangoValidationError,
     model: type[models.Model],
@@ -62,7 +67,8 @@ def invalid_input_from(
         else:
             key = (renames or {}).get(name) or foreign_keys.get(name, name)
         fields.setdefault(key, []).extend(messages)
-    return InvalidInput(fields=fields)
+    codes = {error.code for errors in exc.error_dict.values() for error in errors}
+    return InvalidInput(fields=fields, code=next(iter(codes & _OWN_ENVELOPE_CODES), None))
 
 
 def _validate(instance: models.Model) -> None:

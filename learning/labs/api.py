@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from config.openapi import ErrorSerializer
 from config.ratelimit import rate_limit
+from config.serializers import StrictSerializer
 from learning.labs.selectors import student_lab, student_labs
 from learning.labs.services import lab_submit
 from learning.models import LabSubmission
@@ -66,7 +67,7 @@ class LabDetailView(APIView):
         return Response(StudentLabDetail(lab).data)
 
 
-class LabSubmitInput(serializers.Serializer):
+class LabSubmitInput(StrictSerializer):
     code = serializers.CharField(trim_whitespace=False)
 
     def validate_code(self, code: str) -> str:
