@@ -12,7 +12,7 @@ from django.db import IntegrityError, models, router
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
-from config.errors import Conflict, InvalidInput
+from config.errors import NAMED_VALIDATION_CODES, Conflict, InvalidInput
 from guru.errors import ContentInUse
 from guru.models import (
     AdminAuditLog,
@@ -43,11 +43,6 @@ _UNLOCK_RULES_NAMING: dict[type[models.Model], str] = {
 }
 
 
-# Model validation codes specific enough to be the envelope's code (a client acts on them);
-# any other refusal is the generic "invalid" with its field messages.
-_OWN_ENVELOPE_CODES = {"regex_unsupported"}
-
-
 def invalid_input_from(
     exc: DjangoValidationError,
     model: type[models.Model],
@@ -68,7 +63,7 @@ def invalid_input_from(
             key = (renames or {}).get(name) or foreign_keys.get(name, name)
         fields.setdefault(key, []).extend(messages)
     codes = {error.code for errors in exc.error_dict.values() for error in errors}
-    return InvalidInput(fields=fields, code=next(iter(codes & _OWN_ENVELOPE_CODES), None))
+    return InvalidInput(fields=fields, code=next(iter(codes & NAMED_VALIDATION_CODES), None))
 
 
 def _validate(instance: models.Model) -> None:
