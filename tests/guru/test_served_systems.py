@@ -32,7 +32,7 @@ def test_guru_routes_are_served_by_default():
 def test_a_shishya_only_process_does_not_serve_guru():
     # Under /api/ the catch-all (an envelope 404, no name) answers; the admin site is unknown.
     assert served("shishya") == {
-        "/api/admin/auth/login": "None",
+        "/api/admin/auth/login": "api-not-found",
         "/guru/admin/": "-",
         "/api/health": "health",
     }
