@@ -13,7 +13,7 @@ from config.client_ip import client_ip
 from config.pagination import NewestFirstCursorPagination
 from config.ratelimit import rate_limit
 from config.serializers import StrictSerializer
-from wallet.idempotency import idempotent, student_caller
+from wallet.idempotency import idempotency_key_parameter, idempotent, student_caller
 from wallet.models import LedgerEntry
 from wallet.selectors import ledger_entries
 from wallet.services import (
@@ -26,13 +26,9 @@ from wallet.services import (
 from wallet.system import SystemSignatureAuthentication, system_caller
 from wallet.vouchers import voucher_redeem
 
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="Unique per intended charge (8-200 of letters, digits, . _ : -); "
-    "a retry with the same key and body replays the first response.",
+IDEMPOTENCY_KEY = idempotency_key_parameter(
+    "Unique per intended charge (8-200 of letters, digits, . _ : -); "
+    "a retry with the same key and body replays the first response."
 )
 
 

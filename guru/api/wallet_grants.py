@@ -15,7 +15,8 @@ from guru.api.common import parse_body
 from guru.services.audit import AuditActor
 from guru.services.wallet_grants import wallet_grant, wallet_reverse
 
-_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,100}$")
+_IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,100}$"
+_IDEMPOTENCY_KEY = re.compile(_IDEMPOTENCY_KEY_PATTERN)
 
 
 class WalletChangeInputSerializer(StrictSerializer):
@@ -32,6 +33,7 @@ _SCHEMA = {
             str,
             OpenApiParameter.HEADER,
             required=True,
+            pattern=_IDEMPOTENCY_KEY_PATTERN,
             description="8-100 of letters, digits, . _ : -; a retry changes nothing more.",
         )
     ],

@@ -97,3 +97,44 @@ def test_every_request_serializer_refuses_unknown_fields():
             lenient.append((method, path, "accepted an unknown field"))
     assert walked > 30, "the walk found too few request bodies"
     assert not lenient
+
+
+def test_every_idempotency_key_header_states_the_format_the_server_checks(schema):
+    from wallet.idempotency import KEY_PATTERN
+
+    headers = [
+        (method, path, parameter)
+        for path, method, operation in _operations(schema)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "header" and parameter["name"].lower() == "idempotency-key"
+    ]
+    assert len(headers) >= 5
+    for method, path, parameter in headers:
+        assert parameter["required"] is True, (method, path)
+        expected = (
+            KEY_PATTERN if not path.startswith("/api/admin/") else KEY_PATTERN.replace("200", "100")
+        )
+        assert parameter["schema"]["pattern"] == expected, (method, path)
+
+
+def test_the_razorpay_webhook_is_in_the_schema_with_its_signature_header(schema):
+    operation = schema["paths"]["/api/payments/webhook"]["post"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["X-Razorpay-Signature"]["required"] is True
+    assert "200" in operation["responses"]
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [
+        ("Profile", "avatar_url"),
+        ("SubmissionOutput", "live_url"),
+        ("CourseOutput", "thumbnail_url"),
+    ],
+)
+def test_urls_that_may_be_blank_say_so(schema, component, field):
+    """A blank URL field answers "", which "format: uri" alone would call invalid."""
+    definition = schema["components"]["schemas"][component]["properties"][field]
+    branches = definition.get("oneOf", [])
+    assert {"type": "string", "maxLength": 0} in branches
+    assert any(branch.get("format") == "uri" for branch in branches)
