@@ -44,9 +44,9 @@ BASE_RUN = settings(
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-# Signed-in callers meet rules the schema cannot state (an unknown course, a locked lab, a
-# duplicate order): valid-looking data may be refused with a documented 4xx.
-SIGNED_IN_CHECKS = {"excluded_checks": [positive_data_acceptance]}
+# Rules the schema cannot state refuse valid-looking data with a documented 4xx: a signature
+# over the raw body (the Razorpay webhook), an unknown course, a locked lab, a taken order.
+CHECKS = {"excluded_checks": [positive_data_acceptance]}
 
 
 # --- Identities ----------------------------------------------------------------------------
@@ -126,15 +126,15 @@ def map_query(context, query):
 
 
 # --- The runs ------------------------------------------------------------------------------
-def conforms(case, identity: dict[str, Any], **checks: Any) -> None:
+def conforms(case, identity: dict[str, Any]) -> None:
     # Default checks: no 5xx, every status/content type/header/body documented and valid.
-    case.call_and_validate(**identity, **checks)
+    case.call_and_validate(**identity, **CHECKS)
 
 
 @pytest.mark.schemathesis
 @pytest.mark.usefixtures("guru_in_process")
 @schema.parametrize()
-@settings(BASE_RUN, max_examples=12)
+@settings(BASE_RUN, max_examples=10)
 def test_api_conforms_to_its_schema(case):
     conforms(case, as_anonymous())
 
@@ -142,26 +142,26 @@ def test_api_conforms_to_its_schema(case):
 @pytest.mark.schemathesis
 @pytest.mark.usefixtures("guru_in_process")
 @schema.parametrize()
-@settings(BASE_RUN, max_examples=8)
+@settings(BASE_RUN, max_examples=4)
 def test_api_conforms_to_its_schema_for_a_student(case):
-    conforms(case, as_student(), **SIGNED_IN_CHECKS)
+    conforms(case, as_student())
 
 
 @pytest.mark.schemathesis
 @pytest.mark.usefixtures("guru_in_process")
 @schema.parametrize()
-@settings(BASE_RUN, max_examples=8)
+@settings(BASE_RUN, max_examples=4)
 def test_api_conforms_to_its_schema_for_an_admin(case):
-    conforms(case, as_admin(), **SIGNED_IN_CHECKS)
+    conforms(case, as_admin())
 
 
 @pytest.mark.schemathesis
 @pytest.mark.usefixtures("guru_in_process")
 @hostile.parametrize()
-@settings(BASE_RUN, max_examples=3)
+@settings(BASE_RUN, max_examples=2)
 @pytest.mark.parametrize("identity", [as_anonymous, as_student, as_admin])
 def test_hostile_input_gets_a_documented_4xx_never_a_5xx(case, identity):
-    conforms(case, identity(), **SIGNED_IN_CHECKS)
+    conforms(case, identity())
 
 
 def test_schema_is_openapi_3_json(client):
