@@ -14,12 +14,12 @@ from accounts import services
 from accounts.errors import InvalidCredentials
 from accounts.models import User
 from accounts.permissions import IsStudent
-from accounts.serializers import StrictSerializer
 from accounts.validators import http_url, username_validate
 from config.authentication import CsrfTokenRequired
 from config.client_ip import client_ip
 from config.openapi import ErrorSerializer
 from config.ratelimit import rate_limit, rate_limit_check, rate_limit_count
+from config.serializers import StrictSerializer
 
 # (per client IP, per email or user) for each action; the OTP service adds its own
 # per-account limits (cooldown, attempts, daily failures) on top.

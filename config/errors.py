@@ -6,6 +6,10 @@ Django's own errors) as {"error": {"code", "message", "fields"?, "details"?}}.
 
 from typing import Any
 
+# Validation codes a client acts on by name: a refusal carrying one answers with it as the
+# envelope's code instead of the generic "invalid" (the field messages still say where).
+NAMED_VALIDATION_CODES = frozenset({"regex_unsupported"})
+
 
 class ApiError(Exception):
     status_code = 400

@@ -10,7 +10,7 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from config.errors import ApiError, Busy
+from config.errors import NAMED_VALIDATION_CODES, ApiError, Busy
 from config.locks import is_lock_timeout
 
 logger = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ def _drf_error_response(exc: drf.APIException) -> Response:
     if isinstance(exc, drf.ValidationError):
         detail = exc.detail
         fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        code = next(iter(_codes_in(exc.get_codes()) & NAMED_VALIDATION_CODES), code)
         return Response(
             error_body(code, "The request has invalid fields.", fields=fields),
             status=status,
@@ -99,6 +100,14 @@ def _drf_error_response(exc: drf.APIException) -> Response:
         )
     message = str(exc.detail) if not isinstance(exc.detail, list | dict) else str(exc)
     return Response(error_body(code, message), status=status, headers=headers)
+
+
+def _codes_in(codes: Any) -> set[str]:
+    if isinstance(codes, dict):
+        return set().union(*map(_codes_in, codes.values())) if codes else set()
+    if isinstance(codes, list):
+        return set().union(*map(_codes_in, codes)) if codes else set()
+    return {codes}
 
 
 def _json_error(status: int, code: str, message: str) -> JsonResponse:

@@ -3,7 +3,12 @@
 import logging
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.http import HttpRequest
+from django.urls import Resolver404, ResolverMatch, resolve
+
+from config.keyed_hash import keyed_hash
 from config.request_id import current_request_id
 
 REDACTED = "[REDACTED]"
@@ -82,4 +87,48 @@ class RedactSecretsFilter(logging.Filter):
         for name, value in list(vars(record).items()):
             if name not in _RECORD_ATTRIBUTES:
                 setattr(record, name, redact_value(value, name))
+        return True
+
+
+# The catch-all of config.urls: a match on it says nothing about the path.
+UNROUTED_URL_NAME = "api-not-found"
+# The dev server's request line: "GET /path?query HTTP/1.1".
+_REQUEST_LINE = re.compile(r"\b([A-Z]+) (\S+) (HTTP/\d(?:\.\d)?)\b")
+
+
+def path_for_log(path: str, match: ResolverMatch | None = None) -> str:
+    """A path as logs may show it: the route pattern it matched (/api/public/vouchers/<str:code>),
+    or a keyed hash when no route matched. Never the path or query string themselves: they
+    can carry voucher codes, verification ids, usernames and tokens."""
+    path = urlsplit(path).path
+    if match is None:
+        try:
+            match = resolve(path)
+        except Resolver404:
+            match = None
+    if match is None or match.url_name == UNROUTED_URL_NAME:
+        return "unrouted:" + keyed_hash(path, purpose="log-path")[:18]
+    return "/" + match.route
+
+
+class RequestPathFilter(logging.Filter):
+    """Puts the route in place of the raw path in every record that carries a request:
+    django.request (4xx, 5xx, CSRF refusals), django.security, the dev server's lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if isinstance(request, HttpRequest):
+            route = path_for_log(request.path_info, getattr(request, "resolver_match", None))
+            message = record.getMessage()
+            raw = sorted({request.get_full_path(), request.path, request.path_info}, key=len)
+            for path in reversed(raw):  # the longest first: the full path holds the others
+                message = message.replace(path, route)
+            record.msg, record.args = message, None
+            record.request = f"{request.method} {route}"
+        elif record.name == "django.server":
+            message = _REQUEST_LINE.sub(
+                lambda line: f"{line[1]} {path_for_log(line[2])} {line[3]}", record.getMessage()
+            )
+            record.msg, record.args = message, None
+            record.request = None
         return True

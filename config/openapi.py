@@ -2,9 +2,12 @@
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
+
+from config.serializers import StrictInput
 
 
 class ErrorDetailSerializer(serializers.Serializer):
@@ -32,6 +35,35 @@ class AutoSchema(SpectacularAutoSchema):
                     ErrorSerializer, status, direction=direction
                 )
         return responses
+
+    def _map_serializer_field(
+        self, field: Any, direction: str, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if schema.get("format") == "uri" and _read_only_and_blankable(field):
+            # As drf-spectacular says it of a writable field with allow_blank: "" stands for
+            # no URL (an avatar, a live demo), which "format: uri" alone would refuse.
+            return {"oneOf": [schema, {"type": "string", "maxLength": 0}]}
+        return schema
+
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, StrictInput):
+            # The server refuses fields these do not declare: the schema says so.
+            schema["additionalProperties"] = False
+        return schema
+
+
+def _read_only_and_blankable(field: serializers.Field) -> bool:
+    """A read-only field of a model field with blank=True (DRF drops allow_blank from
+    read-only fields, so the model field says whether "" comes out)."""
+    model = getattr(getattr(getattr(field, "parent", None), "Meta", None), "model", None)
+    if not field.read_only or model is None or not field.source or "." in field.source:
+        return False
+    try:
+        return bool(model._meta.get_field(field.source).blank)
+    except FieldDoesNotExist:  # a property or a method
+        return False
 
 
 class StudentSessionScheme(SessionScheme):

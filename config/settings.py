@@ -127,6 +127,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
+    # Before anything reads the path or the body (static files, sessions, CSRF, views).
+    "config.input_guard.InputGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -503,6 +505,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "config.logging.RequestIdFilter"},
+        "paths": {"()": "config.logging.RequestPathFilter"},
         "redact": {"()": "config.logging.RedactSecretsFilter"},
     },
     "formatters": {
@@ -516,16 +519,23 @@ LOGGING = {
         "stdout": {
             "class": "logging.StreamHandler",
             "formatter": "json",
-            "filters": ["request_id", "redact"],
+            # Routes in place of raw paths first, then the redaction of what is left.
+            "filters": ["request_id", "paths", "redact"],
         }
     },
     "root": {"handlers": ["stdout"], "level": _env("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Request lines from the dev server carry full paths and nothing we need.
-        "django.server": {"level": "WARNING"},
+        # Django's defaults give its loggers handlers of their own (a console in DEBUG, mail to
+        # ADMINS) that print raw paths: every line goes through ours instead, filtered. The dev
+        # server's request lines say nothing an error line does not, so only failures.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"level": "WARNING", "handlers": ["stdout"], "propagate": False},
         # The OpenAI SDK and its HTTP client: never their debug lines (request options),
         # whatever LOG_LEVEL says; the request lines carry nothing we need.
         "openai": {"level": "INFO"},
         "httpx2": {"level": "WARNING"},
+        # urllib3 (requests: the Guru client, Razorpay, Resend) names the URL in its retry and
+        # debug lines, and a URL can carry a voucher code; our clients log failures by route.
+        "urllib3": {"level": "ERROR"},
     },
 }

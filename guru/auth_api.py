@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from config.client_ip import client_ip
 from config.ratelimit import rate_limit
+from config.serializers import StrictSerializer
 from guru.admin_base import AdminAPIView
 from guru.fields import StrictCharField
 from guru.models import AdminSession
@@ -48,7 +49,7 @@ class AdminLoginApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         email = serializers.EmailField(max_length=254)
         password = StrictCharField(max_length=256, trim_whitespace=False)
 
@@ -87,7 +88,7 @@ class AdminVerifyOtpApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         challenge_id = serializers.UUIDField()
         email = serializers.EmailField(max_length=254)
         otp = StrictCharField(min_length=6, max_length=6, validators=[RegexValidator(r"^\d{6}$")])
@@ -128,7 +129,7 @@ class AdminTokenRefreshApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         refresh = StrictCharField(max_length=4096)
 
         class Meta:
@@ -166,7 +167,7 @@ class AdminLogoutApi(AdminAPIView):
 
 
 class AdminPasswordChangeApi(AdminAPIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         current_password = StrictCharField(max_length=256, trim_whitespace=False)
         new_password = StrictCharField(max_length=256, trim_whitespace=False)
 

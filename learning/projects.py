@@ -11,10 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from accounts.serializers import StrictSerializer
 from accounts.validators import http_url
 from config.errors import Conflict, NotFound
 from config.openapi import ErrorSerializer
+from config.serializers import StrictSerializer
 from learning.access import enrollment_require
 from learning.models import ProjectSubmission
 from shishya.guru_client import guru_client

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -13,18 +13,15 @@ from rest_framework.views import APIView
 from accounts.permissions import IsStudent
 from config.openapi import ErrorSerializer
 from config.ratelimit import rate_limit
+from config.serializers import StrictSerializer
 from mithra.models import Conversation, Message
 from mithra.selectors import conversation_get, conversation_list
 from mithra.services import Topic, question_ask
-from wallet.idempotency import idempotent, student_caller
+from wallet.idempotency import idempotency_key_parameter, idempotent, student_caller
 
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="Unique per question (8-200 of letters, digits, . _ : -); a retry with the "
-    "same key and body gets the first answer again and is never charged twice.",
+IDEMPOTENCY_KEY = idempotency_key_parameter(
+    "Unique per question (8-200 of letters, digits, . _ : -); a retry with the "
+    "same key and body gets the first answer again and is never charged twice."
 )
 # Beyond the shared statuses (config.openapi): not enough credits (402), a test in progress
 # or the same key still being answered (409), the key reused with another body (422), the
@@ -67,7 +64,7 @@ class ConversationDetailOutput(ConversationOutput):
 class AskView(APIView):
     permission_classes = [IsStudent]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         class Meta:
             ref_name = "TutorAskInput"
 

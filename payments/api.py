@@ -4,7 +4,8 @@ and the student's plan (/api/user/subscription, /api/user/features)."""
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsStudent
 from config.openapi import ErrorSerializer
 from config.ratelimit import rate_limit
+from config.serializers import StrictSerializer
 from payments import selectors, services
 from payments.models import Order
 
@@ -64,7 +66,7 @@ class CheckoutOutput(serializers.Serializer):
 class OrderCreateView(APIView):
     permission_classes = [IsStudent]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         class Meta:
             ref_name = "PaymentOrderCreateInput"
 
@@ -128,7 +130,7 @@ class OrderListView(ListAPIView):
 class VerifyView(APIView):
     permission_classes = [IsStudent]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         class Meta:
             ref_name = "PaymentVerifyInput"
 
@@ -169,10 +171,30 @@ class WebhookView(APIView):
         event_id = serializers.CharField()
         outcome = serializers.CharField(help_text="How the event was handled; empty while pending.")
 
-    # Not in the client API's schema: Razorpay defines this contract (its event format and an
-    # HMAC over the raw body, which a schema cannot express, so no generated request is ever
-    # valid); tests/payments/test_webhook.py pins its behaviour.
-    @extend_schema(exclude=True)
+    @extend_schema(
+        operation_id="payments_webhook",
+        description="Razorpay's event notifications (its event format). The body is verified "
+        "byte for byte against X-Razorpay-Signature (HMAC-SHA256 under the webhook secret) "
+        "before anything is read: 400 invalid_signature otherwise, 400 invalid_payload for a "
+        "signed body that is not an event. An event id seen before changes nothing again.",
+        request={"application/json": OpenApiTypes.OBJECT},
+        parameters=[
+            OpenApiParameter(
+                "X-Razorpay-Signature",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="Hex HMAC-SHA256 of the raw body under the webhook secret.",
+            ),
+            OpenApiParameter(
+                "X-Razorpay-Event-Id",
+                str,
+                OpenApiParameter.HEADER,
+                description="Razorpay's id of the event: one event is handled once.",
+            ),
+        ],
+        responses={200: OutputSerializer},
+    )
     def post(self, request: Request) -> Response:
         event = services.webhook_receive(
             body=request.body,

@@ -99,31 +99,39 @@ class GuruClient:
 
     def course(self, course_id: int, *, require_fresh: bool = False) -> Any:
         return self.get(
-            f"/api/public/courses/{int(course_id)}", kind="course", require_fresh=require_fresh
+            "/api/public/courses/{course_id}",
+            kind="course",
+            require_fresh=require_fresh,
+            course_id=int(course_id),
         )
 
     def course_tests(self, course_id: int, *, require_fresh: bool = False) -> Any:
         return self.get(
-            f"/api/public/courses/{int(course_id)}/tests",
+            "/api/public/courses/{course_id}/tests",
             kind="assessment",
             require_fresh=require_fresh,
+            course_id=int(course_id),
         )
 
     def course_labs(self, course_id: int, *, require_fresh: bool = False) -> Any:
         return self.get(
-            f"/api/public/courses/{int(course_id)}/labs",
+            "/api/public/courses/{course_id}/labs",
             kind="assessment",
             require_fresh=require_fresh,
+            course_id=int(course_id),
         )
 
     def course_projects(self, course_id: int) -> Any:
-        return self.get(f"/api/public/courses/{int(course_id)}/projects", kind="assessment")
+        return self.get(
+            "/api/public/courses/{course_id}/projects", kind="assessment", course_id=int(course_id)
+        )
 
     def certificate_rules(self, course_id: int, *, require_fresh: bool = False) -> Any:
         return self.get(
-            f"/api/public/courses/{int(course_id)}/certificate-rules",
+            "/api/public/courses/{course_id}/certificate-rules",
             kind="assessment",
             require_fresh=require_fresh,
+            course_id=int(course_id),
         )
 
     def pricing(self, *, require_fresh: bool = False) -> Any:
@@ -131,21 +139,23 @@ class GuruClient:
 
     def voucher(self, code: str, *, require_fresh: bool = True) -> Any:
         return self.get(
-            f"/api/public/vouchers/{quote(code, safe='')}",
-            kind="pricing",
-            require_fresh=require_fresh,
+            "/api/public/vouchers/{code}", kind="pricing", require_fresh=require_fresh, code=code
         )
 
     def platform_settings(self, *, require_fresh: bool = False) -> Any:
         return self.get("/api/public/settings", kind="settings", require_fresh=require_fresh)
 
     # --- Reads --------------------------------------------------------------------------
-    def get(self, path: str, *, kind: str, require_fresh: bool = False) -> Any:
-        """Guru's JSON for path: cached for kind's TTL, revalidated, stale copy on outage.
+    def get(self, route: str, *, kind: str, require_fresh: bool = False, **params: Any) -> Any:
+        """Guru's JSON for route filled with params: cached for kind's TTL, revalidated,
+        stale copy on outage. Logs name the route, never the filled path (a voucher code).
 
         Raises GuruNotFound (404), GuruMisconfigured (Guru refused the key) or
         GuruUnavailable (no usable copy; with require_fresh, no copy within its TTL).
         """
+        path = route.format_map(
+            {name: quote(str(value), safe="") for name, value in params.items()}
+        )
         ttl = settings.GURU_CACHE_TTLS[kind]
         key = CACHE_PREFIX + path
         local = _LOCAL_COPIES.get(key)
@@ -159,7 +169,7 @@ class GuruClient:
             if cache.get(key + ":failed") is not None:
                 # Guru failed moments ago: answer from the stale copy at once instead of
                 # making every request wait on another timeout.
-                return self._fallback(path, entry, require_fresh=require_fresh)
+                return self._fallback(route, entry, require_fresh=require_fresh)
             lock_key, token = key + ":lock", uuid.uuid4().hex
             if cache.add(lock_key, token, timeout=int(self.fetch_budget) + 1):
                 try:
@@ -168,14 +178,14 @@ class GuruClient:
                     entry = cache.get(key)
                     if entry is not None and time.time() - entry.fetched_at < ttl:
                         return _keep_local(key, entry)
-                    return self._refresh(path, key, ttl, entry, require_fresh=require_fresh)
+                    return self._refresh(path, route, key, ttl, entry, require_fresh=require_fresh)
                 finally:
                     if cache.get(lock_key) == token:
                         cache.delete(lock_key)
             # Another request is fetching this path: wait for its answer rather than
             # sending Guru one request per waiting student.
             if time.monotonic() >= deadline:
-                return self._fallback(path, entry, require_fresh=require_fresh)
+                return self._fallback(route, entry, require_fresh=require_fresh)
             time.sleep(_WAIT_STEP_SECONDS)
 
     def fresh_etag(self, path: str) -> str | None:
@@ -184,24 +194,33 @@ class GuruClient:
         return cache.get(CACHE_PREFIX + path + ":etag")
 
     def _refresh(
-        self, path: str, key: str, ttl: int, entry: _Entry | None, *, require_fresh: bool
+        self,
+        path: str,
+        route: str,
+        key: str,
+        ttl: int,
+        entry: _Entry | None,
+        *,
+        require_fresh: bool,
     ) -> Any:
         try:
-            fresh = self._fetch(path, entry)
+            fresh = self._fetch(path, route, entry)
         except _UpstreamFailed:
             cache.set(key + ":failed", True, timeout=settings.GURU_FAILURE_HOLD_SECONDS)
-            return self._fallback(path, entry, require_fresh=require_fresh)
+            return self._fallback(route, entry, require_fresh=require_fresh)
         cache.set(key, fresh, timeout=settings.GURU_STALE_TTL_SECONDS)
         cache.set(key + ":etag", fresh.etag, timeout=ttl)
         cache.delete(DEGRADED_KEY)
         return _keep_local(key, fresh)
 
-    def _fetch(self, path: str, entry: _Entry | None) -> _Entry:
+    def _fetch(self, path: str, route: str, entry: _Entry | None) -> _Entry:
         headers = {"If-None-Match": entry.etag} if entry is not None and entry.etag else {}
         try:
             response = self.session.get(self.base_url + path, headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
-            logger.warning("guru request failed", extra={"path": path, "error": type(exc).__name__})
+            logger.warning(
+                "guru request failed", extra={"route": route, "error": type(exc).__name__}
+            )
             raise _UpstreamFailed from exc
 
         if response.status_code == 304 and entry is not None:
@@ -211,31 +230,31 @@ class GuruClient:
         if response.status_code in (401, 403):
             logger.critical(
                 "guru refused the configured GURU_API_KEY: check the key, its scopes and expiry",
-                extra={"path": path, "status": response.status_code},
+                extra={"route": route, "status": response.status_code},
             )
             raise GuruMisconfigured()
         if response.status_code != 200:
             logger.warning(
-                "guru answered an error", extra={"path": path, "status": response.status_code}
+                "guru answered an error", extra={"route": route, "status": response.status_code}
             )
             raise _UpstreamFailed
         try:
             data = response.json()
         except ValueError as exc:
-            logger.warning("guru answered invalid JSON", extra={"path": path})
+            logger.warning("guru answered invalid JSON", extra={"route": route})
             raise _UpstreamFailed from exc
         return _Entry(data=data, etag=response.headers.get("ETag", ""), fetched_at=time.time())
 
-    def _fallback(self, path: str, entry: _Entry | None, *, require_fresh: bool) -> Any:
+    def _fallback(self, route: str, entry: _Entry | None, *, require_fresh: bool) -> Any:
         if entry is None or require_fresh:
             raise GuruUnavailable(details={"retryable": True})
         age = int(time.time() - entry.fetched_at)
         logger.warning(
-            "guru unavailable: serving a stale copy", extra={"path": path, "age_seconds": age}
+            "guru unavailable: serving a stale copy", extra={"route": route, "age_seconds": age}
         )
         cache.set(
             DEGRADED_KEY,
-            {"since": time.time(), "path": path},
+            {"since": time.time(), "route": route},
             timeout=settings.GURU_STALE_TTL_SECONDS,
         )
         return entry.data

@@ -1,33 +1,181 @@
 """The generated OpenAPI schema: valid, offline docs, and the API conforms to it.
 
-The schemathesis run covers every operation in the schema, so each new endpoint joins it.
+The schemathesis runs cover every operation in the schema, so each new endpoint joins them:
+as an anonymous caller, a signed-in student (session cookie and CSRF token) and an admin
+(Bearer token); once with data the schema allows and once with hostile input (NUL bytes and
+lone surrogates in every string of the body, NUL in every path and query parameter, JSON
+nested deeper than the edge accepts). Every answer must be documented; none may be a 5xx.
 """
+
+from typing import Any
 
 import pytest
 import schemathesis
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.wsgi import get_wsgi_application
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from schemathesis.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    not_a_server_error,
+    positive_data_acceptance,
+    status_code_conformance,
+)
+from schemathesis.generation import GenerationMode
+
+from accounts.models import User
+from guru.models import AdminSession
+from guru.selectors import admin_password_fingerprint
+from guru.tokens import admin_tokens_issue
 
 pytestmark = pytest.mark.django_db
 
+SCHEMA_URL = "/api/schema/?format=json"
+CSRF_TOKEN = "schemathesis0csrf0token0for0runs"  # 32 characters: Django's secret length
+NUL, LONE_SURROGATE = "\x00", "\ud800"
+# Deeper than config.input_guard.MAX_JSON_DEPTH; the decoder's own limit is tested on its own.
+TOO_DEEP = 40
 
 # pytest-django has set Django up before collection; generating the schema needs no database.
-schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, get_wsgi_application())
+# What the schema allows: strings without NUL (PostgreSQL cannot store it; the edge refuses
+# it, and the hostile runs below send it on purpose).
+schema.config.generation.update(allow_x00=False)
+# The same operations with hostile input put into schema-valid requests by the hooks below.
+hostile = schemathesis.openapi.from_wsgi(SCHEMA_URL, get_wsgi_application())
+hostile.config.generation.update(modes=[GenerationMode.POSITIVE])
 
-
-@pytest.mark.schemathesis
-@pytest.mark.usefixtures("guru_in_process")
-@schema.parametrize()
-@settings(
-    max_examples=30,
+BASE_RUN = settings(
     derandomize=True,
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_api_conforms_to_its_schema(case):
+# Rules the schema cannot state refuse valid-looking data with a documented 4xx (a signature
+# over the raw body, an unknown course, a locked lab, a taken order), and lenient query
+# parsing (a malformed page_size falls back to the default) accepts some invalid data.
+CHECKS = {"excluded_checks": [positive_data_acceptance, negative_data_rejection]}
+# Hostile input: no 5xx, and the refusal is a documented status in the error envelope.
+HOSTILE_CHECKS = {"checks": [not_a_server_error, status_code_conformance, content_type_conformance]}
+
+
+# --- Identities ----------------------------------------------------------------------------
+def as_anonymous() -> dict[str, Any]:
+    return {}
+
+
+def as_student() -> dict[str, Any]:
+    student, _ = User.objects.get_or_create(
+        email="schemathesis.student@example.com",
+        defaults={"name": "Student", "email_verified_at": timezone.now()},
+    )
+    session = SessionStore()
+    session["_auth_user_id"] = str(student.pk)
+    session["_auth_user_backend"] = "accounts.backends.UserBackend"
+    session["_auth_user_hash"] = student.get_session_auth_hash()
+    session.create()
+    return {
+        "cookies": {"sessionid": session.session_key, "csrftoken": CSRF_TOKEN},
+        "headers": {"X-CSRFToken": CSRF_TOKEN},
+    }
+
+
+def as_admin() -> dict[str, Any]:
+    admin = User.objects.filter(email="schemathesis.admin@example.com").first()
+    if admin is None:
+        admin = User.objects.create_superuser(
+            "schemathesis.admin@example.com", "schemathesis-admin-password-1", name="Admin"
+        )
+    session = AdminSession.objects.create(
+        user=admin, channel="api", password_fingerprint=admin_password_fingerprint(admin)
+    )
+    access = admin_tokens_issue(session=session).access
+    return {"headers": {"Authorization": f"Bearer {access}"}}
+
+
+# --- Hostile input -------------------------------------------------------------------------
+def _with_text(value: Any, text: str) -> Any:
+    """value with text appended to every string in it, keys included, at every depth."""
+    if isinstance(value, str):
+        return value + text
+    if isinstance(value, dict):
+        return {_with_text(key, text): _with_text(item, text) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_text(item, text) for item in value]
+    return value
+
+
+def _hostile_body(body: Any, kind: str) -> Any:
+    if kind == "deep":
+        nested: list = []
+        for _ in range(TOO_DEEP):
+            nested = [nested]
+        return {**body, "nested": nested} if isinstance(body, dict) else nested
+    text = NUL if kind == "nul" else LONE_SURROGATE
+    poisoned = _with_text(body, text)
+    if poisoned == body:  # nothing to poison (numbers, booleans): add a string that is
+        return {**body, text: text} if isinstance(body, dict) else text
+    return poisoned
+
+
+@hostile.hook
+def flatmap_body(context, body):
+    if not isinstance(body, dict | list | str):  # an operation without a JSON body
+        return st.just(body)
+    return st.sampled_from(["nul", "surrogate", "deep"]).map(lambda kind: _hostile_body(body, kind))
+
+
+@hostile.hook
+def map_path_parameters(context, path_parameters):
+    # A URL carries bytes: NUL travels as %00; a lone surrogate has no UTF-8 form to send.
+    return {name: f"{value}{NUL}" for name, value in (path_parameters or {}).items()} or None
+
+
+@hostile.hook
+def map_query(context, query):
+    poisoned = {name: f"{value}{NUL}" for name, value in (query or {}).items()}
+    return poisoned or {"q": NUL}
+
+
+# --- The runs ------------------------------------------------------------------------------
+def conforms(case, identity: dict[str, Any], checks: dict[str, Any] = CHECKS) -> None:
     # Default checks: no 5xx, every status/content type/header/body documented and valid.
-    case.call_and_validate()
+    case.call_and_validate(**identity, **checks)
+
+
+@pytest.mark.schemathesis
+@pytest.mark.usefixtures("guru_in_process")
+@schema.parametrize()
+@settings(BASE_RUN, max_examples=10)
+def test_api_conforms_to_its_schema(case):
+    conforms(case, as_anonymous())
+
+
+@pytest.mark.schemathesis
+@pytest.mark.usefixtures("guru_in_process")
+@schema.parametrize()
+@settings(BASE_RUN, max_examples=4)
+def test_api_conforms_to_its_schema_for_a_student(case):
+    conforms(case, as_student())
+
+
+@pytest.mark.schemathesis
+@pytest.mark.usefixtures("guru_in_process")
+@schema.parametrize()
+@settings(BASE_RUN, max_examples=4)
+def test_api_conforms_to_its_schema_for_an_admin(case):
+    conforms(case, as_admin())
+
+
+@pytest.mark.schemathesis
+@pytest.mark.usefixtures("guru_in_process")
+@hostile.parametrize()
+@settings(BASE_RUN, max_examples=2)
+@pytest.mark.parametrize("identity", [as_anonymous, as_student, as_admin])
+def test_hostile_input_gets_a_documented_4xx_never_a_5xx(case, identity):
+    conforms(case, identity(), HOSTILE_CHECKS)
 
 
 def test_schema_is_openapi_3_json(client):

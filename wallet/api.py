@@ -12,8 +12,9 @@ from rest_framework.views import APIView
 from config.client_ip import client_ip
 from config.pagination import NewestFirstCursorPagination
 from config.ratelimit import rate_limit
+from config.serializers import StrictSerializer
 from config.system_signature import SystemSignatureAuthentication, system_caller
-from wallet.idempotency import idempotent, student_caller
+from wallet.idempotency import idempotency_key_parameter, idempotent, student_caller
 from wallet.models import LedgerEntry
 from wallet.selectors import ledger_entries
 from wallet.services import (
@@ -25,13 +26,9 @@ from wallet.services import (
 )
 from wallet.vouchers import voucher_redeem
 
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="Unique per intended charge (8-200 of letters, digits, . _ : -); "
-    "a retry with the same key and body replays the first response.",
+IDEMPOTENCY_KEY = idempotency_key_parameter(
+    "Unique per intended charge (8-200 of letters, digits, . _ : -); "
+    "a retry with the same key and body replays the first response."
 )
 
 
@@ -70,7 +67,7 @@ class TransactionsView(ListAPIView):
         return ledger_entries(wallet=wallet_open(user=self.request.user), kind=kind)
 
 
-class DeductInput(serializers.Serializer):
+class DeductInput(StrictSerializer):
     action = serializers.SlugField(max_length=64)
     reference = serializers.CharField(max_length=120)
 
@@ -133,7 +130,7 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class SystemAddInput(serializers.Serializer):
+class SystemAddInput(StrictSerializer):
     student_email = serializers.EmailField()
     credits = StrictIntegerField(min_value=1, max_value=settings.WALLET_SYSTEM_MAX_CREDITS)
     reason = serializers.CharField(max_length=200)
@@ -177,7 +174,7 @@ class SystemReverseView(SystemAddView):
         return super().post(request)
 
 
-class VoucherRedeemInput(serializers.Serializer):
+class VoucherRedeemInput(StrictSerializer):
     code = serializers.CharField(min_length=3, max_length=64)
 
 

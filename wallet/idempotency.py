@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,7 +30,21 @@ from config.exception_handler import api_exception_handler
 from wallet.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
-_VALID_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,200}$")
+KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,200}$"
+_VALID_KEY = re.compile(KEY_PATTERN)
+
+
+def idempotency_key_parameter(description: str) -> OpenApiParameter:
+    """The header as the schema documents it: required, its exact format, and (description)
+    what a retry with it gets."""
+    return OpenApiParameter(
+        HEADER,
+        str,
+        OpenApiParameter.HEADER,
+        required=True,
+        pattern=KEY_PATTERN,
+        description=description,
+    )
 
 
 class IdempotencyKeyRequired(InvalidInput):

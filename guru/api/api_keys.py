@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.pagination import PagePagination
+from config.serializers import StrictSerializer
 from guru.admin_base import AdminAPIView
 from guru.api.common import paginated_response, parse_body
 from guru.models import ApiKey
@@ -39,7 +40,7 @@ class IssuedApiKeyOutputSerializer(ApiKeyOutputSerializer):
 class ApiKeyCollectionApi(AdminAPIView):
     pagination_class = PagePagination
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         name = serializers.CharField(max_length=100)
         scopes = serializers.ListField(
             child=serializers.ChoiceField(choices=ApiKey.Scope.choices),

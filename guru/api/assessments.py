@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.pagination import PagePagination
+from config.serializers import StrictSerializer
 from guru.admin_base import AdminAPIView
 from guru.api.common import (
     CONFLICT,
@@ -539,7 +540,7 @@ class CertificateRuleCollectionApi(AdminAPIView):
     pagination_class = PagePagination
 
     @extend_schema_serializer(component_name="CertificateRuleSet")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         course_id = serializers.IntegerField(min_value=1)
         required_test_ids = serializers.PrimaryKeyRelatedField(
             queryset=Test.objects.all(), many=True, required=False

@@ -10,13 +10,14 @@ from rest_framework.views import APIView
 
 from config.openapi import ErrorSerializer
 from config.pagination import PagePagination
+from config.serializers import StrictModelSerializer
 
 # Statuses beyond config.openapi's common ones: a write that lost a race, content in use,
 # a course in the wrong state.
 CONFLICT = {409: ErrorSerializer}
 
 
-class AdminModelSerializer(serializers.ModelSerializer):
+class AdminModelSerializer(StrictModelSerializer):
     """Input shape and field checks; the model's own validation (full_clean in the
     service) decides uniqueness and cross-field rules, for the admin site too."""
 

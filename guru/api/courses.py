@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.pagination import PagePagination
+from config.serializers import StrictSerializer
 from guru.admin_base import AdminAPIView
 from guru.api.common import (
     CONFLICT,
@@ -177,7 +178,7 @@ class CourseUnpublishApi(AdminAPIView):
 
 class CoursePricingApi(AdminAPIView):
     @extend_schema_serializer(component_name="CoursePricing")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         course_id = serializers.IntegerField(min_value=1)
         credit_cost = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
         is_free = serializers.BooleanField()

@@ -9,15 +9,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.errors import InvalidInput
+from config.serializers import StrictSerializer
 from guru.admin_base import AdminAPIView
 from guru.api.common import parse_body
 from guru.services.audit import AuditActor
 from guru.services.wallet_grants import wallet_grant, wallet_reverse
 
-_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,100}$")
+_IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,100}$"
+_IDEMPOTENCY_KEY = re.compile(_IDEMPOTENCY_KEY_PATTERN)
 
 
-class WalletChangeInputSerializer(serializers.Serializer):
+class WalletChangeInputSerializer(StrictSerializer):
     student_email = serializers.EmailField()
     credits = serializers.IntegerField(min_value=1, max_value=100_000)
     reason = serializers.CharField(max_length=200)
@@ -31,6 +33,7 @@ _SCHEMA = {
             str,
             OpenApiParameter.HEADER,
             required=True,
+            pattern=_IDEMPOTENCY_KEY_PATTERN,
             description="8-100 of letters, digits, . _ : -; a retry changes nothing more.",
         )
     ],

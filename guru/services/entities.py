@@ -12,7 +12,7 @@ from django.db import IntegrityError, models, router
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
-from config.errors import Conflict, InvalidInput
+from config.errors import NAMED_VALIDATION_CODES, Conflict, InvalidInput
 from guru.errors import ContentInUse
 from guru.models import (
     AdminAuditLog,
@@ -62,7 +62,8 @@ def invalid_input_from(
         else:
             key = (renames or {}).get(name) or foreign_keys.get(name, name)
         fields.setdefault(key, []).extend(messages)
-    return InvalidInput(fields=fields)
+    codes = {error.code for errors in exc.error_dict.values() for error in errors}
+    return InvalidInput(fields=fields, code=next(iter(codes & NAMED_VALIDATION_CODES), None))
 
 
 def _validate(instance: models.Model) -> None:

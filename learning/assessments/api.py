@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from config.openapi import ErrorSerializer
 from config.ratelimit import rate_limit
+from config.serializers import StrictSerializer
 from learning.assessments.selectors import shown_status, student_test, student_tests, submit_cutoff
 from learning.assessments.services import test_attempt_start, test_attempt_submit
 from learning.models import TestAttempt
@@ -122,7 +123,7 @@ class TestStartView(APIView):
         return Response(StudentTestAttempt(attempt).data, status=201)
 
 
-class TestSubmitInput(serializers.Serializer):
+class TestSubmitInput(StrictSerializer):
     __test__ = False  # not a pytest test class
 
     answers = serializers.DictField(

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.openapi import ErrorSerializer
+from config.serializers import StrictSerializer
 from learning.certificates.document import certificate_page_url, certificate_pdf
 from learning.certificates.selectors import (
     CertificateRevoked,
@@ -53,7 +54,7 @@ class CertificateOutput(serializers.ModelSerializer):
         return certificate_page_url(certificate.id)
 
 
-class GenerateInput(serializers.Serializer):
+class GenerateInput(StrictSerializer):
     course_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
 
 

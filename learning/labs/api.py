@@ -1,7 +1,7 @@
 """Lab endpoints: /api/labs/:courseId, /api/labs/:courseId/:labId and its submit."""
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -9,18 +9,15 @@ from rest_framework.views import APIView
 
 from config.openapi import ErrorSerializer
 from config.ratelimit import rate_limit
+from config.serializers import StrictSerializer
 from learning.labs.selectors import student_lab, student_labs
 from learning.labs.services import lab_submit
 from learning.models import LabSubmission
-from wallet.idempotency import idempotent, student_caller
+from wallet.idempotency import idempotency_key_parameter, idempotent, student_caller
 
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="Unique per submission (8-200 of letters, digits, . _ : -); a retry with "
-    "the same key and body replays the first verdict and is not charged again.",
+IDEMPOTENCY_KEY = idempotency_key_parameter(
+    "Unique per submission (8-200 of letters, digits, . _ : -); a retry with "
+    "the same key and body replays the first verdict and is not charged again."
 )
 
 
@@ -66,7 +63,7 @@ class LabDetailView(APIView):
         return Response(StudentLabDetail(lab).data)
 
 
-class LabSubmitInput(serializers.Serializer):
+class LabSubmitInput(StrictSerializer):
     code = serializers.CharField(trim_whitespace=False)
 
     def validate_code(self, code: str) -> str:

@@ -147,3 +147,15 @@ def test_session_request_with_csrf_token_passes_csrf(db):
     )
     # Past the CSRF check; the view itself only allows GET.
     assert response.status_code == 405
+
+
+@pytest.mark.urls("config.urls")
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_unsafe_request_without_csrf_token_to_an_unknown_path_is_404(method):
+    user = get_user_model().objects.create_user("csrf3@example.com", "pw-long-enough-1")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    for path in ("/api/no-such-route", "/api/admin/no-such-route", "/no-such-page"):
+        response = getattr(client, method)(path, "{}", content_type="application/json")
+        assert response.status_code == 404, path
+        assert error_of(response)["code"] == "not_found"

@@ -486,3 +486,24 @@ def test_concurrent_submissions_with_one_key_charge_once(guru_in_process, judge0
 def test_production_refuses_a_half_configured_runner(change, complaint):
     result = run_manage("check", **change)
     assert result.returncode != 0 and complaint in result.stderr
+
+
+# --- Patterns run on RE2 -------------------------------------------------------------------
+def test_a_catastrophic_pattern_still_gives_a_verdict(student_client, unlocked):
+    # ^(a+)+$ backtracks exponentially on Python's re: 30 characters already take minutes.
+    Lab.objects.filter(pk=unlocked.regex_lab.pk).update(expected_pattern=r"^(a+)+$")
+    failed = submit(student_client, unlocked, unlocked.regex_lab, "a" * 5000 + "!", key="k-fail-1")
+    assert failed.status_code == 200 and failed.json()["verdict"] == "failed"
+    passed = submit(student_client, unlocked, unlocked.regex_lab, "a" * 5000, key="k-pass-1")
+    assert passed.status_code == 200 and passed.json()["verdict"] == "passed"
+
+
+def test_a_pattern_saved_before_re2_is_never_guessed_nor_charged(student_client, student, unlocked):
+    Lab.objects.filter(pk=unlocked.regex_lab.pk).update(expected_pattern=r"(def)\s+\1")
+    response = submit(student_client, unlocked, unlocked.regex_lab, "def def", key="k-backref")
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "lab_runner_unavailable"
+    assert error["details"]["reason"] == "pattern_unsupported"
+    assert charges(student) == []
+    assert not LabSubmission.objects.filter(lab_id=unlocked.regex_lab.pk).exists()
