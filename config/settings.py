@@ -438,6 +438,16 @@ VERIFY_RATE_PER_IP = _env("VERIFY_RATE_PER_IP", "60/m")
 # Test starts and submissions one student may make (django-ratelimit rate).
 TEST_ATTEMPT_RATE = _env("TEST_ATTEMPT_RATE", "10/m")
 
+# Requests one student may make to any student route (each may read Guru), and certificate
+# generations and PDF renders one student may ask for (one budget for both).
+STUDENT_RATE = _env("STUDENT_RATE", "120/m")
+STUDENT_CERTIFICATE_RATE = _env("STUDENT_CERTIFICATE_RATE", "6/m")
+# Voucher codes Guru does not know, per student and per source (each costs a Guru read);
+# a code Guru answered "not found" for is remembered this long, so repeats cost nothing.
+VOUCHER_UNKNOWN_RATE_PER_STUDENT = _env("VOUCHER_UNKNOWN_RATE_PER_STUDENT", "10/h")
+VOUCHER_UNKNOWN_RATE_PER_SOURCE = _env("VOUCHER_UNKNOWN_RATE_PER_SOURCE", "60/h")
+VOUCHER_NOT_FOUND_CACHE_SECONDS = _env_int("VOUCHER_NOT_FOUND_CACHE_SECONDS", 10)
+
 # --- Labs: code runs on a Judge0-compatible service, never in this process ------------------
 # Without JUDGE0_URL, labs whose validation runs the code answer 503 lab_runner_unavailable;
 # labs checked on the code's text (regex, contains) work either way.
@@ -502,6 +512,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "config.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exception_handler.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Every student route is limited per student (a view's student_rate names a stricter
+    # setting); the walking test tests/config/test_student_limits.py holds it so.
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttles.StudentRateThrottle"],
 }
 
 SPECTACULAR_SETTINGS = {
