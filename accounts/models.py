@@ -155,6 +155,10 @@ class OtpChallenge(models.Model):
     # verified: a stranger's signup for the same email cannot choose the owner's.
     pending_password = models.CharField(max_length=128, blank=True)
     pending_name = models.CharField(max_length=150, blank=True)
+    # A keyed hash of the network that asked for a student's code: wrong codes count towards
+    # the daily cap per (account, source), so a stranger's guesses never use up the owner's.
+    # Blank for admin sign-in, whose cap stays per account (only the password starts it).
+    source = models.CharField(max_length=80, blank=True, default="")
     consumed_at = models.DateTimeField(null=True, blank=True)
     # Superseded by a newer challenge for the same user and purpose (admin sign-in), or by
     # another browser's completed signup.

@@ -17,9 +17,7 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.http import HttpRequest
@@ -28,7 +26,6 @@ from django.utils import timezone
 
 from accounts.email import email_send_after_commit
 from accounts.errors import (
-    EmailDeliveryFailed,
     EmailNotVerified,
     InvalidCredentials,
     OtpAttemptsExceeded,
@@ -44,9 +41,12 @@ from accounts.errors import (
 )
 from accounts.models import OtpChallenge, User, UserSession
 from accounts.selectors import signup_pending_password, student_by_email, user_session_keys
+from accounts.signin_limits import browser_known
 from config.authentication import session_clock_start
-from config.errors import ApiError, InvalidInput
+from config.client_ip import client_source
+from config.errors import ApiError, InvalidInput, RateLimited
 from config.keyed_hash import keyed_hash, keyed_hash_matches
+from config.ratelimit import rate_limit
 
 logger = logging.getLogger(__name__)
 
@@ -67,20 +67,29 @@ def _hash_purpose(purpose: str) -> str:
     return f"otp:{purpose}"
 
 
-def _failures_today(*, user: User, purpose: str, now: datetime) -> tuple[int, datetime | None]:
-    """Wrong codes entered for this user and purpose in the last 24 h, and when the oldest
-    counted one stops counting. Counted per purpose, so wrong signup codes never hold up a
-    password reset, nor wrong reset codes an admin's sign-in."""
+def _failures_today(
+    *, user: User, purpose: str, source: str, now: datetime
+) -> tuple[int, datetime | None]:
+    """Wrong codes entered for this user and purpose, on codes asked for from this source, in
+    the last 24 h, and when the oldest counted one stops counting. Counted per purpose, so
+    wrong signup codes never hold up a password reset, nor wrong reset codes an admin's
+    sign-in; and per source, so a stranger's wrong codes never hold up the owner's."""
     window = OtpChallenge.objects.filter(
-        user=user, purpose=purpose, created_at__gt=now - DAY, failed_attempts__gt=0
+        user=user,
+        purpose=purpose,
+        source=source,
+        created_at__gt=now - DAY,
+        failed_attempts__gt=0,
     )
     total = window.aggregate(total=Sum("failed_attempts"))["total"] or 0
     oldest = window.order_by("created_at").values_list("created_at", flat=True).first()
     return total, (oldest + DAY if oldest else None)
 
 
-def _daily_limit_error(*, user: User, purpose: str, now: datetime) -> OtpDailyLimit | None:
-    failures, frees_at = _failures_today(user=user, purpose=purpose, now=now)
+def _daily_limit_error(
+    *, user: User, purpose: str, source: str, now: datetime
+) -> OtpDailyLimit | None:
+    failures, frees_at = _failures_today(user=user, purpose=purpose, source=source, now=now)
     if failures < settings.OTP_DAILY_FAILURE_CAP or frees_at is None:
         return None
     return OtpDailyLimit(retry_after=int((frees_at - now).total_seconds()))
@@ -88,32 +97,32 @@ def _daily_limit_error(*, user: User, purpose: str, now: datetime) -> OtpDailyLi
 
 @transaction.atomic
 def otp_challenge_create(
-    *, user: User, purpose: str, pending_password: str = "", pending_name: str = ""
+    *,
+    user: User,
+    purpose: str,
+    source: str = "",
+    pending_password: str = "",
+    pending_name: str = "",
 ) -> IssuedOtp:
-    """A new 6-digit challenge for user and purpose. It revokes nothing: an older code stays
-    valid until otp_challenges_supersede, called once the new code has been delivered.
+    """A new 6-digit challenge for user and purpose, asked for from source (a keyed hash of
+    the network; blank for admin sign-in). It revokes nothing: an older code stays valid
+    until otp_challenges_supersede.
+
+    No cooldown here: a cooldown per account is state a stranger can spend. Student resends
+    wait per browser (see _browser_cooldown_check); admin codes need the password first.
 
     pending_password (a hash) and pending_name are what a signup asked for; they become the
     account's only when this challenge is verified.
     """
     if purpose not in OtpChallenge.Purpose.values:
         raise ValueError(f"unknown OTP purpose {purpose!r}")
-    # Serialise issuing per user so the cooldown cannot be raced.
+    # Serialise issuing per user, so the daily cap's count cannot be raced.
     User.objects.select_for_update().filter(pk=user.pk).first()
     now = timezone.now()
 
-    limit_error = _daily_limit_error(user=user, purpose=purpose, now=now)
+    limit_error = _daily_limit_error(user=user, purpose=purpose, source=source, now=now)
     if limit_error:
         raise limit_error
-    last_sent = (
-        OtpChallenge.objects.filter(user=user, purpose=purpose)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    cooldown = timedelta(seconds=settings.OTP_RESEND_COOLDOWN_SECONDS)
-    if last_sent and now < last_sent + cooldown:
-        raise OtpCooldown(retry_after=int((last_sent + cooldown - now).total_seconds()) + 1)
 
     code = f"{secrets.randbelow(1_000_000):06d}"
     challenge_id = uuid.uuid4()
@@ -124,6 +133,7 @@ def otp_challenge_create(
         code_hash=keyed_hash(_code_hash_input(challenge_id, code), purpose=_hash_purpose(purpose)),
         created_at=now,
         expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
+        source=source,
         pending_password=pending_password,
         pending_name=pending_name,
     )
@@ -142,25 +152,31 @@ def otp_challenges_supersede(*, challenge: OtpChallenge) -> int:
     ).update(revoked_at=timezone.now())
 
 
-def otp_challenge_send(*, user: User, purpose: str, subject: str, template: str) -> OtpChallenge:
-    """Creates a challenge, emails its code (template gets code, ttl_minutes, user) and then
-    supersedes the older ones.
-
-    Call outside a transaction: the challenge is committed before the email goes out. If the
-    email fails, the new challenge is removed (no cooldown starts) and the previous code
-    keeps working.
-    """
-    issued = otp_challenge_create(user=user, purpose=purpose)
+@transaction.atomic
+def otp_challenge_send(
+    *, user: User, purpose: str, subject: str, template: str
+) -> OtpChallenge | None:
+    """Creates a challenge that supersedes the older ones and emails its code (template gets
+    code, ttl_minutes, user) after commit, in the background: the caller's answer takes no
+    longer when a code goes out. Returns None, sending nothing, when the daily cap of wrong
+    codes refuses: a refusal only a real account could meet is never told."""
+    try:
+        issued = otp_challenge_create(user=user, purpose=purpose)
+    except OtpDailyLimit:
+        logger.info("code not issued", extra={"user_id": user.pk, "reason": OtpDailyLimit.code})
+        return None
+    otp_challenges_supersede(challenge=issued.challenge)
     body = render_to_string(
         template,
         {"code": issued.code, "ttl_minutes": settings.OTP_TTL_SECONDS // 60, "user": user},
     )
-    try:
-        send_mail(subject, body, None, [user.email])
-    except EmailDeliveryFailed:
-        OtpChallenge.objects.filter(pk=issued.challenge.pk).delete()
-        raise
-    otp_challenges_supersede(challenge=issued.challenge)
+    challenge_id = issued.challenge.pk
+    email_send_after_commit(
+        subject=subject,
+        body=body,
+        to=user.email,
+        on_failure=lambda: OtpChallenge.objects.filter(pk=challenge_id).delete(),
+    )
     return issued.challenge
 
 
@@ -202,7 +218,7 @@ def otp_verify(
         elif now >= challenge.expires_at:
             error = OtpExpired()
         else:
-            error = _daily_limit_error(user=user, purpose=purpose, now=now)
+            error = _daily_limit_error(user=user, purpose=purpose, source=challenge.source, now=now)
 
         if error is None and challenge is not None:
             if keyed_hash_matches(
@@ -268,15 +284,39 @@ def password_validate(*, password: str, user: User, field: str) -> None:
         raise InvalidInput(fields={field: list(exc.messages)}) from None
 
 
-def _email_cooldown_start(*, purpose: str, email: str) -> None:
-    """The resend cooldown, counted per email address rather than per account, so that known
-    and unknown addresses answer alike. A failed email does not lift it: that would tell,
-    during an outage, which addresses were sent one."""
-    key = f"otp-email-cooldown:{keyed_hash(email, purpose=f'otp-email-cooldown:{purpose}')}"
-    until = time.time() + settings.OTP_RESEND_COOLDOWN_SECONDS
-    if not cache.add(key, until, timeout=settings.OTP_RESEND_COOLDOWN_SECONDS):
-        retry_after = math.ceil((cache.get(key) or until) - time.time())
-        raise OtpCooldown(retry_after=retry_after)
+def _browser_cooldown_check(*, request: HttpRequest, purpose: str, email: str) -> None:
+    """The resend cooldown, kept by the browser's own challenge for this address: a browser
+    that asked moments ago waits (429 otp_cooldown), whatever the address; a stranger asking
+    for the same address from another browser never makes this one wait."""
+    entry = _browser_entry(request=request, purpose=purpose, email=email)
+    if entry is None:
+        return
+    wait = entry["issued_at"] + settings.OTP_RESEND_COOLDOWN_SECONDS - time.time()
+    if wait > 0:
+        raise OtpCooldown(retry_after=math.ceil(wait))
+
+
+def _email_budget_take(*, request: HttpRequest, email: str) -> bool:
+    """Whether one more email may go to this address now, counting it if so: an hourly cap
+    per address (a browser that signed in to the account before is never held by it) and a
+    global hourly budget. Past either the send is skipped silently, since telling would
+    answer differently for some addresses."""
+    limits = [{"group": "email:global", "key": "all", "rate": settings.EMAIL_RATE_GLOBAL}]
+    if not browser_known(request, email=email):
+        limits.insert(
+            0, {"group": "email:address", "key": email, "rate": settings.EMAIL_RATE_PER_ADDRESS}
+        )
+    for limit in limits:
+        try:
+            rate_limit(request, **limit)
+        except RateLimited:
+            logger.info("email skipped: over budget", extra={"budget": limit["group"]})
+            return False
+    return True
+
+
+def _request_source(request: HttpRequest) -> str:
+    return keyed_hash(client_source(request), purpose="otp-source")
 
 
 # A student's signup and reset codes are bound to the browser that asked for them: its session
@@ -377,16 +417,27 @@ def _session_login_keeping_entry(*, request: HttpRequest, user: User, purpose: s
 
 
 def _student_code_issue(
-    *, user: User, purpose: str, pending_password: str = "", pending_name: str = ""
+    *,
+    request: HttpRequest,
+    user: User,
+    purpose: str,
+    pending_password: str = "",
+    pending_name: str = "",
 ) -> uuid.UUID | None:
     """Creates a challenge and emails its code after commit, in the background. Returns None
-    when the OTP service refuses (cooldown, daily cap): the caller answers as if a code had
-    gone out, since a 429 here would be given to real accounts only."""
+    when the email budget or the OTP service (daily cap) refuses: the caller answers as if a
+    code had gone out, since a 429 here would be given to real accounts only."""
+    if not _email_budget_take(request=request, email=user.email):
+        return None
     try:
         issued = otp_challenge_create(
-            user=user, purpose=purpose, pending_password=pending_password, pending_name=pending_name
+            user=user,
+            purpose=purpose,
+            source=_request_source(request),
+            pending_password=pending_password,
+            pending_name=pending_name,
         )
-    except (OtpCooldown, OtpDailyLimit) as refusal:
+    except OtpDailyLimit as refusal:
         logger.info("code not issued", extra={"user_id": user.pk, "reason": refusal.code})
         return None
     subject, template = _CODE_EMAILS[purpose]
@@ -399,7 +450,7 @@ def _student_code_issue(
         subject=subject,
         body=body,
         to=user.email,
-        # Nothing was delivered: no cooldown held by it, and the browser's previous code
+        # Nothing was delivered: the browser's previous code
         # (still named in its session) works again.
         on_failure=lambda: OtpChallenge.objects.filter(pk=challenge_id).delete(),
     )
@@ -414,7 +465,7 @@ def student_signup(*, request: HttpRequest, email: str, password: str, name: str
     password_validate(password=password, user=User(email=email, name=name), field="password")
     # Hashed on every path, before anything tells them apart: the hash is what takes time.
     pending_password = make_password(password)
-    _email_cooldown_start(purpose=SIGNUP, email=email)
+    _browser_cooldown_check(request=request, purpose=SIGNUP, email=email)
     challenge_id = None
     with transaction.atomic():
         created = User.objects.get_or_create(
@@ -425,15 +476,20 @@ def student_signup(*, request: HttpRequest, email: str, password: str, name: str
         if user.role != User.Role.STUDENT or not user.is_active:
             logger.info("signup ignored for a non-student account", extra={"user_id": user.pk})
         elif user.email_verified_at is not None:
-            email_send_after_commit(
-                subject="You already have an OurShiksha account",
-                body=render_to_string("emails/account_exists.txt", {"user": user}),
-                to=user.email,
-            )
+            if _email_budget_take(request=request, email=email):
+                email_send_after_commit(
+                    subject="You already have an OurShiksha account",
+                    body=render_to_string("emails/account_exists.txt", {"user": user}),
+                    to=user.email,
+                )
             logger.info("signup for a verified account", extra={"user_id": user.pk})
         else:
             challenge_id = _student_code_issue(
-                user=user, purpose=SIGNUP, pending_password=pending_password, pending_name=name
+                request=request,
+                user=user,
+                purpose=SIGNUP,
+                pending_password=pending_password,
+                pending_name=name,
             )
             logger.info("signup code issued", extra={"user_id": user.pk, "new_account": created})
     _browser_challenge_remember(
@@ -445,7 +501,7 @@ def signup_otp_resend(*, request: HttpRequest, email: str) -> None:
     """A new code for the signup this browser started, carrying that signup's password and
     name (never another browser's). Any other case is answered alike and sent nothing."""
     email = email_normalize(email)
-    _email_cooldown_start(purpose=SIGNUP, email=email)
+    _browser_cooldown_check(request=request, purpose=SIGNUP, email=email)
     entry = _browser_entry(request=request, purpose=SIGNUP, email=email)
     if entry is None:
         return
@@ -462,6 +518,7 @@ def signup_otp_resend(*, request: HttpRequest, email: str) -> None:
             and challenge.pending_password
         ):
             challenge_id = _student_code_issue(
+                request=request,
                 user=user,
                 purpose=SIGNUP,
                 pending_password=challenge.pending_password,
@@ -576,12 +633,12 @@ def password_reset_request(*, request: HttpRequest, email: str) -> None:
     """Emails a reset code to a verified student, bound to this browser; any other address is
     answered alike and sent nothing."""
     email = email_normalize(email)
-    _email_cooldown_start(purpose=PASSWORD_RESET, email=email)
+    _browser_cooldown_check(request=request, purpose=PASSWORD_RESET, email=email)
     challenge_id = None
     with transaction.atomic():
         user = _student_for_update(email=email)
         if user is not None and user.email_verified_at is not None:
-            challenge_id = _student_code_issue(user=user, purpose=PASSWORD_RESET)
+            challenge_id = _student_code_issue(request=request, user=user, purpose=PASSWORD_RESET)
             logger.info("password reset code issued", extra={"user_id": user.pk})
     _browser_challenge_remember(
         request=request, purpose=PASSWORD_RESET, email=email, challenge_id=challenge_id

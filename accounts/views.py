@@ -1,7 +1,9 @@
 """The student auth API (/api/auth/) and profile API (/api/user/): one view per operation."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -14,45 +16,67 @@ from accounts import services
 from accounts.errors import InvalidCredentials
 from accounts.models import User
 from accounts.permissions import IsStudent
+from accounts.signin_limits import login_failure_count, login_limits_check, signin_remember
 from accounts.validators import http_url, username_validate
 from config.authentication import CsrfTokenRequired
-from config.client_ip import client_ip
+from config.errors import ApiError, RateLimited
 from config.openapi import ErrorSerializer
-from config.ratelimit import rate_limit, rate_limit_check, rate_limit_count
+from config.ratelimit import (
+    rate_limit,
+    source_limit,
+    source_limit_check,
+    source_limit_count,
+    source_rate,
+)
 from config.serializers import StrictSerializer
-
-# (per client IP, per email or user) for each action; the OTP service adds its own
-# per-account limits (cooldown, attempts, daily failures) on top.
-RATE_LIMITS = {
-    "signup": ("10/h", "5/h"),
-    "verify_otp": ("30/15m", "10/15m"),
-    "login": ("30/15m", "10/15m"),
-    "resend_otp": ("10/h", "5/h"),
-    "password_forgot": ("10/h", "5/h"),
-    "password_reset": ("30/15m", "10/15m"),
-    "password_change": ("30/15m", "10/15m"),
-}
 
 CODE_SENT = "Check your inbox: if this address can receive a code, one is on its way."
 
 
-def _limited_input(
-    request: Request,
-    serializer_class: type[serializers.Serializer],
-    *,
-    action: str,
-    subject: str | None = None,
+def _valid_input(
+    request: Request, serializer_class: type[serializers.Serializer]
 ) -> dict[str, Any]:
-    """Counts the request against the action's per-IP limit, validates its body, then
-    counts it against the per-address (or per-user) limit."""
-    ip_rate, subject_rate = RATE_LIMITS[action]
-    rate_limit(request, group=f"auth.{action}:ip", key=client_ip(request), rate=ip_rate)
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
-    data = serializer.validated_data
-    subject = subject or services.email_normalize(data["email"])
-    rate_limit(request, group=f"auth.{action}:subject", key=subject, rate=subject_rate)
-    return data
+    return serializer.validated_data
+
+
+def _send_request_input(
+    request: Request, serializer_class: type[serializers.Serializer]
+) -> dict[str, Any]:
+    """Counts a request that may email a code (signup, resend, forgot) against its source's
+    budget, then validates it. Nothing here is kept per address: what protects an inbox
+    (an hourly cap, skipped silently) lives in the services, so every address answers 202."""
+    source_limit(
+        request,
+        group="auth.send",
+        rate=source_rate(
+            request,
+            rate=settings.AUTH_SEND_RATE_PER_SOURCE,
+            trusted_rate=settings.AUTH_SEND_RATE_PER_TRUSTED_SOURCE,
+        ),
+    )
+    return _valid_input(request, serializer_class)
+
+
+def _code_checked(request: Request, check: Callable[[], User]) -> User:
+    """Runs a code check (signup verification, password reset) within its source's budget
+    of wrong codes, which trusted networks do not raise; a refused code counts."""
+    limit = {"group": "auth.code", "rate": settings.AUTH_CODE_FAILURE_RATE_PER_SOURCE}
+    source_limit_check(request, **limit)
+    try:
+        return check()
+    except ApiError as refusal:
+        if not isinstance(refusal, RateLimited) and refusal.status_code < 500:
+            source_limit_count(request, **limit)
+        raise
+
+
+def _signed_in(request: Request, user: User) -> Response:
+    """The answer to a successful sign-in: this browser and source become the account's."""
+    response = Response(UserOutputSerializer(user).data)
+    signin_remember(request, response, email=user.email)
+    return response
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
@@ -116,7 +140,7 @@ class SignupView(AnonymousView):
         responses={202: MessageOutputSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _limited_input(request, self.InputSerializer, action="signup")
+        data = _send_request_input(request, self.InputSerializer)
         services.student_signup(request=request, **data)
         return _code_sent()
 
@@ -135,9 +159,12 @@ class VerifyOtpView(AnonymousView):
         responses={200: UserOutputSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _limited_input(request, self.InputSerializer, action="verify_otp")
-        user = services.signup_verify(request=request, email=data["email"], code=data["otp"])
-        return Response(UserOutputSerializer(user).data)
+        data = _valid_input(request, self.InputSerializer)
+        user = _code_checked(
+            request,
+            lambda: services.signup_verify(request=request, email=data["email"], code=data["otp"]),
+        )
+        return _signed_in(request, user)
 
 
 class LoginView(AnonymousView):
@@ -154,21 +181,15 @@ class LoginView(AnonymousView):
         responses={200: UserOutputSerializer},
     )
     def post(self, request: Request) -> Response:
-        ip_rate, email_rate = RATE_LIMITS["login"]
-        rate_limit(request, group="auth.login:ip", key=client_ip(request), rate=ip_rate)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        # Per address, only wrong passwords count: a stranger's guesses can hold the
-        # address for the window, but the student's own successful logins never do.
-        limit = {"group": "auth.login:email", "key": services.email_normalize(data["email"])}
-        rate_limit_check(request, **limit, rate=email_rate)
+        data = _valid_input(request, self.InputSerializer)
+        email = services.email_normalize(data["email"])
+        login_limits_check(request, email=email)
         try:
             user = services.student_login(request=request, **data)
         except InvalidCredentials:
-            rate_limit_count(request, **limit, rate=email_rate)
+            login_failure_count(request, email=email)
             raise
-        return Response(UserOutputSerializer(user).data)
+        return _signed_in(request, user)
 
 
 class ResendOtpView(AnonymousView):
@@ -184,7 +205,7 @@ class ResendOtpView(AnonymousView):
         responses={202: MessageOutputSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _limited_input(request, self.InputSerializer, action="resend_otp")
+        data = _send_request_input(request, self.InputSerializer)
         services.signup_otp_resend(request=request, email=data["email"])
         return _code_sent()
 
@@ -202,7 +223,7 @@ class PasswordForgotView(AnonymousView):
         responses={202: MessageOutputSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _limited_input(request, self.InputSerializer, action="password_forgot")
+        data = _send_request_input(request, self.InputSerializer)
         services.password_reset_request(request=request, email=data["email"])
         return _code_sent()
 
@@ -222,14 +243,17 @@ class PasswordResetView(AnonymousView):
         responses={200: UserOutputSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _limited_input(request, self.InputSerializer, action="password_reset")
-        user = services.password_reset(
-            request=request,
-            email=data["email"],
-            code=data["otp"],
-            new_password=data["new_password"],
+        data = _valid_input(request, self.InputSerializer)
+        user = _code_checked(
+            request,
+            lambda: services.password_reset(
+                request=request,
+                email=data["email"],
+                code=data["otp"],
+                new_password=data["new_password"],
+            ),
         )
-        return Response(UserOutputSerializer(user).data)
+        return _signed_in(request, user)
 
 
 class PasswordChangeView(StudentView):
@@ -244,12 +268,13 @@ class PasswordChangeView(StudentView):
         operation_id="auth_password_change", request=InputSerializer, responses={204: None}
     )
     def post(self, request: Request) -> Response:
-        data = _limited_input(
+        rate_limit(
             request,
-            self.InputSerializer,
-            action="password_change",
-            subject=f"user:{request.user.pk}",
+            group="auth.password_change:user",
+            key=str(request.user.pk),
+            rate=settings.AUTH_PASSWORD_CHANGE_RATE,
         )
+        data = _valid_input(request, self.InputSerializer)
         services.password_change(request=request, **data)
         return Response(status=204)
 

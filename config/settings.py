@@ -5,6 +5,7 @@ email, no secrets needed) or "production" (refuses to start without its secrets)
 variable is listed with its default in README.md.
 """
 
+import ipaddress
 import os
 import re
 from datetime import datetime, timedelta
@@ -258,6 +259,49 @@ GURU_PUBLIC_ORIGINS = _env_origins("GURU_PUBLIC_ORIGINS", "https://shishya.oursh
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
 
+# --- Rate limits: sources and budgets (django-ratelimit rates, "<n>/<period>") --------------
+# A per-source limit counts an IPv4 address, or an IPv6 address's /RATE_LIMIT_IPV6_PREFIX
+# network (one subscriber), and each /RATE_LIMIT_IPV6_WIDE_PREFIX network (one site) gets
+# RATE_LIMIT_IPV6_WIDE_FACTOR such budgets above it. IPv4-mapped IPv6 counts as IPv4.
+RATE_LIMIT_IPV6_PREFIX = _env_int("RATE_LIMIT_IPV6_PREFIX", 64)
+RATE_LIMIT_IPV6_WIDE_PREFIX = _env_int("RATE_LIMIT_IPV6_WIDE_PREFIX", 48)
+RATE_LIMIT_IPV6_WIDE_FACTOR = _env_int("RATE_LIMIT_IPV6_WIDE_FACTOR", 16)
+if not 0 < RATE_LIMIT_IPV6_WIDE_PREFIX <= RATE_LIMIT_IPV6_PREFIX <= 128:
+    raise ImproperlyConfigured("RATE_LIMIT_IPV6_WIDE_PREFIX <= RATE_LIMIT_IPV6_PREFIX <= 128")
+try:
+    # Partner networks (a college's NAT): higher sign-up and sign-in budgets only.
+    TRUSTED_NETWORKS = [
+        ipaddress.ip_network(cidr, strict=False) for cidr in _env_list("TRUSTED_NETWORKS")
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured("TRUSTED_NETWORKS must be a comma-separated CIDR list") from exc
+
+# Student sign-up and sign-in. Sends (signup, resend, forgot: each may email a code) and
+# failures (wrong passwords, wrong codes) are counted per source; a classroom behind one
+# address signs up and in at the start of a lesson without meeting them.
+AUTH_SEND_RATE_PER_SOURCE = _env("AUTH_SEND_RATE_PER_SOURCE", "300/h")
+AUTH_SEND_RATE_PER_TRUSTED_SOURCE = _env("AUTH_SEND_RATE_PER_TRUSTED_SOURCE", "3000/h")
+AUTH_LOGIN_FAILURE_RATE_PER_SOURCE = _env("AUTH_LOGIN_FAILURE_RATE_PER_SOURCE", "200/15m")
+AUTH_LOGIN_FAILURE_RATE_PER_TRUSTED_SOURCE = _env(
+    "AUTH_LOGIN_FAILURE_RATE_PER_TRUSTED_SOURCE", "2000/15m"
+)
+# Wrong passwords for one account from one source (the pair), then for one account from all
+# sources: past the latter, only browsers and sources that signed in to the account before
+# may keep trying (each within its pair budget), so a stranger never locks the owner out.
+AUTH_LOGIN_FAILURE_RATE_PER_PAIR = _env("AUTH_LOGIN_FAILURE_RATE_PER_PAIR", "10/15m")
+AUTH_LOGIN_FAILURE_RATE_PER_ACCOUNT = _env("AUTH_LOGIN_FAILURE_RATE_PER_ACCOUNT", "30/15m")
+# How long a browser or source that signed in is remembered as the account's.
+AUTH_KNOWN_BROWSER_DAYS = _env_int("AUTH_KNOWN_BROWSER_DAYS", 90)
+# Wrong signup and reset codes per source: never raised for trusted networks.
+AUTH_CODE_FAILURE_RATE_PER_SOURCE = _env("AUTH_CODE_FAILURE_RATE_PER_SOURCE", "60/15m")
+# Logged-in password changes per student.
+AUTH_PASSWORD_CHANGE_RATE = _env("AUTH_PASSWORD_CHANGE_RATE", "10/15m")
+# Code emails to one address: sends past it are skipped silently, except to a browser that
+# already holds a code for the address or signed in to it before.
+EMAIL_RATE_PER_ADDRESS = _env("EMAIL_RATE_PER_ADDRESS", "5/h")
+# Every code and notice email the system sends, all addresses together.
+EMAIL_RATE_GLOBAL = _env("EMAIL_RATE_GLOBAL", "5000/h")
+
 # --- OTP and email -----------------------------------------------------------------------
 OTP_TTL_SECONDS = _env_int("OTP_TTL_SECONDS", 300)
 OTP_MAX_ATTEMPTS = 3
@@ -271,9 +315,10 @@ ADMIN_SESSION_ABSOLUTE_HOURS = _env_int("ADMIN_SESSION_ABSOLUTE_HOURS", 12)
 # Per client IP and per account, on login and OTP entry alike. Enough for a person who
 # mistypes, far too few for guessing (the OTP service adds 3 tries per code and a daily
 # cap); the windows are short so a stranger hammering an account holds it for minutes only.
-ADMIN_AUTH_RATE_PER_IP = "20/10m"
-ADMIN_AUTH_RATE_PER_ACCOUNT = "10/10m"
-ADMIN_REFRESH_RATE_PER_IP = "60/10m"
+# Never raised for trusted networks.
+ADMIN_AUTH_RATE_PER_IP = _env("ADMIN_AUTH_RATE_PER_IP", "20/10m")
+ADMIN_AUTH_RATE_PER_ACCOUNT = _env("ADMIN_AUTH_RATE_PER_ACCOUNT", "10/10m")
+ADMIN_REFRESH_RATE_PER_IP = _env("ADMIN_REFRESH_RATE_PER_IP", "60/10m")
 
 SIMPLE_JWT = {
     "ALGORITHM": "HS256",
@@ -396,6 +441,16 @@ VERIFY_RATE_PER_IP = _env("VERIFY_RATE_PER_IP", "60/m")
 # Test starts and submissions one student may make (django-ratelimit rate).
 TEST_ATTEMPT_RATE = _env("TEST_ATTEMPT_RATE", "10/m")
 
+# Requests one student may make to any student route (each may read Guru), and certificate
+# generations and PDF renders one student may ask for (one budget for both).
+STUDENT_RATE = _env("STUDENT_RATE", "120/m")
+STUDENT_CERTIFICATE_RATE = _env("STUDENT_CERTIFICATE_RATE", "6/m")
+# Voucher codes Guru does not know, per student and per source (each costs a Guru read);
+# a code Guru answered "not found" for is remembered this long, so repeats cost nothing.
+VOUCHER_UNKNOWN_RATE_PER_STUDENT = _env("VOUCHER_UNKNOWN_RATE_PER_STUDENT", "10/h")
+VOUCHER_UNKNOWN_RATE_PER_SOURCE = _env("VOUCHER_UNKNOWN_RATE_PER_SOURCE", "60/h")
+VOUCHER_NOT_FOUND_CACHE_SECONDS = _env_int("VOUCHER_NOT_FOUND_CACHE_SECONDS", 10)
+
 # --- Labs: code runs on a Judge0-compatible service, never in this process ------------------
 # Without JUDGE0_URL, labs whose validation runs the code answer 503 lab_runner_unavailable;
 # labs checked on the code's text (regex, contains) work either way.
@@ -462,6 +517,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "config.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exception_handler.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Every student route is limited per student (a view's student_rate names a stricter
+    # setting); the walking test tests/config/test_student_limits.py holds it so.
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttles.StudentRateThrottle"],
 }
 
 SPECTACULAR_SETTINGS = {

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.client_ip import client_ip
+from config.client_ip import client_ip, client_source
 from config.ratelimit import rate_limit
 from config.serializers import StrictSerializer
 from guru.admin_base import AdminAPIView
@@ -147,7 +147,7 @@ class AdminTokenRefreshApi(APIView):
         rate_limit(
             request,
             group="admin_refresh:ip",
-            key=client_ip(request),
+            key=client_source(request),
             rate=settings.ADMIN_REFRESH_RATE_PER_IP,
         )
         access = admin_access_token_refresh(refresh=data.validated_data["refresh"])

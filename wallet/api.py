@@ -9,9 +9,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.client_ip import client_ip
 from config.pagination import NewestFirstCursorPagination
-from config.ratelimit import rate_limit
+from config.ratelimit import (
+    rate_limit_check,
+    rate_limit_count,
+    source_limit_check,
+    source_limit_count,
+)
 from config.serializers import StrictSerializer
 from config.system_signature import SystemSignatureAuthentication, system_caller
 from wallet.idempotency import idempotency_key_parameter, idempotent, student_caller
@@ -24,7 +28,7 @@ from wallet.services import (
     wallet_system_reverse,
     wallet_welcome_settle,
 )
-from wallet.vouchers import voucher_redeem
+from wallet.vouchers import VoucherNotFound, voucher_redeem
 
 IDEMPOTENCY_KEY = idempotency_key_parameter(
     "Unique per intended charge (8-200 of letters, digits, . _ : -); "
@@ -191,13 +195,28 @@ class VoucherRedeemView(APIView):
         responses={200: VoucherRedeemOutput},
     )
     def post(self, request: Request) -> Response:
-        # Every attempt counts, so guessing codes is slow whatever the answers.
-        rate_limit(request, group="voucher:user", key=str(request.user.pk), rate="10/h")
-        rate_limit(request, group="voucher:ip", key=client_ip(request), rate="30/h")
+        # Unknown codes count per student and per source (a classroom redeeming one real
+        # code meets neither): guessing is slow, and spends little of Guru's key quota.
+        unknown_by_student = {
+            "group": "voucher-unknown:student",
+            "key": str(request.user.pk),
+            "rate": settings.VOUCHER_UNKNOWN_RATE_PER_STUDENT,
+        }
+        unknown_by_source = {
+            "group": "voucher-unknown",
+            "rate": settings.VOUCHER_UNKNOWN_RATE_PER_SOURCE,
+        }
+        rate_limit_check(request, **unknown_by_student)
+        source_limit_check(request, **unknown_by_source)
         data = VoucherRedeemInput(data=request.data)
         data.is_valid(raise_exception=True)
         wallet_open(user=request.user)
-        redemption = voucher_redeem(user=request.user, code=data.validated_data["code"])
+        try:
+            redemption = voucher_redeem(user=request.user, code=data.validated_data["code"])
+        except VoucherNotFound:
+            rate_limit_count(request, **unknown_by_student)
+            source_limit_count(request, **unknown_by_source)
+            raise
         return Response(
             VoucherRedeemOutput(
                 {

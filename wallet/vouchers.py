@@ -3,6 +3,8 @@ student side counts redemptions and credits the wallet, exactly once per student
 
 from datetime import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
 from config.errors import ApiError, Conflict, NotFound
+from config.keyed_hash import keyed_hash
 from shishya.guru_client import GuruNotFound, guru_client
 from wallet.models import LedgerEntry, VoucherRedemption, VoucherUsage
 from wallet.services import wallet_apply
@@ -39,11 +42,20 @@ def _instant(value: str | None) -> datetime | None:
     return parse_datetime(value) if value else None
 
 
+def _unknown_code_key(code: str) -> str:
+    return "voucher-unknown:" + keyed_hash(code, purpose="voucher-unknown")
+
+
 def voucher_redeem(*, user: User, code: str) -> VoucherRedemption:
     code = code.strip().upper()
+    # A code Guru just said it does not know is not asked about again for a few seconds:
+    # guessing costs Guru's key quota (shared by every student) nothing more.
+    if cache.get(_unknown_code_key(code)) is not None:
+        raise VoucherNotFound()
     try:
         voucher = guru_client().voucher(code, require_fresh=True)
     except GuruNotFound:
+        cache.set(_unknown_code_key(code), 1, timeout=settings.VOUCHER_NOT_FOUND_CACHE_SECONDS)
         raise VoucherNotFound() from None
     now = timezone.now()
     starts, ends = _instant(voucher.get("valid_from")), _instant(voucher.get("valid_until"))

@@ -47,10 +47,9 @@ def _admin_for_credentials(*, email: str, password: str) -> User | None:
 
 def admin_login_start(*, email: str, password: str) -> uuid.UUID:
     """Emails an admin-login OTP when the credentials are an active admin's; returns its
-    challenge id. Any other case returns a random id, so no answer tells them apart.
-
-    Call outside a transaction (the OTP service commits the challenge before emailing).
-    """
+    challenge id. Any other case returns a random id, so no answer tells them apart: the
+    code leaves after the response, and no refusal that depends on the account (the daily
+    cap of wrong codes) is told, the send is skipped instead."""
     user = _admin_for_credentials(email=email, password=password)
     if user is None:
         return uuid.uuid4()
@@ -60,7 +59,7 @@ def admin_login_start(*, email: str, password: str) -> uuid.UUID:
         subject=ADMIN_LOGIN_SUBJECT,
         template=ADMIN_LOGIN_TEMPLATE,
     )
-    return challenge.id
+    return uuid.uuid4() if challenge is None else challenge.id
 
 
 def admin_login_verify(

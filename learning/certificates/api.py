@@ -62,6 +62,8 @@ ERROR = OpenApiResponse(ErrorSerializer)
 
 
 class CertificateGenerateView(APIView):
+    student_rate = "STUDENT_CERTIFICATE_RATE"
+
     @extend_schema(
         operation_id="certificate_generate",
         request=GenerateInput,
@@ -100,6 +102,8 @@ class CertificateDetailView(APIView):
 
 
 class CertificatePdfView(APIView):
+    student_rate = "STUDENT_CERTIFICATE_RATE"
+
     @extend_schema(
         operation_id="certificate_pdf",
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, 410: ERROR},

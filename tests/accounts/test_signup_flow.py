@@ -125,7 +125,7 @@ def test_a_strangers_resend_sends_nothing_and_never_the_owners_password(fake_res
     # A stranger who signed up too gets a new code for their own signup only.
     allow_new_code("neel@example.com")
     sign_up(stranger, "neel@example.com", "strangers-secret-99")
-    allow_new_code("neel@example.com")
+    allow_new_code("neel@example.com", stranger)
     assert stranger.post("/api/auth/resend-otp", {"email": "neel@example.com"}).status_code == 202
     resent = OtpChallenge.objects.order_by("-created_at").first()
     assert check_password("strangers-secret-99", resent.pending_password)
@@ -148,9 +148,9 @@ def test_the_right_code_from_another_browser_is_refused_and_costs_the_owner_noth
 
 def test_resent_code_carries_the_latest_signups_password(browser, fake_resend):
     sign_up(browser, "kiran@example.com", "kirans-first-choice")
-    allow_new_code("kiran@example.com")
+    allow_new_code("kiran@example.com", browser)
     sign_up(browser, "kiran@example.com", "kirans-second-choice")
-    allow_new_code("kiran@example.com")
+    allow_new_code("kiran@example.com", browser)
     assert browser.post("/api/auth/resend-otp", {"email": "kiran@example.com"}).status_code == 202
     assert len(fake_resend.emails) == 3
     verify(browser, "kiran@example.com", code_in(fake_resend.last_email_to("kiran@example.com")))
@@ -264,7 +264,7 @@ def test_resend_is_refused_during_the_cooldown_with_retry_after(browser, fake_re
 def test_a_failed_email_is_not_reported_and_the_previous_code_still_works(browser, fake_resend):
     sign_up(browser, "lata@example.com")
     first_code = code_in(fake_resend.last_email_to("lata@example.com"))
-    allow_new_code("lata@example.com")
+    allow_new_code("lata@example.com", browser)
     fake_resend.fail_next(500)
     # The answer cannot depend on the email: it goes out after the response.
     assert sign_up(browser, "lata@example.com").status_code == 202

@@ -4,6 +4,7 @@ import base64
 import json
 import logging
 import re
+import threading
 import uuid
 from datetime import timedelta
 from unittest import mock
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import base_user
 from django.utils import timezone
 
+from accounts import email
 from accounts.models import OtpChallenge, User
 from guru.models import AdminSession
 from guru.tokens import admin_tokens_issue
@@ -22,7 +24,6 @@ from tests.guru.conftest import (
     PASSWORD,
     PROBE,
     STUDENT_EMAIL,
-    allow_new_challenge,
     bearer,
     emailed_code,
     error_code,
@@ -33,7 +34,8 @@ from tests.guru.conftest import (
     wrong,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.guru.probe_urls")]
+# Transactional: the code is emailed once the login's transaction commits.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.guru.probe_urls")]
 
 
 @pytest.fixture
@@ -95,6 +97,7 @@ def test_unknown_email_wrong_password_and_student_get_the_admins_answer(
     assert len(set(ids)) == 4 and {i.version for i in ids} == {4}
     # Only the real admin got a challenge and an email.
     assert list(OtpChallenge.objects.values_list("pk", flat=True)) == [ids[3]]
+    fake_resend.settle()
     assert [e["to"] for e in fake_resend.emails] == [[ADMIN_EMAIL]]
 
 
@@ -107,7 +110,40 @@ def test_unknown_email_costs_a_password_hash(client, db):
 def test_inactive_admin_gets_no_code(client, admin_user, fake_resend):
     User.objects.filter(pk=admin_user.pk).update(is_active=False)
     assert login(client).status_code == 200
+    fake_resend.settle()
     assert not OtpChallenge.objects.exists() and fake_resend.emails == []
+
+
+def test_a_right_password_answers_like_a_wrong_one_every_time(client, admin_user, fake_resend):
+    # Before: the second right password within a minute answered 429 otp_cooldown, which a
+    # wrong one never did.
+    answers = [
+        login(client, ADMIN_EMAIL, password)
+        for password in (PASSWORD, "not-the-password", PASSWORD, "not-the-password", PASSWORD)
+    ]
+    assert {a.status_code for a in answers} == {200}
+    assert {tuple(sorted(a.json())) for a in answers} == {("challenge_id", "expires_in")}
+
+
+def test_the_code_leaves_after_the_answer(client, admin_user, fake_resend):
+    held = threading.Event()
+    email.OUTBOX.submit(held.wait)  # the outbox is busy until the answer is in
+    assert login(client).status_code == 200
+    assert not fake_resend.requests
+    held.set()
+    assert emailed_code(fake_resend)
+
+
+def test_the_daily_cap_of_wrong_codes_is_never_told_at_login(
+    client, admin_user, fake_resend, settings
+):
+    settings.OTP_DAILY_FAILURE_CAP = 1
+    challenge_id = login(client).json()["challenge_id"]
+    verify(client, challenge_id, wrong(emailed_code(fake_resend)))
+    capped = login(client)
+    assert capped.status_code == 200 and set(capped.json()) == {"challenge_id", "expires_in"}
+    fake_resend.settle()
+    assert len(fake_resend.emails) == 1  # skipped silently
 
 
 # --- Step 2: the code --------------------------------------------------------------------
@@ -186,7 +222,6 @@ def test_fourth_try_is_locked_out_even_with_the_right_code(client, admin_user, f
 def test_code_from_another_challenge_is_refused(client, admin_user, fake_resend):
     first_id = login(client).json()["challenge_id"]
     first_code = emailed_code(fake_resend)
-    allow_new_challenge(admin_user)
     second_id = login(client).json()["challenge_id"]
     second_code = emailed_code(fake_resend)
 
@@ -381,7 +416,6 @@ def test_logout_revokes_access_and_refresh_at_once(client, tokens):
 
 
 def test_logout_ends_only_that_session(client, admin_user, fake_resend, tokens):
-    allow_new_challenge(admin_user)
     other = sign_in(client, fake_resend)
     client.post("/api/admin/auth/logout", **bearer(tokens["access"]))
     assert client.get(PROBE, **bearer(other["access"])).status_code == 200
@@ -425,7 +459,6 @@ def change_password(client, access: str, current: str, new: str):
 
 
 def test_password_change_ends_every_session_of_the_admin(client, admin_user, fake_resend, tokens):
-    allow_new_challenge(admin_user)
     other = sign_in(client, fake_resend)
     response = change_password(client, tokens["access"], PASSWORD, "a-brand-new-passphrase-77")
     assert response.status_code == 204
@@ -434,8 +467,8 @@ def test_password_change_ends_every_session_of_the_admin(client, admin_user, fak
         assert error_code(client.get(PROBE, **bearer(access))) == "admin_session_ended"
     assert error_code(refresh(client, other["refresh"])) == "admin_session_ended"
 
-    allow_new_challenge(admin_user)
     assert login(client, ADMIN_EMAIL, "a-brand-new-passphrase-77").status_code == 200
+    fake_resend.settle()
     assert fake_resend.emails[-1]["to"] == [ADMIN_EMAIL] and len(fake_resend.emails) == 3
 
 

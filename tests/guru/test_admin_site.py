@@ -11,7 +11,6 @@ from guru.models import AdminSession
 from tests.guru.conftest import (
     ADMIN_EMAIL,
     PASSWORD,
-    allow_new_challenge,
     bearer,
     emailed_code,
     sign_in,
@@ -19,7 +18,8 @@ from tests.guru.conftest import (
     wrong,
 )
 
-pytestmark = pytest.mark.django_db
+# Transactional: the code is emailed once the login's transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 INDEX = "/guru/admin/"
 LOGIN = "/guru/admin/login/"
@@ -74,6 +74,7 @@ def test_wrong_password_looks_like_the_right_one_but_no_code_opens_it(
 ):
     response = password_step(client, password="not-the-password")
     assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+    fake_resend.settle()
     assert fake_resend.emails == []
     page = client.post(VERIFY, {"otp": "123456"})
     assert page.status_code == 200 and b"not valid" in page.content
@@ -82,6 +83,7 @@ def test_wrong_password_looks_like_the_right_one_but_no_code_opens_it(
 
 def test_student_credentials_do_not_open_the_site(client, student, fake_resend):
     password_step(client, student.email)
+    fake_resend.settle()
     assert fake_resend.emails == []
     client.post(VERIFY, {"otp": "123456"})
     assert refused(client.get(INDEX))
@@ -148,14 +150,12 @@ def test_api_token_does_not_open_the_site_nor_a_site_session_the_api(
 ):
     tokens = sign_in(client, fake_resend)
     assert refused(client.get(INDEX, **bearer(tokens["access"])))
-    allow_new_challenge(admin_user)
     site_sign_in(client, fake_resend)
     assert client.post("/api/admin/auth/logout").status_code == 401
 
 
 def test_password_change_on_the_site_ends_every_session(client, admin_user, fake_resend):
     tokens = sign_in(client, fake_resend)
-    allow_new_challenge(admin_user)
     site_sign_in(client, fake_resend)
     response = client.post(
         "/guru/admin/password_change/",
@@ -187,7 +187,14 @@ def test_next_is_kept_only_for_local_paths(client, admin_user, fake_resend):
     )
     assert done["Location"] == "/guru/admin/guru/adminsession/"
     client.logout()
-    allow_new_challenge(admin_user)
     client.post(LOGIN, {"username": ADMIN_EMAIL, "password": PASSWORD})
     done = client.post(VERIFY + "?next=https://evil.example/", {"otp": emailed_code(fake_resend)})
     assert done["Location"] == INDEX
+
+
+def test_a_right_password_on_the_site_answers_like_a_wrong_one_every_time(
+    client, admin_user, fake_resend
+):
+    for password in (PASSWORD, "not-the-password", PASSWORD, PASSWORD):
+        answer = password_step(client, password=password)
+        assert answer.status_code == 302 and answer["Location"].startswith(VERIFY)

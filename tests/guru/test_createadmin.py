@@ -9,7 +9,8 @@ from django.core.management.base import CommandError
 from accounts.models import User
 from tests.guru.conftest import ADMIN_EMAIL, PASSWORD, PROBE, bearer, sign_in
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.guru.probe_urls")]
+# Transactional: the code is emailed once the login's transaction commits.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.guru.probe_urls")]
 NEW_PASSWORD = "a-brand-new-passphrase-77"
 
 

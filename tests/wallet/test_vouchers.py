@@ -77,10 +77,40 @@ def test_exhausted_voucher_is_refused(guru, student_client):
     assert response.json()["error"]["code"] == "voucher_exhausted"
 
 
-def test_guessing_codes_is_rate_limited(guru, student_client):
+def test_guessing_codes_is_rate_limited_per_student(guru, student_client):
     statuses = [redeem(student_client, f"GUESS{n:03d}").status_code for n in range(11)]
     assert statuses[:10] == [404] * 10
     assert statuses[10] == 429
+    limited = redeem(student_client, "GUESS999")
+    assert limited.json()["error"]["code"] == "rate_limited" and int(limited["Retry-After"]) >= 1
+
+
+def test_guessing_codes_is_rate_limited_per_network(guru, settings):
+    settings.VOUCHER_UNKNOWN_RATE_PER_SOURCE = "3/h"
+    students = [
+        get_user_model().objects.create_user(f"g{n}@example.com", "a-long-passphrase")
+        for n in range(4)
+    ]
+    statuses = []
+    for n, student in enumerate(students):
+        client = Client(REMOTE_ADDR="2001:db8:5:6::" + str(n + 1))
+        client.force_login(student)
+        statuses.append(redeem(client, f"GUESS{n:03d}").status_code)
+    assert statuses == [404, 404, 404, 429]
+
+
+def test_a_classroom_redeeming_a_real_code_meets_no_limit(offered):
+    for n in range(40):
+        client = Client(REMOTE_ADDR="203.0.113.7")
+        client.force_login(get_user_model().objects.create_user(f"c{n}@example.com", "x"))
+        assert redeem(client, "WELCOME10").status_code == 200
+
+
+def test_an_unknown_code_is_asked_of_guru_once_for_a_while(guru, student_client):
+    for _ in range(3):
+        assert redeem(student_client, "NOPE123").status_code == 404
+    asked = [r for r in guru.requests if r.path == "/api/public/vouchers/NOPE123"]
+    assert len(asked) == 1
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency needs PostgreSQL")

@@ -1,0 +1,15 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0003_otp_challenge_pending_name"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="otpchallenge",
+            name="source",
+            field=models.CharField(blank=True, default="", max_length=80),
+        ),
+    ]
