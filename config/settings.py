@@ -468,6 +468,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A JavaScript object literal spread into Swagger UI's configuration (after
+    # drf-spectacular's own): its CSRF header follows the cookie across sign-ins.
+    "SWAGGER_UI_SETTINGS": (BASE_DIR / "config" / "api_docs.js").read_text(),
     "ENUM_NAME_OVERRIDES": {
         "ProjectSubmissionStatusEnum": "learning.models.ProjectSubmission.Status",
     },
@@ -514,12 +517,19 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": "json",
             "filters": ["request_id", "redact"],
-        }
+        },
+        "discard": {"class": "logging.NullHandler"},
     },
     "root": {"handlers": ["stdout"], "level": _env("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Request lines from the dev server carry full paths and nothing we need.
-        "django.server": {"level": "WARNING"},
+        # Each line is printed once, as JSON, by the root's handler: Django's own console
+        # handler (which printed every django.* line a second time, in plain text, while
+        # DEBUG is on) is taken off; the level stays Django's (INFO).
+        "django": {"handlers": []},
+        # Request lines from the dev server carry full paths and nothing we need (a failed
+        # request is logged by django.request with its request id). A handler that drops
+        # them, because a logger with none would hand them to Python's last-resort printer.
+        "django.server": {"handlers": ["discard"], "propagate": False},
         # The OpenAI SDK and its HTTP client: never their debug lines (request options),
         # whatever LOG_LEVEL says; the request lines carry nothing we need.
         "openai": {"level": "INFO"},
