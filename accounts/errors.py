@@ -1,11 +1,12 @@
 """Errors of the identity core, each with its stable code."""
 
-from config.errors import ApiError, RateLimited, ServiceUnavailable
+from config.errors import ApiError, RateLimited, ServiceUnavailable, UnavailableReason
 
 
 class EmailDeliveryFailed(ServiceUnavailable):
     code = "email_delivery_failed"
     message = "The email could not be sent. Try again in a moment."
+    reason = UnavailableReason.UPSTREAM_DOWN
 
 
 class OtpInvalid(ApiError):

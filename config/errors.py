@@ -4,6 +4,7 @@ Services raise these; config.exception_handler renders every one of them (and DR
 Django's own errors) as {"error": {"code", "message", "fields"?, "details"?}}.
 """
 
+from enum import StrEnum
 from typing import Any
 
 # Validation codes a client acts on by name: a refusal carrying one answers with it as the
@@ -104,13 +105,64 @@ class RateLimited(ApiError):
         self.headers["Retry-After"] = str(self.retry_after)
 
 
-class UpstreamError(ApiError):
+class UnavailableReason(StrEnum):
+    """Why a service we depend on cannot do what was asked: `details.reason` of every 502,
+    503 and 504, whichever the service (Guru, the tutor's model, the lab runner, payments,
+    email, the student side, our own health checks). README lists them for clients."""
+
+    NOT_CONFIGURED = "not_configured"  # not set up on this server (no key, no URL)
+    CREDENTIALS_REFUSED = "credentials_refused"  # it refused our key or token
+    REQUEST_REFUSED = "request_refused"  # it refused what we sent (e.g. an unknown model)
+    DISABLED = "disabled"  # switched off on purpose (Guru's settings)
+    NOT_PRICED = "not_priced"  # Guru lists no price for the action, so it cannot be charged
+    NOT_SUPPORTED = "not_supported"  # this kind of item cannot be served (a language, a check)
+    BUSY = "busy"  # it asked us to slow down; Retry-After says when to try again
+    UPSTREAM_DOWN = "upstream_down"  # no answer, an error, or an answer that makes no sense
+    TIMEOUT = "timeout"  # no answer in the time allowed
+    CHECK_FAILED = "check_failed"  # one of our own health checks failed
+
+
+class _Unavailable(ApiError):
+    """Something we depend on cannot serve the request now; details.reason says why, from
+    UnavailableReason. A subclass with a single cause names it as its `reason`; the others
+    are given one where they are raised (forgetting it is a TypeError, caught by any test
+    that reaches the line)."""
+
+    reason: UnavailableReason | None = None
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        reason: UnavailableReason | None = None,
+        details: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        chosen = reason or self.reason
+        if chosen is None:
+            raise TypeError(f"{type(self).__name__} needs a reason (UnavailableReason)")
+        super().__init__(
+            message,
+            details={"reason": UnavailableReason(chosen).value, **(details or {})},
+            **kwargs,
+        )
+
+
+class UpstreamError(_Unavailable):
     status_code = 502
     code = "upstream_error"
     message = "An upstream service failed."
+    reason = UnavailableReason.UPSTREAM_DOWN
 
 
-class ServiceUnavailable(ApiError):
+class ServiceUnavailable(_Unavailable):
     status_code = 503
     code = "service_unavailable"
     message = "The service is temporarily unavailable."
+
+
+class UpstreamTimeout(_Unavailable):
+    status_code = 504
+    code = "upstream_timeout"
+    message = "An upstream service did not answer in time."
+    reason = UnavailableReason.TIMEOUT

@@ -1,4 +1,5 @@
-"""OpenAPI generation: every operation documents the error envelope it can answer with."""
+"""OpenAPI generation: every operation documents the error envelope it can answer with, and
+has a summary."""
 
 from typing import Any
 
@@ -7,6 +8,8 @@ from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 
+from config.errors import UnavailableReason
+from config.openapi_summaries import OPERATION_SUMMARIES
 from config.serializers import StrictInput
 
 
@@ -14,7 +17,12 @@ class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable snake_case error code.")
     message = serializers.CharField()
     fields = serializers.DictField(required=False, help_text="Field name -> messages.")
-    details = serializers.DictField(required=False)
+    details = serializers.DictField(
+        required=False,
+        help_text="More about the error. On 502, 503 and 504 always `reason`, one of: "
+        + ", ".join(f"`{reason.value}`" for reason in UnavailableReason)
+        + ".",
+    )
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -27,6 +35,9 @@ COMMON_ERROR_STATUSES = ("400", "401", "403", "404", "405", "406", "415", "429",
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def get_summary(self) -> str | None:
+        return super().get_summary() or OPERATION_SUMMARIES.get(self.get_operation_id())
+
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         for status in COMMON_ERROR_STATUSES:

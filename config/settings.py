@@ -531,6 +531,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A JavaScript object literal spread into Swagger UI's configuration (after
+    # drf-spectacular's own): its CSRF header follows the cookie across sign-ins.
+    "SWAGGER_UI_SETTINGS": (BASE_DIR / "config" / "api_docs.js").read_text(),
     "ENUM_NAME_OVERRIDES": {
         "ProjectSubmissionStatusEnum": "learning.models.ProjectSubmission.Status",
     },

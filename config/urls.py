@@ -1,16 +1,22 @@
-"""The URL sets this process serves (SERVED_SYSTEMS), the API docs and the error handlers."""
+"""The URL sets this process serves (SERVED_SYSTEMS), the index, the API docs and the error
+handlers."""
 
 from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import exception_handler
+from config.api_index import ApiIndexView
 from config.logging import UNROUTED_URL_NAME
 from guru.admin_site import guru_admin_site
 from shishya.health import HealthView
 
 urlpatterns = [
+    # A person opening the server finds the docs; a program opening /api/ finds what is where.
+    path("", RedirectView.as_view(pattern_name="docs"), name="root"),
+    path("api/", ApiIndexView.as_view(), name="api-index"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/health", HealthView.as_view(), name="health"),

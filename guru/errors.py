@@ -10,6 +10,14 @@ class ContentInUse(Conflict):
     message = "Other content still refers to this; change or remove those references first."
 
 
+class AlreadyExists(Conflict):
+    """A create (or an update) that would make a second row where a unique rule allows one:
+    the admin meant to change the existing row, so the answer names it."""
+
+    code = "already_exists"
+    message = "This already exists; update the existing one instead of creating another."
+
+
 class CourseArchived(Conflict):
     code = "course_archived"
     message = "This course is archived; it can no longer be published or edited."

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 
-from config.errors import ApiError, ServiceUnavailable, UpstreamError
+from config.errors import ApiError, ServiceUnavailable, UnavailableReason, UpstreamError
 from config.system_signature import system_call_headers
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def wallet_change_send(
     if operation not in ("add", "reverse"):
         raise ValueError(f"unknown wallet operation {operation!r}")
     if not (settings.SHISHYA_BASE_URL and settings.GURU_SYSTEM_KEY_ID and settings.GURU_SYSTEM_KEY):
-        raise GrantsNotConfigured()
+        raise GrantsNotConfigured(reason=UnavailableReason.NOT_CONFIGURED)
     body = json.dumps(
         {"student_email": student_email, "credits": credits, "reason": reason}
     ).encode()
@@ -73,7 +73,7 @@ def wallet_change_send(
     error = payload.get("error", {}) if isinstance(payload, dict) else {}
     if response.status_code == 401:
         logger.critical("wallet %s refused: check GURU_SYSTEM_KEY against SYSTEM_KEYS", operation)
-        raise GrantsNotConfigured()
+        raise GrantsNotConfigured(reason=UnavailableReason.CREDENTIALS_REFUSED)
     if 400 <= response.status_code < 500:
         raise ApiError(
             error.get("message"),

@@ -15,18 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from config.errors import NotFound
-from learning.access import enrollment_require
+from learning.access import LessonNotFound, lesson_open
 from learning.catalogue import COURSES_PATH
 from learning.models import LessonCompletion
 from shishya.guru_client import GuruNotFound, guru_client
 
 INDEX_KEY = "learning:lesson-index:v1:"
-
-
-class LessonNotFound(NotFound):
-    code = "lesson_not_found"
-    message = "Lesson not found."
 
 
 def _lesson_index() -> dict[int, int]:
@@ -74,20 +68,15 @@ def lesson_locate(*, user: User, lesson_id: int) -> LessonInCourse:
     course_id = _lesson_index().get(lesson_id)
     if course_id is None:
         raise LessonNotFound()
-    enrollment_require(user=user, course_id=course_id)
-    try:
-        course = guru_client().course(course_id)
-    except GuruNotFound:
-        raise LessonNotFound() from None
+    course = lesson_open(user=user, course_id=course_id, lesson_id=lesson_id).course
     # The course's reading order: modules by their order, lessons by theirs within each.
     ordered = [
         (module, lesson)
         for module in sorted(course["modules"], key=lambda m: (m["order"], m["id"]))
         for lesson in sorted(module["lessons"], key=lambda lesson: (lesson["order"], lesson["id"]))
     ]
-    position = next((i for i, (_, lesson) in enumerate(ordered) if lesson["id"] == lesson_id), None)
-    if position is None:  # moved out of the course since the index was built
-        raise LessonNotFound()
+    # lesson_open found it in this very course, so it has a position.
+    position = next(i for i, (_, lesson) in enumerate(ordered) if lesson["id"] == lesson_id)
     module, lesson = ordered[position]
     return LessonInCourse(
         course=course,

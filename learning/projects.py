@@ -12,21 +12,16 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.validators import http_url
-from config.errors import Conflict, NotFound
+from config.errors import Conflict
 from config.openapi import ErrorSerializer
 from config.serializers import StrictSerializer
-from learning.access import enrollment_require
+from learning.access import enrollment_require, project_open
 from learning.models import ProjectSubmission
 from shishya.guru_client import guru_client
 from shishya.services import notification_send
 
 URL_MAX_LENGTH = 500
 NOTES_MAX_LENGTH = 5000
-
-
-class ProjectNotFound(NotFound):
-    code = "project_not_found"
-    message = "Project not found in this course."
 
 
 class ProjectAlreadyAccepted(Conflict):
@@ -36,8 +31,8 @@ class ProjectAlreadyAccepted(Conflict):
 
 def course_projects_for_student(*, user: User, course_id: int) -> list[dict[str, Any]]:
     """Guru's projects of the course, each with the student's submission (or None)."""
-    projects = guru_client().course_projects(course_id)
     enrollment_require(user=user, course_id=course_id)
+    projects = guru_client().course_projects(course_id)
     submissions = {
         submission.project_id: submission
         for submission in ProjectSubmission.objects.filter(user=user, course_id=course_id)
@@ -61,11 +56,7 @@ def project_submit(
     (back to pending); an accepted one stays as it was accepted. show_in_portfolio=None keeps
     the earlier choice (off for a first submission).
     """
-    projects = guru_client().course_projects(course_id)
-    project = next((p for p in projects if p["id"] == project_id), None)
-    if project is None:
-        raise ProjectNotFound()
-    enrollment_require(user=user, course_id=course_id)
+    project = project_open(user=user, course_id=course_id, project_id=project_id)
 
     with transaction.atomic():
         submission = (

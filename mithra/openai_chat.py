@@ -8,7 +8,7 @@ from functools import lru_cache
 import openai
 from django.conf import settings
 
-from config.errors import ApiError, ServiceUnavailable
+from config.errors import ServiceUnavailable, UnavailableReason, UpstreamTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -25,15 +25,16 @@ class TutorUnavailable(ServiceUnavailable):
 class TutorBusy(ServiceUnavailable):
     code = "tutor_busy"
     message = "The tutor is busy. Try again in a moment; nothing was charged."
+    reason = UnavailableReason.BUSY
 
 
 class TutorUpstreamError(ServiceUnavailable):
     code = "tutor_upstream_error"
     message = "The tutor could not answer. Try again; nothing was charged."
+    reason = UnavailableReason.UPSTREAM_DOWN
 
 
-class TutorTimeout(ApiError):
-    status_code = 504
+class TutorTimeout(UpstreamTimeout):
     code = "tutor_timeout"
     message = "The tutor took too long to answer. Try again; nothing was charged."
 
@@ -66,7 +67,7 @@ def chat_complete(*, model: str, messages: list[dict[str, str]]) -> ChatAnswer:
     OpenAI refused our request), TutorBusy (429), TutorTimeout, TutorUpstreamError (5xx,
     connection failure, an empty answer)."""
     if not tutor_configured():
-        raise TutorUnavailable()
+        raise TutorUnavailable(reason=UnavailableReason.NOT_CONFIGURED)
     client = _client(
         settings.OPENAI_API_KEY,
         settings.OPENAI_BASE_URL,
@@ -90,7 +91,7 @@ def chat_complete(*, model: str, messages: list[dict[str, str]]) -> ChatAnswer:
             "openai refused the configured OPENAI_API_KEY: check the key and its project",
             extra={"status": exc.status_code},
         )
-        raise TutorUnavailable() from None
+        raise TutorUnavailable(reason=UnavailableReason.CREDENTIALS_REFUSED) from None
     except openai.APIStatusError as exc:
         if exc.status_code >= 500:
             logger.warning("openai answered an error", extra={"status": exc.status_code})
@@ -100,7 +101,7 @@ def chat_complete(*, model: str, messages: list[dict[str, str]]) -> ChatAnswer:
             "openai refused the request",
             extra={"status": exc.status_code, "model": model, "code": exc.code},
         )
-        raise TutorUnavailable() from None
+        raise TutorUnavailable(reason=UnavailableReason.REQUEST_REFUSED) from None
     except openai.APIError as exc:  # connection failures, unreadable answers
         logger.warning("openai call failed", extra={"error": type(exc).__name__})
         raise TutorUpstreamError() from None

@@ -1,6 +1,7 @@
 """Reads for the tutor: the student's conversations, Guru's tutor settings and price, and what
 the model may know of a lesson or a lab (an allowlist of Guru's fields: never a solution,
-an expected output or a test's answer key)."""
+an expected output or a test's answer key), once learning's access rule lets the student
+use that lesson or lab (enrolled; a lab unlocked)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import NotFound
+from learning.access import lab_open, lesson_open
 from mithra.models import Ask, Conversation, Message
 from shishya.guru_client import guru_client
 
@@ -21,16 +23,6 @@ TUTOR_ACTION = "tutor_question"
 class ConversationNotFound(NotFound):
     code = "conversation_not_found"
     message = "No such conversation."
-
-
-class LessonNotFound(NotFound):
-    code = "lesson_not_found"
-    message = "The course has no such lesson."
-
-
-class LabNotFound(NotFound):
-    code = "lab_not_found"
-    message = "The course has no such lab."
 
 
 @dataclass(frozen=True)
@@ -107,23 +99,20 @@ def tutor_price() -> int | None:
     return None
 
 
-def lesson_subject(*, course_id: int, lesson_id: int) -> Subject:
-    course = guru_client().course(course_id)
-    for module in course["modules"]:
-        for lesson in module["lessons"]:
-            if lesson["id"] == lesson_id:
-                return Subject(
-                    title=lesson["title"],
-                    context=_join(
-                        ("Course", course["title"]),
-                        ("Course description", course["description"]),
-                        ("Module", module["title"]),
-                        ("Lesson", lesson["title"]),
-                        ("Notes for the tutor", lesson["tutor_context"]),
-                        ("Lesson content", _cut(lesson["content"])),
-                    ),
-                )
-    raise LessonNotFound()
+def lesson_subject(*, user: User, course_id: int, lesson_id: int) -> Subject:
+    opened = lesson_open(user=user, course_id=course_id, lesson_id=lesson_id)
+    course, module, lesson = opened.course, opened.module, opened.lesson
+    return Subject(
+        title=lesson["title"],
+        context=_join(
+            ("Course", course["title"]),
+            ("Course description", course["description"]),
+            ("Module", module["title"]),
+            ("Lesson", lesson["title"]),
+            ("Notes for the tutor", lesson["tutor_context"]),
+            ("Lesson content", _cut(lesson["content"])),
+        ),
+    )
 
 
 # The lab fields a student may see anyway, plus Guru's notes for the tutor. Named one by one:
@@ -138,10 +127,9 @@ _LAB_FIELDS = (
 )
 
 
-def lab_subject(*, course_id: int, lab_id: int) -> Subject:
-    lab = next((lab for lab in guru_client().course_labs(course_id) if lab["id"] == lab_id), None)
-    if lab is None:
-        raise LabNotFound()
+def lab_subject(*, user: User, course_id: int, lab_id: int) -> Subject:
+    """A locked lab is refused here (lab_locked), as on every other path to it."""
+    lab, _ = lab_open(user=user, course_id=course_id, lab_id=lab_id)
     course = guru_client().course(course_id)
     hints = "\n".join(f"- {hint}" for hint in lab.get("hints") or [])
     return Subject(

@@ -20,13 +20,14 @@ from accounts.models import User
 from config.errors import (
     ApiError,
     Conflict,
-    Forbidden,
     InsufficientCredits,
     InvalidInput,
     RateLimited,
     ServiceUnavailable,
+    UnavailableReason,
 )
-from learning.selectors import is_enrolled, test_attempt_active
+from learning.access import enrollment_require
+from learning.selectors import test_attempt_active
 from mithra.models import Ask, Conversation, Message
 from mithra.openai_chat import ChatAnswer, TutorUnavailable, chat_complete, tutor_configured
 from mithra.prompts import prompt_messages
@@ -58,11 +59,7 @@ UNLIMITED_FEATURE = "tutor_unlimited"
 class TutorDisabled(ServiceUnavailable):
     code = "tutor_disabled"
     message = "The tutor is switched off for now."
-
-
-class NotEnrolled(Forbidden):
-    code = "not_enrolled"
-    message = "Enroll in the course to ask the tutor about it."
+    reason = UnavailableReason.DISABLED
 
 
 class TestInProgress(Conflict):
@@ -122,7 +119,7 @@ def question_ask(
             topic.lab_id,
         ):
             raise ConversationMismatch()
-    subject = _subject(topic=topic)
+    subject = _subject(user=user, topic=topic)
     credits, waived_by = _question_price(user=user)
     wallet_open(user=user)  # the welcome credits, when they are due
     ask = _ask_hold(
@@ -178,7 +175,7 @@ def question_ask(
 def _tutor_check(*, user: User, course_id: int, question: str) -> TutorSettings:
     """Whether this student may ask now, before anything is read, held or sent."""
     if not tutor_configured():
-        raise TutorUnavailable()
+        raise TutorUnavailable(reason=UnavailableReason.NOT_CONFIGURED)
     tutor = tutor_settings()
     # A cap of 0 is Guru's way to stop the tutor for everyone.
     if not tutor.enabled or tutor.daily_question_cap == 0:
@@ -190,18 +187,19 @@ def _tutor_check(*, user: User, course_id: int, question: str) -> TutorSettings:
             fields={"question": [f"At most {tutor.max_question_length} characters."]},
             details={"max_length": tutor.max_question_length},
         )
-    if not is_enrolled(user=user, course_id=course_id):
-        raise NotEnrolled()
+    enrollment_require(user=user, course_id=course_id)
     if test_attempt_active(user=user):
         raise TestInProgress()
     return tutor
 
 
-def _subject(*, topic: Topic) -> Subject:
+def _subject(*, user: User, topic: Topic) -> Subject:
+    """What the model may know of the lesson or lab, once learning's access rule lets the
+    student use it: checked here, before anything is held or sent."""
     if topic.lesson_id is not None:
-        return lesson_subject(course_id=topic.course_id, lesson_id=topic.lesson_id)
+        return lesson_subject(user=user, course_id=topic.course_id, lesson_id=topic.lesson_id)
     if topic.lab_id is not None:
-        return lab_subject(course_id=topic.course_id, lab_id=topic.lab_id)
+        return lab_subject(user=user, course_id=topic.course_id, lab_id=topic.lab_id)
     raise ValueError("a topic names a lesson or a lab")
 
 
@@ -210,7 +208,7 @@ def _question_price(*, user: User) -> tuple[int, str]:
     price = tutor_price()
     if price is None:
         logger.error("guru prices no tutor_question: the tutor cannot charge")
-        raise TutorUnavailable()
+        raise TutorUnavailable(reason=UnavailableReason.NOT_PRICED)
     if price and student_features(user=user).get(UNLIMITED_FEATURE):
         return 0, f"feature:{UNLIMITED_FEATURE}"
     return price, ""

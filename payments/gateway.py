@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from razorpay.errors import BadRequestError, GatewayError, ServerError, SignatureVerificationError
 
-from config.errors import ServiceUnavailable, UpstreamError
+from config.errors import ServiceUnavailable, UnavailableReason, UpstreamError
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 class PaymentsUnavailable(ServiceUnavailable):
     code = "payments_unavailable"
     message = "Payments are not available right now."
+    # Raised only where the Razorpay keys or the webhook secret are missing.
+    reason = UnavailableReason.NOT_CONFIGURED
 
 
 class PaymentsUpstreamError(UpstreamError):

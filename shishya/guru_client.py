@@ -20,7 +20,7 @@ from django.core.cache import cache
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from config.errors import NotFound, ServiceUnavailable
+from config.errors import NotFound, ServiceUnavailable, UnavailableReason
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ _LOCAL_COPIES_MAX = 1024
 class GuruUnavailable(ServiceUnavailable):
     code = "guru_unavailable"
     message = "Course data is temporarily unavailable. Try again in a moment."
+    reason = UnavailableReason.UPSTREAM_DOWN
 
 
 class GuruNotFound(NotFound):
@@ -45,6 +46,8 @@ class GuruNotFound(NotFound):
 
 class GuruMisconfigured(GuruUnavailable):
     """Guru refused our API key: an operator problem, shown to students as unavailable."""
+
+    reason = UnavailableReason.CREDENTIALS_REFUSED
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import ServiceUnavailable
+from config.errors import ServiceUnavailable, UnavailableReason
 from shishya.guru_client import guru_degraded
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ class HealthView(APIView):
             raise ServiceUnavailable(
                 f"Failed health checks: {', '.join(failed)}.",
                 code="unhealthy",
+                reason=UnavailableReason.CHECK_FAILED,
                 details={"checks": checks},
             )
         status = "degraded" if checks["guru"] != "ok" else "ok"

@@ -9,6 +9,8 @@ from django.test.utils import override_settings
 
 from accounts import email
 from shishya.guru_client import guru_client, local_copies_clear
+from tests.fakes.openai import API_KEY as OPENAI_API_KEY
+from tests.fakes.openai import FakeOpenAI
 from tests.fakes.resend import FakeResend
 from tests.fakes.wsgi_transport import WSGITransport
 from wallet.services import wallet_welcome_forget
@@ -48,6 +50,17 @@ def fake_resend(settings, monkeypatch):
         server.settle = lambda: outbox.submit(lambda: None).result(timeout=30)
         yield server
     outbox.shutdown(wait=True)
+
+
+@pytest.fixture
+def openai_fake(settings):
+    """A local OpenAI the real SDK is pointed at, with the tutor configured."""
+    with FakeOpenAI() as server:
+        settings.OPENAI_API_KEY = OPENAI_API_KEY
+        settings.OPENAI_BASE_URL = f"{server.url}/v1"
+        settings.OPENAI_TIMEOUT_SECONDS = 1.0
+        settings.OPENAI_MAX_RETRIES = 0
+        yield server
 
 
 def _no_connection_closing(**kwargs: object) -> None:

@@ -30,6 +30,8 @@ from guru.models import AdminSession
 from guru.selectors import admin_password_fingerprint
 from guru.tokens import admin_tokens_issue
 
+from config.openapi_summaries import OPERATION_SUMMARIES
+
 pytestmark = pytest.mark.django_db
 
 SCHEMA_URL = "/api/schema/?format=json"
@@ -198,3 +200,47 @@ def test_docs_page_loads_its_assets_locally(client):
         ).status_code
         == 200
     )
+
+
+def _operations(client) -> dict[str, dict]:
+    document = client.get("/api/schema/?format=json").json()
+    return {
+        operation["operationId"]: operation
+        for operations in document["paths"].values()
+        for operation in operations.values()
+    }
+
+
+def test_every_operation_has_a_summary(client):
+    operations = _operations(client)
+    assert len(operations) > 100
+    assert [name for name, op in operations.items() if not op.get("summary", "").strip()] == []
+
+
+def test_the_summary_table_holds_only_operations_that_exist_and_lack_their_own(client):
+    operations = _operations(client)
+    assert set(OPERATION_SUMMARIES) - set(operations) == set()
+    # A view's own extend_schema summary wins, so an entry it hides would be dead text.
+    hidden = [
+        name for name, text in OPERATION_SUMMARIES.items() if operations[name]["summary"] != text
+    ]
+    assert hidden == []
+
+
+def test_the_root_sends_a_browser_to_the_docs(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/api/docs/"
+
+
+def test_api_answers_a_small_index(client):
+    response = client.get("/api/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "name": "OurShiksha API",
+        "docs": "/api/docs/",
+        "schema": "/api/schema/",
+        "health": "/api/health",
+        "systems": ["guru", "shishya"],
+    }
+    assert client.get(response.json()["docs"]).status_code == 200
+    assert client.get(response.json()["schema"]).status_code == 200

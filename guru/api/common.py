@@ -6,23 +6,36 @@ from django.db.models import Model, QuerySet
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.validators import UniqueValidator
 from rest_framework.views import APIView
 
 from config.openapi import ErrorSerializer
 from config.pagination import PagePagination
 from config.serializers import StrictModelSerializer
 
-# Statuses beyond config.openapi's common ones: a write that lost a race, content in use,
+# Statuses beyond config.openapi's common ones: a second row where a unique rule allows one
+# (already_exists, naming the row to update), a write that lost a race, content in use,
 # a course in the wrong state.
 CONFLICT = {409: ErrorSerializer}
 
 
 class AdminModelSerializer(StrictModelSerializer):
     """Input shape and field checks; the model's own validation (full_clean in the
-    service) decides uniqueness and cross-field rules, for the admin site too."""
+    service) decides uniqueness and cross-field rules, for the admin site too. So neither
+    DRF's unique-together validators nor its per-field UniqueValidator run here: a second
+    row where one is allowed is the service's 409 naming the row to update, not a 400."""
 
     class Meta:
         validators: list = []
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        kwargs["validators"] = [
+            validator
+            for validator in kwargs.get("validators", [])
+            if not isinstance(validator, UniqueValidator)
+        ]
+        return field_class, kwargs
 
 
 def parse_body(

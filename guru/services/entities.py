@@ -9,11 +9,13 @@ from typing import Any, TypeVar
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, router
+from django.db.models import F, Value
 from django.db.models.deletion import Collector
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from config.errors import NAMED_VALIDATION_CODES, Conflict, InvalidInput
-from guru.errors import ContentInUse
+from guru.errors import AlreadyExists, ContentInUse
 from guru.models import (
     AdminAuditLog,
     CertificateRule,
@@ -67,10 +69,66 @@ def invalid_input_from(
 
 
 def _validate(instance: models.Model) -> None:
+    """Fields and cross-field rules first (400), then the unique rules (409 naming the row
+    that already holds the value), then the remaining constraints (400)."""
+    try:
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+    except DjangoValidationError as exc:
+        raise invalid_input_from(exc, type(instance)) from None
+    if twin := _unique_twin(instance):
+        existing, fields = twin
+        raise AlreadyExists(
+            f"A {type(instance)._meta.verbose_name} with this {', '.join(fields)} already "
+            f"exists (id {existing.pk}); update that one instead of creating another.",
+            details={"existing_id": existing.pk, "fields": fields},
+        )
     try:
         instance.full_clean()
     except DjangoValidationError as exc:
         raise invalid_input_from(exc, type(instance)) from None
+
+
+def _unique_twin(instance: models.Model) -> tuple[models.Model, list[str]] | None:
+    """Another row already holding what one of the model's unique rules (a unique field, a
+    UniqueConstraint on fields or on expressions) lets only one row hold, and the API's names
+    of the fields that rule covers. Walks the model's own rules, so a rule added later is
+    covered without a change here."""
+    model = type(instance)
+    meta = model._meta
+    attnames = {field.name: field.attname for field in meta.concrete_fields}
+    values = {
+        F(field.name): Value(getattr(instance, field.attname), output_field=field)
+        for field in meta.concrete_fields
+    }
+    rules: list[tuple[list[str], list[Exact]]] = [
+        ([field.name], [Exact(F(field.name), values[F(field.name)])])
+        for field in meta.concrete_fields
+        if field.unique and not field.primary_key
+    ]
+    for constraint in meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint) or constraint.condition:
+            continue
+        if constraint.fields:
+            names = list(constraint.fields)
+            expressions = [F(name) for name in names]
+        else:
+            expressions = list(constraint.expressions)
+            names = sorted({ref.name for expr in expressions for ref in _field_refs(expr)})
+        rules.append(
+            (names, [Exact(expr, expr.replace_expressions(values)) for expr in expressions])
+        )
+    others = model._default_manager.exclude(pk=instance.pk)
+    for names, lookups in rules:
+        existing = others.filter(*lookups).first()
+        if existing is not None:
+            return existing, [attnames[name] for name in names]
+    return None
+
+
+def _field_refs(expression: Any) -> list[F]:
+    if isinstance(expression, F):
+        return [expression]
+    return [ref for inner in expression.get_source_expressions() for ref in _field_refs(inner)]
 
 
 def _save(instance: models.Model) -> None:

@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import NotFound
-from learning.access import enrollment_require
+from learning.access import course_test_open, enrollment_require
 from learning.models import TestAttempt
 from shishya.guru_client import guru_client
 
@@ -25,25 +24,9 @@ SUMMARY_FIELDS = (
 )
 
 
-class TestNotFound(NotFound):
-    __test__ = False  # not a pytest test class
-
-    code = "test_not_found"
-    message = "This course has no such test."
-
-
 def submit_cutoff(now: datetime | None = None) -> datetime:
     """Attempts whose deadline is before this are over: the grace for late packets is gone."""
     return (now or timezone.now()) - timedelta(seconds=settings.TEST_SUBMIT_GRACE_SECONDS)
-
-
-def guru_test(*, course_id: int, test_id: int, require_fresh: bool = False) -> dict[str, Any]:
-    """Guru's test with its answer key: for the server's own use only."""
-    tests = guru_client().course_tests(course_id, require_fresh=require_fresh)
-    test = next((test for test in tests if test["id"] == test_id), None)
-    if test is None:
-        raise TestNotFound()
-    return test
 
 
 def student_attempts(*, user: User, test_id: int) -> QuerySet[TestAttempt]:
@@ -87,7 +70,6 @@ def student_tests(*, user: User, course_id: int) -> list[dict[str, Any]]:
 def student_test(*, user: User, course_id: int, test_id: int) -> dict[str, Any]:
     """A test's summary and the student's own attempts (questions as served; results only
     once submitted)."""
-    enrollment_require(user=user, course_id=course_id)
-    test = guru_test(course_id=course_id, test_id=test_id)
+    test = course_test_open(user=user, course_id=course_id, test_id=test_id)
     attempts = list(student_attempts(user=user, test_id=test_id))
     return {**_summary(test, attempts), "attempts": attempts}

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Conflict, Forbidden, InvalidInput, NotFound
-from learning.access import enrollment_require
+from learning.access import course_test_open, enrollment_require
 from learning.assessments.grading import answer_error, grade, served_questions
-from learning.assessments.selectors import guru_test, student_attempts, submit_cutoff
+from learning.assessments.selectors import student_attempts, submit_cutoff
 from learning.models import TestAttempt
 
 logger = logging.getLogger(__name__)
@@ -85,8 +85,7 @@ def test_attempt_start(*, user: User, course_id: int, test_id: int) -> TestAttem
     and test and at most the max_attempts stored with it, and one attempt per student is
     active, so concurrent starts create one attempt.
     """
-    enrollment_require(user=user, course_id=course_id)
-    test = guru_test(course_id=course_id, test_id=test_id, require_fresh=True)
+    test = course_test_open(user=user, course_id=course_id, test_id=test_id, require_fresh=True)
     test_attempts_close_abandoned(user=user)
     active = TestAttempt.objects.filter(user=user, status=ACTIVE).first()
     if active is not None:
@@ -144,12 +143,16 @@ def test_attempt_submit(
     """
     received_at = timezone.now()
     enrollment_require(user=user, course_id=course_id)
-    latest = student_attempts(user=user, test_id=test_id).last()
+    latest = student_attempts(user=user, test_id=test_id).filter(course_id=course_id).last()
     if latest is None:
         raise AttemptNotStarted()
     in_time = latest.status == ACTIVE and latest.deadline >= submit_cutoff(received_at)
     # Guru is read before the row lock is taken, never while holding it.
-    key = guru_test(course_id=course_id, test_id=test_id, require_fresh=True) if in_time else None
+    key = (
+        course_test_open(user=user, course_id=course_id, test_id=test_id, require_fresh=True)
+        if in_time
+        else None
+    )
     valid = _validated_answers(latest, answers) if in_time else {}
     with transaction.atomic():
         attempt = TestAttempt.objects.select_for_update().get(pk=latest.pk)

@@ -8,12 +8,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
-from learning.access import NotEnrolled
+from config.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+    UnavailableReason,
+)
+from learning.access import NotEnrolled, enrollment_require
 from learning.certificates.eligibility import certificate_eligibility
 from learning.models import Certificate, Enrollment
 from learning.progress import course_content_get
-from learning.selectors import course_records, is_enrolled
+from learning.selectors import course_records
 from learning.verification_ids import (
     CERTIFICATE_PREFIX,
     verification_id_new,
@@ -46,6 +53,7 @@ class StudentNameRequired(InvalidInput):
 
 class CertificatePriceUnavailable(ServiceUnavailable):
     code = "certificate_price_unavailable"
+    reason = UnavailableReason.NOT_PRICED
     message = "Certificates cannot be issued right now: no price is set for them."
 
 
@@ -76,8 +84,7 @@ def certificate_issue(*, user: User, course_id: int) -> tuple[Certificate, bool]
     Checks (enrollment, Guru's rules evaluated on our records, Guru's price) run first; the
     write locks the enrollment row, so two requests at once issue and charge one.
     """
-    if not is_enrolled(user=user, course_id=course_id):
-        raise NotEnrolled()
+    enrollment_require(user=user, course_id=course_id)
     existing = Certificate.objects.filter(user=user, course_id=course_id).first()
     if existing is not None:
         return existing, False

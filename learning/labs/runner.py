@@ -14,7 +14,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from config.errors import ServiceUnavailable, UpstreamError
+from config.errors import ServiceUnavailable, UnavailableReason, UpstreamError
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +75,12 @@ def _text(value: Any) -> str:
 def runner_language_id(language: str) -> int:
     """Judge0's id of a lab language; 503 when the runner or the language is not set up."""
     if not settings.JUDGE0_URL:
-        raise LabRunnerUnavailable(details={"reason": "not_configured"})
+        raise LabRunnerUnavailable(reason=UnavailableReason.NOT_CONFIGURED)
     language_id = settings.JUDGE0_LANGUAGE_IDS.get(language)
     if language_id is None:
-        raise LabRunnerUnavailable(details={"reason": "language_not_supported"})
+        raise LabRunnerUnavailable(
+            reason=UnavailableReason.NOT_SUPPORTED, details={"language": language}
+        )
     return language_id
 
 
@@ -102,10 +104,10 @@ def code_run(*, language: str, source_code: str) -> Run:
         )
     except requests.RequestException as exc:
         logger.warning("lab runner unreachable", extra={"error": type(exc).__name__})
-        raise LabRunnerUnavailable(details={"reason": "unreachable"}) from exc
+        raise LabRunnerUnavailable(reason=UnavailableReason.UPSTREAM_DOWN) from exc
     if response.status_code in (401, 403):
         logger.critical("the lab runner refused JUDGE0_AUTH_TOKEN")
-        raise LabRunnerUnavailable(details={"reason": "not_configured"})
+        raise LabRunnerUnavailable(reason=UnavailableReason.CREDENTIALS_REFUSED)
     if response.status_code not in (200, 201):
         logger.warning("lab runner answered an error", extra={"status": response.status_code})
         raise LabRunnerFailed()

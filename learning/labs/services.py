@@ -7,7 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from config.errors import IdempotencyKeyReused, InsufficientCredits
+from config.errors import IdempotencyKeyReused, InsufficientCredits, UnavailableReason
 from config.patterns import PatternUnsupported, pattern_search
 from learning.labs import runner
 from learning.labs.selectors import lab_to_grade
@@ -82,7 +82,10 @@ def _check(lab: dict[str, Any], code: str) -> tuple[str, str]:
     if lab["validation_type"] == "stdout":
         return _executed_check(lab, code)
     # A validation type Guru added that this code does not know: never a guessed verdict.
-    raise runner.LabRunnerUnavailable(details={"reason": "validation_not_supported"})
+    raise runner.LabRunnerUnavailable(
+        reason=UnavailableReason.NOT_SUPPORTED,
+        details={"validation_type": lab["validation_type"]},
+    )
 
 
 def lab_submit(

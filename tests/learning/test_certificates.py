@@ -226,6 +226,25 @@ class TestReading:
             assert response.status_code == 404, path
             assert response.json()["error"]["code"] == "not_found"
 
+    def test_every_lookup_by_id_forgives_case_and_look_alike_letters(
+        self, student_client, course, client
+    ):
+        certificate_id = generate(student_client, course).json()["id"]
+        # As a person types it: lowercase, with o for 0 and l for 1 where the id has them.
+        typed = certificate_id.lower().replace("0", "o").replace("1", "l")
+        for path in (
+            f"/api/certificates/{typed}",
+            f"/api/certificates/{typed}/pdf",
+            f"/api/verify/certificate/{typed}",
+            f"/verify/certificate/{typed}",
+        ):
+            assert student_client.get(path).status_code == 200, path
+        assert student_client.get(f"/api/certificates/{typed}").json()["id"] == certificate_id
+        # Forgiving the typing never widens whose certificate it is.
+        other = make_student("f@example.com", "Farah")
+        client.force_login(other)
+        assert client.get(f"/api/certificates/{typed}").status_code == 404
+
 
 def pdf_streams(pdf: bytes) -> list[tuple[bytes, bytes]]:
     """(dictionary, decoded data) of every stream in the PDF (ASCII85 and Flate undone)."""

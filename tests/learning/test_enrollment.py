@@ -57,8 +57,16 @@ def test_paid_course_charges_its_credit_cost_once_and_a_repeat_answers_200():
     first = client.post(enroll_path(course))
     assert first.status_code == 201
     assert first.json()["credits_charged"] == 30 and first.json()["waived_by"] == ""
+    assert first.json()["already_enrolled"] is False
     repeat = client.post(enroll_path(course))
-    assert repeat.status_code == 200 and repeat.json() == first.json()
+    # The repeat says what happened now: nothing charged, already enrolled since then.
+    assert repeat.status_code == 200
+    assert repeat.json() == {
+        **first.json(),
+        "already_enrolled": True,
+        "credits_charged": 0,
+        "waived_by": "",
+    }
     assert balance(student) == 70 and deductions(student) == [-30]
     enrollment = Enrollment.objects.get(user=student)
     assert enrollment.ledger_entry_id == LedgerEntry.objects.get(amount=-30).pk

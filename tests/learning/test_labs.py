@@ -379,7 +379,7 @@ def test_a_language_the_runner_has_no_id_for_is_503(student_client, student, con
     )
     response = submit(student_client, content, page, "<p>hi</p>")
     assert response.status_code == 503
-    assert response.json()["error"]["details"] == {"reason": "language_not_supported"}
+    assert response.json()["error"]["details"] == {"reason": "not_supported", "language": "html"}
     assert judge0.requests == [] and charges(student) == []
 
 

@@ -143,25 +143,31 @@ def test_invalid_submissions_are_400_and_store_nothing(course, project, student,
     assert not Notification.objects.exists()
 
 
-def test_not_enrolled_is_403_and_unknown_projects_or_courses_are_404(course, project):
-    client = logged_in(make_student("other@example.com"))
-    for response in (
-        client.get(f"/api/projects/{course.pk}"),
-        client.post(submit_path(course, project), SUBMISSION, content_type="application/json"),
-    ):
-        assert response.status_code == 403
-        assert response.json()["error"]["code"] == "not_enrolled"
+def test_not_enrolled_comes_first_and_unknown_projects_are_404(course, project, student):
     other = course_with_content(title="Other")
     other_project = Project.objects.create(course=other, title="Elsewhere", description="x")
-    assert (
-        client.post(
+    outsider = logged_in(make_student("other@example.com"))
+    # The one access rule (learning.access): an outsider hears not_enrolled whatever the
+    # project or course, so it learns nothing of what a course holds.
+    for response in (
+        outsider.get(f"/api/projects/{course.pk}"),
+        outsider.get("/api/projects/999999"),
+        outsider.post(submit_path(course, project), SUBMISSION, content_type="application/json"),
+        outsider.post(
             f"/api/projects/{course.pk}/{other_project.pk}/submit",
             SUBMISSION,
             content_type="application/json",
-        ).json()["error"]["code"]
-        == "project_not_found"
+        ),
+    ):
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "not_enrolled"
+    response = logged_in(student).post(
+        f"/api/projects/{course.pk}/{other_project.pk}/submit",
+        SUBMISSION,
+        content_type="application/json",
     )
-    assert client.get("/api/projects/999999").status_code == 404
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "project_not_found"
     assert not ProjectSubmission.objects.exists()
 
 

@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from guru.models import Course, Lab, Lesson
 from learning.models import Enrollment
-from tests.fakes.openai import API_KEY, FakeOpenAI
 from tests.guru.catalogue import assessments_for, course_with_content, pricing
 from tests.mithra.helpers import fund
 
@@ -13,17 +12,6 @@ from tests.mithra.helpers import fund
 SOLUTION = "print('SOLUTION-7f3a')"
 EXPECTED_OUTPUT = "EXPECTED-OUTPUT-91c2"
 EXPECTED_PATTERN = "EXPECTED-PATTERN-44d0"
-
-
-@pytest.fixture
-def openai_fake(settings):
-    """A local OpenAI the real SDK is pointed at, with the tutor configured."""
-    with FakeOpenAI() as server:
-        settings.OPENAI_API_KEY = API_KEY
-        settings.OPENAI_BASE_URL = f"{server.url}/v1"
-        settings.OPENAI_TIMEOUT_SECONDS = 1.0
-        settings.OPENAI_MAX_RETRIES = 0
-        yield server
 
 
 @pytest.fixture

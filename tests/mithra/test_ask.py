@@ -180,17 +180,18 @@ class TestWhatTheModelIsSent:
 
 class TestModelFailuresChargeNothing:
     @pytest.mark.parametrize(
-        ("status", "code", "http_status"),
-        [(500, "tutor_upstream_error", 503), (429, "tutor_busy", 503)],
+        ("status", "code", "reason"),
+        [(500, "tutor_upstream_error", "upstream_down"), (429, "tutor_busy", "busy")],
     )
     def test_upstream_error_is_503_and_charges_nothing(
-        self, openai_fake, enrolled, student_client, lesson, status, code, http_status
+        self, openai_fake, enrolled, student_client, lesson, status, code, reason
     ):
         openai_fake.fail_next(status, retry_after="7" if status == 429 else None)
         response = ask(student_client, about(lesson))
 
-        assert response.status_code == http_status
+        assert response.status_code == 503
         assert response.json()["error"]["code"] == code
+        assert response.json()["error"]["details"] == {"reason": reason}
         if status == 429:
             assert response["Retry-After"] == "7"
         assert_nothing_charged_or_stored(enrolled)
@@ -206,6 +207,7 @@ class TestModelFailuresChargeNothing:
 
         assert response.status_code == 504
         assert response.json()["error"]["code"] == "tutor_timeout"
+        assert response.json()["error"]["details"] == {"reason": "timeout"}
         assert_nothing_charged_or_stored(enrolled)
 
     def test_sdk_retries_a_5xx_within_the_bound_and_charges_once(
@@ -240,6 +242,7 @@ class TestModelFailuresChargeNothing:
         response = ask(student_client, about(lesson))
         assert response.status_code == 503
         assert response.json()["error"]["code"] == "tutor_unavailable"
+        assert response.json()["error"]["details"] == {"reason": "not_configured"}
         assert openai_fake.requests == []
         assert_nothing_charged_or_stored(enrolled)
 
@@ -250,6 +253,7 @@ class TestModelFailuresChargeNothing:
         response = ask(student_client, about(lesson))
         assert response.status_code == 503
         assert response.json()["error"]["code"] == "tutor_unavailable"
+        assert response.json()["error"]["details"] == {"reason": "credentials_refused"}
         assert_nothing_charged_or_stored(enrolled)
 
 
@@ -394,6 +398,7 @@ class TestRefusals:
         response = ask(student_client, about(lesson))
         assert response.status_code == 503
         assert response.json()["error"]["code"] == "tutor_disabled"
+        assert response.json()["error"]["details"] == {"reason": "disabled"}
         assert openai_fake.requests == []
 
     def test_needs_a_student_session(self, openai_fake, client, lesson):

@@ -140,7 +140,7 @@ def test_stale_copy_is_never_used_for_a_charge(fake_guru, settings):
     assert guru_client().pricing()["actions"][0]["credits"] == 5
     with pytest.raises(GuruUnavailable) as raised:
         guru_client().pricing(require_fresh=True)
-    assert raised.value.details == {"retryable": True}
+    assert raised.value.details == {"reason": "upstream_down", "retryable": True}
 
 
 def test_after_a_failure_requests_do_not_wait_on_guru_again(fake_guru, settings):
@@ -157,6 +157,7 @@ def test_refused_key_is_logged_loudly_and_never_echoed(fake_guru, caplog):
     with caplog.at_level(logging.DEBUG), pytest.raises(GuruMisconfigured) as raised:
         guru_client().courses()
     assert raised.value.status_code == 503
+    assert raised.value.details == {"reason": "credentials_refused"}
     assert any(r.levelno == logging.CRITICAL for r in caplog.records)
     assert API_KEY not in caplog.text and API_KEY not in str(raised.value.message)
 
