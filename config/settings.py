@@ -524,5 +524,7 @@ LOGGING = {
         # whatever LOG_LEVEL says; the request lines carry nothing we need.
         "openai": {"level": "INFO"},
         "httpx2": {"level": "WARNING"},
+        # The certificate PDF subsets its fonts: dozens of lines per document otherwise.
+        "fontTools": {"level": "WARNING"},
     },
 }
