@@ -123,7 +123,18 @@ def bidi_levels(text: str) -> list[int]:
     resolve_weak_types(storage)
     resolve_neutral_types(storage, False)
     resolve_implicit_levels(storage, False)
-    return [character["level"] for character in storage["chars"]]
+    # Rule X9 drops joiners and embedding controls from the storage; they take the level of
+    # the character before them (the paragraph's at the start).
+    resolved = iter(storage["chars"])
+    pending = next(resolved, None)
+    levels = []
+    for character in text:
+        if pending is not None and pending["ch"] == character:
+            levels.append(pending["level"])
+            pending = next(resolved, None)
+        else:
+            levels.append(levels[-1] if levels else storage["base_level"])
+    return levels
 
 
 def _family_of_script(script: str, character: str) -> Family | None:
@@ -136,32 +147,37 @@ def _family_of_script(script: str, character: str) -> Family | None:
 def runs(text: str) -> list[Run]:
     """The text's runs in logical order: a letter picks the family of its script; marks,
     joiners, spaces, digits and punctuation stay with the letters around them when that font
-    draws them (so a conjunct is never split), else take the first family that does."""
+    draws them (so a conjunct is never split), preferring the side of their own bidi level,
+    else take the first family that does."""
+    levels = bidi_levels(text)
     families: list[Family | None] = []
+    missing = []
     for character in text:
         script = unicodedata.script(character)
-        if script in _NEUTRAL_SCRIPTS:
-            families.append(None)
-        else:
-            families.append(_family_of_script(script, character))
-    missing = []
-    for index, character in enumerate(text):
-        if families[index] is not None:
-            continue
-        if unicodedata.script(character) not in _NEUTRAL_SCRIPTS:
+        family = None if script in _NEUTRAL_SCRIPTS else _family_of_script(script, character)
+        if family is None and script not in _NEUTRAL_SCRIPTS:
             missing.append(character)
+        families.append(family)
+    if missing:
+        raise TextUnprintable(missing)
+    letters = list(families)
+    for index, character in enumerate(text):
+        if letters[index] is not None:
             continue
-        before = families[index - 1] if index else None
-        after = next((f for f in families[index + 1 :] if f is not None), None)
+        before = next((i for i in range(index - 1, -1, -1) if families[i] is not None), None)
+        after = next((i for i in range(index + 1, len(text)) if letters[i] is not None), None)
+        neighbours = sorted(
+            (i for i in (before, after) if i is not None),
+            key=lambda i: (levels[i] != levels[index], i != before),
+        )
         families[index] = next(
-            (f for f in (before, after) if f is not None and covers(f, character)),
+            (families[i] for i in neighbours if covers(families[i], character)),
             next((f for f in FAMILIES if covers(f, character)), None),
         )
         if families[index] is None:
             missing.append(character)
     if missing:
         raise TextUnprintable(missing)
-    levels = bidi_levels(text)
     result: list[Run] = []
     start = 0
     for index in range(1, len(text) + 1):

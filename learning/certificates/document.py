@@ -7,8 +7,9 @@ import segno
 from django.conf import settings
 from django.urls import reverse
 
+from config.errors import InvalidInput
 from learning.models import Certificate
-from learning.typesetting import Document
+from learning.typesetting import Document, TextUnprintable, printable_check
 
 # Pixels per QR module and the quiet zone around it (modules), as the QR standard asks.
 QR_SCALE = 10
@@ -17,6 +18,27 @@ QR_ERROR_LEVEL = "m"
 _INK = (0x1F, 0x2A, 0x44)
 _ACCENT = (0xC8, 0x90, 0x2E)
 MM = 72 / 25.4  # points per millimetre
+
+
+class CertificateTextUnprintable(InvalidInput):
+    code = "certificate_text_unprintable"
+    message = "The certificate cannot print some characters of this text."
+
+
+def certificate_printable_check(*, student_name: str, course_title: str, skills: list[str]) -> None:
+    """Refuses (before anything is charged) text that no shipped font draws: a box on a
+    certificate is worse than no certificate. CJK scripts are among them (see typesetting)."""
+    for field, text in (
+        ("student_name", student_name),
+        ("course_title", course_title),
+        ("skills", ", ".join(skills)),
+    ):
+        try:
+            printable_check(text)
+        except TextUnprintable as unprintable:
+            raise CertificateTextUnprintable(
+                details={"field": field, "characters": unprintable.characters}
+            ) from None
 
 
 def certificate_page_url(certificate_id: str) -> str:
@@ -36,6 +58,11 @@ def qr_png(payload: str) -> bytes:
 def certificate_pdf(certificate: Certificate) -> bytes:
     """Every text (the student's name, Guru's course title and skills) goes through the
     shaping text path; positions are millimetres from the top edge."""
+    certificate_printable_check(
+        student_name=certificate.student_name,
+        course_title=certificate.course_title,
+        skills=certificate.skills,
+    )
     page_url = certificate_page_url(certificate.id)
     pdf = Document(
         orientation="landscape",

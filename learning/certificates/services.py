@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from config.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from learning.access import NotEnrolled
+from learning.certificates.document import certificate_printable_check
 from learning.certificates.eligibility import certificate_eligibility
 from learning.models import Certificate, Enrollment
 from learning.progress import course_content_get
@@ -97,6 +98,11 @@ def certificate_issue(*, user: User, course_id: int) -> tuple[Certificate, bool]
         raise CertificateRequirementsUnmet(
             details={"missing": [vars(shortfall) for shortfall in eligibility.missing]}
         )
+    certificate_printable_check(
+        student_name=user.name.strip(),
+        course_title=content.course["title"],
+        skills=list(content.course["skills"]),
+    )
     credits = certificate_price()
 
     with transaction.atomic():

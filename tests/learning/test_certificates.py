@@ -175,6 +175,19 @@ class TestGenerate:
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "student_name_required"
 
+    def test_a_name_no_shipped_font_prints_is_refused_before_any_charge(self, client, course):
+        # Chinese, Japanese and Korean are out: their fonts would be 15-20 MB a weight.
+        student = make_student("li@example.com", "Li 李小龍")
+        make_eligible(student, course)
+        fund(student, 100)
+        client.force_login(student)
+        response = generate(client, course)
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert error["code"] == "certificate_text_unprintable"
+        assert error["details"] == {"field": "student_name", "characters": ["小", "李", "龍"]}
+        assert deductions(student) == 0 and not Certificate.objects.filter(user=student).exists()
+
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
