@@ -288,6 +288,21 @@ class TestPdf:
         ]
         assert qr_modules_in_pdf(pdf) == expected
 
+    def test_a_certificate_whose_text_no_font_draws_answers_400_not_boxes(
+        self, student_client, student
+    ):
+        certificate = Certificate.objects.create(
+            id=verification_id_new(CERTIFICATE_PREFIX),
+            user=student,
+            course_id=4242,
+            student_name="李小龍",
+            course_title="Python",
+            skills=[],
+        )
+        response = student_client.get(f"/api/certificates/{certificate.id}/pdf")
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "certificate_text_unprintable"
+
     def test_the_page_url_follows_the_public_base_url_setting(self, settings):
         settings.PUBLIC_BASE_URL = "https://ourshiksha.ai"
         assert certificate_page_url("OSC-1") == "https://ourshiksha.ai/verify/certificate/OSC-1"
