@@ -598,5 +598,7 @@ LOGGING = {
         # urllib3 (requests: the Guru client, Razorpay, Resend) names the URL in its retry and
         # debug lines, and a URL can carry a voucher code; our clients log failures by route.
         "urllib3": {"level": "ERROR"},
+        # The certificate PDF subsets its fonts: dozens of lines per document otherwise.
+        "fontTools": {"level": "WARNING"},
     },
 }

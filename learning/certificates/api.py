@@ -106,7 +106,12 @@ class CertificatePdfView(APIView):
 
     @extend_schema(
         operation_id="certificate_pdf",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 410: ERROR},
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            # certificate_text_unprintable: issued before the fonts' coverage was checked.
+            400: ERROR,
+            410: ERROR,
+        },
     )
     def get(self, request: Request, certificate_id: str) -> HttpResponse:
         certificate = certificate_of_student_get(user=request.user, certificate_id=certificate_id)

@@ -17,6 +17,7 @@ from config.errors import (
     UnavailableReason,
 )
 from learning.access import NotEnrolled, enrollment_require
+from learning.certificates.document import certificate_printable_check
 from learning.certificates.eligibility import certificate_eligibility
 from learning.models import Certificate, Enrollment
 from learning.progress import course_content_get
@@ -104,6 +105,11 @@ def certificate_issue(*, user: User, course_id: int) -> tuple[Certificate, bool]
         raise CertificateRequirementsUnmet(
             details={"missing": [vars(shortfall) for shortfall in eligibility.missing]}
         )
+    certificate_printable_check(
+        student_name=user.name.strip(),
+        course_title=content.course["title"],
+        skills=list(content.course["skills"]),
+    )
     credits = certificate_price()
 
     with transaction.atomic():

@@ -1,9 +1,13 @@
 """Public verification: the JSON endpoints and the HTML pages people open (a certificate's QR
 code points at its page), rendered in a real headless browser."""
 
+import json
+import os
+import select
 import shutil
 import subprocess
 import tempfile
+import time
 
 import pytest
 from django.utils import timezone
@@ -46,6 +50,125 @@ def rendered_dom(url: str) -> str:
             check=True,
         )
     return result.stdout
+
+
+class DevTools:
+    """Chromium driven over its DevTools pipe (fds 3 and 4, NUL-separated JSON): enough to
+    open a page and ask which fonts the browser drew an element's text with."""
+
+    def __init__(self, profile: str) -> None:
+        to_browser_read, self._to_browser = os.pipe()
+        self._from_browser, from_browser_write = os.pipe()
+
+        def child_fds() -> None:  # the child's fds 3 and 4 are the pipe
+            os.dup2(to_browser_read, 3)
+            os.dup2(from_browser_write, 4)
+
+        self.process = subprocess.Popen(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--remote-debugging-pipe",
+                "about:blank",
+            ],
+            pass_fds=(3, 4, to_browser_read, from_browser_write),
+            preexec_fn=child_fds,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(to_browser_read)
+        os.close(from_browser_write)
+        self._buffer = b""
+        self._next_id = 0
+        self._session: str | None = None
+
+    def _read_message(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            ready, _, _ = select.select([self._from_browser], [], [], max(remaining, 0))
+            if not ready:
+                raise TimeoutError("chromium did not answer")
+            chunk = os.read(self._from_browser, 65536)
+            if not chunk:
+                raise ConnectionError("chromium closed the pipe")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def call(self, method: str, **params) -> dict:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params}
+        if self._session:
+            message["sessionId"] = self._session
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + 60
+        while True:
+            answer = self._read_message(deadline)
+            if answer.get("id") == self._next_id:
+                if "error" in answer:
+                    raise RuntimeError(answer["error"])
+                return answer["result"]
+
+    def open(self, url: str) -> None:
+        target = self.call("Target.createTarget", url="about:blank")["targetId"]
+        self._session = self.call("Target.attachToTarget", targetId=target, flatten=True)[
+            "sessionId"
+        ]
+        self.call("Page.enable")
+        self.call("Page.navigate", url=url)
+        # Loaded, and every web font it asked for loaded (or failed).
+        self.call(
+            "Runtime.evaluate",
+            expression=(
+                "new Promise(done => document.readyState === 'complete' ? done() :"
+                " addEventListener('load', () => done())).then(() => document.fonts.ready)"
+                ".then(() => true)"
+            ),
+            awaitPromise=True,
+        )
+
+    def fonts_of(self, selector: str) -> list[dict]:
+        """The fonts the browser drew the element's text with: family, whether a web font
+        (isCustomFont) and how many glyphs."""
+        self.call("DOM.enable")
+        self.call("CSS.enable")
+        root = self.call("DOM.getDocument")["root"]["nodeId"]
+        node = self.call("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
+        return self.call("CSS.getPlatformFontsForNode", nodeId=node)["fonts"]
+
+    def close(self) -> None:
+        try:
+            self._session = None
+            self.call("Browser.close")
+        finally:
+            self.process.wait(timeout=30)
+            os.close(self._to_browser)
+            os.close(self._from_browser)
+
+
+def fonts_drawing(url: str, selectors: list[str]) -> dict[str, set[tuple[str, bool]]]:
+    """For each element, the (family, is a web font) pairs its text was drawn with."""
+    with tempfile.TemporaryDirectory() as profile:
+        browser = DevTools(profile)
+        try:
+            browser.open(url)
+            return {
+                selector: {
+                    (font["familyName"], font["isCustomFont"])
+                    for font in browser.fonts_of(selector)
+                }
+                for selector in selectors
+            }
+        finally:
+            browser.close()
 
 
 def issue(
@@ -166,3 +289,30 @@ class TestPagesInChromium:
         assert 'id="classification">Distinction<' in dom
         assert "<td>Algebra</td><td>4</td><td>O</td>" in dom
         assert student.email not in dom
+
+    @pytest.mark.parametrize(
+        ("name", "families"),
+        [
+            ("अनन्या शर्मा", {"Noto Sans Devanagari"}),
+            ("محمد عمران خان", {"Noto Nastaliq Urdu"}),
+            ("Łukasz ਹਰਪ੍ਰੀਤ", {"Noto Sans", "Noto Sans Gurmukhi"}),
+        ],
+    )
+    def test_names_and_titles_are_drawn_in_the_projects_web_fonts(
+        self, live_server, name, families
+    ):
+        # Whatever fonts this machine has: every glyph comes from the fonts the page serves.
+        student = make_student("names@example.com", name)
+        certificate = issue(student, course_title="கணினி அறிவியல்")
+        drawn = fonts_drawing(
+            f"{live_server.url}/verify/certificate/{certificate.id}",
+            ["#student-name", "#course-title"],
+        )
+        for selector, wanted in (
+            ("#student-name", families),
+            ("#course-title", {"Noto Sans Tamil"}),
+        ):
+            assert all(web_font for _, web_font in drawn[selector]), drawn
+            # A space between words may come from the Latin face of the same web font.
+            used = {family for family, _ in drawn[selector]}
+            assert wanted <= used <= wanted | {"Noto Sans"}, drawn
