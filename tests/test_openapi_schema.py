@@ -27,7 +27,6 @@ from schemathesis.generation import GenerationMode
 
 from accounts.models import User
 from guru.models import AdminSession
-from guru.selectors import admin_password_fingerprint
 from guru.tokens import admin_tokens_issue
 
 from config.openapi_summaries import OPERATION_SUMMARIES
@@ -91,7 +90,7 @@ def as_admin() -> dict[str, Any]:
             "schemathesis.admin@example.com", "schemathesis-admin-password-1", name="Admin"
         )
     session = AdminSession.objects.create(
-        user=admin, channel="api", password_fingerprint=admin_password_fingerprint(admin)
+        user=admin, channel="api", credentials_version=admin.credentials_version
     )
     access = admin_tokens_issue(session=session).access
     return {"headers": {"Authorization": f"Bearer {access}"}}
