@@ -26,10 +26,9 @@ from schemathesis.checks import (
 from schemathesis.generation import GenerationMode
 
 from accounts.models import User
+from config.openapi_summaries import OPERATION_SUMMARIES
 from guru.models import AdminSession
 from guru.tokens import admin_tokens_issue
-
-from config.openapi_summaries import OPERATION_SUMMARIES
 
 pytestmark = pytest.mark.django_db
 
