@@ -55,7 +55,7 @@ def test_the_migration_lists_labs_whose_pattern_re2_cannot_run(course, capsys):
     fields = {k: v for k, v in LAB.items() if k != "order"}
     good = Lab.objects.create(course=course, order=1, expected_pattern=r"def\s+f", **fields)
     bad = Lab.objects.create(course=course, order=2, expected_pattern=r"(a)\1", **fields)
-    migration = importlib.import_module("guru.migrations.0008_lab_patterns_checked_for_re2")
+    migration = importlib.import_module("guru.migrations.0009_lab_patterns_checked_for_re2")
     migration.lab_patterns_check(apps, None)
     listed = capsys.readouterr().out
     assert f"lab {bad.pk} " in listed and f"lab {good.pk} " not in listed

@@ -28,6 +28,6 @@ def lab_patterns_check(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("guru", "0007_audit_wallet_reversals")]
+    dependencies = [("guru", "0008_admin_session_credentials_version")]
 
     operations = [migrations.RunPython(lab_patterns_check, migrations.RunPython.noop)]

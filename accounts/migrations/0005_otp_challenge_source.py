@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_otp_challenge_pending_name"),
+        ("accounts", "0004_user_credentials_version"),
     ]
 
     operations = [
