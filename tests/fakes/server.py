@@ -2,6 +2,7 @@
 
 import json
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -23,6 +24,8 @@ class Reply:
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    # A body sent piece by piece as the iterable yields, ended by closing the connection.
+    stream: Iterable[bytes] | None = None
 
     def encoded(self) -> bytes:
         if self.body is None:
@@ -60,6 +63,14 @@ class FakeServer:
                 )
                 fake.requests.append(request)
                 reply = fake.reply(request)
+                if reply.stream is not None:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    for piece in reply.stream:
+                        self.wfile.write(piece)
+                    return
                 payload = b"" if reply.status == 304 else reply.encoded()
                 self.send_response(reply.status)
                 headers = {"Content-Type": "application/json", **reply.headers}
