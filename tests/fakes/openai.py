@@ -32,7 +32,8 @@ class FakeOpenAI(FakeServer):
         # Streams: seconds between chunks, and the answer's pieces (one per word by default).
         self.chunk_delay = 0.0
         self._resume = threading.Event()
-        self._resume.set()
+        self._streams_to_pause = 0
+        self._lock = threading.Lock()
         self.breaking = False
         self.first_chunks_sent = 0
 
@@ -50,11 +51,14 @@ class FakeOpenAI(FakeServer):
         """Every request waits (until the server stops) before it is answered."""
         self.hanging = True
 
-    def pause_after_first_chunk(self) -> None:
-        """Streams send their first chunk, then wait until resume()."""
+    def pause_after_first_chunk(self, *, streams: int = 1_000_000) -> None:
+        """The next `streams` streams (all by default) send their first chunk, then wait
+        until resume()."""
         self._resume.clear()
+        self._streams_to_pause = streams
 
     def resume(self) -> None:
+        self._streams_to_pause = 0
         self._resume.set()
 
     def break_after_first_chunk(self) -> None:
@@ -145,10 +149,14 @@ class FakeOpenAI(FakeServer):
             delta = {"content": piece} if n else {"role": "assistant", "content": piece}
             yield chunk([choice(delta)])
             if n == 0:
-                self.first_chunks_sent += 1
+                with self._lock:
+                    self.first_chunks_sent += 1
+                    paused = self._streams_to_pause > 0
+                    self._streams_to_pause -= paused
                 if self.breaking:
                     return
-                self._resume.wait(30)
+                if paused:
+                    self._resume.wait(30)
         yield chunk([choice({}, "stop")])
         if (body.get("stream_options") or {}).get("include_usage"):
             yield chunk([], usage=usage)
