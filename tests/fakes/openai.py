@@ -22,8 +22,8 @@ def _error(status: int, message: str, kind: str, code: str | None = None) -> Rep
 
 
 class FakeOpenAI(FakeServer):
-    def __init__(self, *, api_key: str = API_KEY) -> None:
-        super().__init__()
+    def __init__(self, *, api_key: str = API_KEY, port: int = 0) -> None:
+        super().__init__(port=port)
         self.api_key = api_key
         self.answer = ANSWER
         self.next_replies: list[Reply] = []
@@ -36,6 +36,8 @@ class FakeOpenAI(FakeServer):
         self._lock = threading.Lock()
         self.breaking = False
         self.first_chunks_sent = 0
+        # Seconds each answer took to write, first chunk to last (benchmarks take it off).
+        self.answer_seconds: list[float] = []
 
     # --- Faults --------------------------------------------------------------------------
     def fail_next(self, status: int, *, times: int = 1, retry_after: str | None = None) -> None:
@@ -103,6 +105,8 @@ class FakeOpenAI(FakeServer):
                 headers={"Content-Type": "text/event-stream; charset=utf-8"},
                 stream=self._chunks(model=body["model"], usage=usage, body=body),
             )
+        # A whole answer takes as long as its stream would.
+        time.sleep(self.chunk_delay * (len(self._pieces()) - 1))
         return Reply(
             200,
             {
@@ -142,8 +146,8 @@ class FakeOpenAI(FakeServer):
         def choice(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
             return {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
 
-        pieces = re.findall(r"\S+\s*", self.answer)
-        for n, piece in enumerate(pieces):
+        started = time.monotonic()
+        for n, piece in enumerate(self._pieces()):
             if n:
                 time.sleep(self.chunk_delay)
             delta = {"content": piece} if n else {"role": "assistant", "content": piece}
@@ -161,3 +165,7 @@ class FakeOpenAI(FakeServer):
         if (body.get("stream_options") or {}).get("include_usage"):
             yield chunk([], usage=usage)
         yield b"data: [DONE]\n\n"
+        self.answer_seconds.append(time.monotonic() - started)
+
+    def _pieces(self) -> list[str]:
+        return re.findall(r"\S+\s*", self.answer)

@@ -44,7 +44,7 @@ class _Server(ThreadingHTTPServer):
 class FakeServer:
     """Subclasses implement reply(request). Use as a context manager."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, port: int = 0) -> None:
         self.requests: list[RecordedRequest] = []
         fake = self
 
@@ -88,7 +88,7 @@ class FakeServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = _Server(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", port), Handler)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
