@@ -17,9 +17,12 @@ Needs PostgreSQL and Redis on this machine; uses ports port .. port + 2.
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing
+import os
 import statistics
+import subprocess
 import sys
 import time
 from multiprocessing.connection import Connection
@@ -63,7 +66,7 @@ PlatformSettings.objects.filter(pk=1).update(tutor_daily_question_cap=100_000)
 sessions = []
 for n in range({students}):
     user = User.objects.create_user(
-        f"bench{{n}}@example.com", "a-long-passphrase", email_verified_at=timezone.now())
+        f"bench{{n}}@example.com", None, email_verified_at=timezone.now())  # no hashing
     Enrollment.objects.create(user=user, course_id=course.pk)
     wallet_apply(user=user, amount=1000, kind=LedgerEntry.Kind.ADMIN_GRANT,
                  reference="bench", idempotency_key="bench-funds")
@@ -93,6 +96,10 @@ print(json.dumps({
     "wallets_off_ledger": len(off),
 }))
 """
+
+
+# Questions asked before the load (not measured; charged and checked like the others).
+WARM_QUESTIONS = 4
 
 
 def _fake(port: int, chunks: int, chunk_seconds: float, pipe: Connection) -> None:
@@ -189,6 +196,24 @@ async def _load(base: str, sessions: list[str], csrf: str, body: dict, args) -> 
         return await asyncio.gather(*(one(n) for n in range(args.students)))
 
 
+def _server_cpu_seconds(port: int) -> float:
+    """CPU time used so far by the server on port: its gunicorn master and workers."""
+    found = subprocess.run(
+        ["pgrep", "-f", f"gunicorn .*-b 127.0.0.1:{port} "], capture_output=True, text=True
+    ).stdout.split()
+    pids = set(found)
+    for pid in found:
+        pids |= set(
+            subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout.split()
+        )
+    ticks = 0
+    for pid in pids:
+        with contextlib.suppress(FileNotFoundError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
@@ -252,6 +277,15 @@ def main() -> None:
                 f"{base}/api/wallet/balance", cookies={"sessionid": session}, timeout=30
             ).raise_for_status()
         requests.get(f"{base}/api/courses", timeout=30).raise_for_status()
+        for n in range(WARM_QUESTIONS):  # every worker's model client and code paths warm
+            warm = requests.post(
+                f"{base}/api/mithra/ask",
+                json=body,
+                cookies={"sessionid": sessions[n], "csrftoken": csrf},
+                headers={"X-CSRFToken": csrf, "Idempotency-Key": f"bench-q-warm-{n}"},
+                timeout=60,
+            )
+            warm.raise_for_status()
 
         probe, probe_pipe = _start_probe(base, sessions, args.probe_seconds, args.probe_rate)
         idle, idle_failures = probe_pipe.recv()
@@ -261,6 +295,7 @@ def main() -> None:
         busy_start = min(args.ramp / 2, answer_seconds)  # when about half are in flight
         probe_seconds = args.ramp + answer_seconds - busy_start
         started = time.monotonic()
+        cpu_before = _server_cpu_seconds(args.port)
 
         async def load_with_probe():
             load = asyncio.ensure_future(_load(base, sessions, csrf, body, args))
@@ -269,6 +304,7 @@ def main() -> None:
             return await load, probe
 
         results, (loaded_probe, loaded_pipe) = asyncio.run(load_with_probe())
+        server_cpu = _server_cpu_seconds(args.port) - cpu_before
         loaded, loaded_failures = loaded_pipe.recv()
         loaded_probe.join()
         wall = time.monotonic() - started
@@ -292,6 +328,11 @@ def main() -> None:
         print(_line("the fake writing one answer", fake_ms))
         overhead_p50 = _pct([r["total"] for r in answered], 50) - statistics.median(fake_ms)
         print(f"tutor overhead per question (p50 total - p50 fake): {overhead_p50:.1f} ms")
+    print(
+        f"server CPU during the load (probe included): {server_cpu:.1f} s, "
+        f"{server_cpu / args.students * 1000:.1f} ms per question; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     for name in ("balance", "courses"):
         ratio = _pct(loaded[name], 99) / _pct(idle[name], 99)
         print(_line(f"GET {name} idle", idle[name]))
@@ -303,7 +344,8 @@ def main() -> None:
         f"({check['credits_charged']} credits), charged twice: {check['charged_twice']}, "
         f"wallets off their ledger: {check['wallets_off_ledger']}"
     )
-    once = check["charges"] == check["answered"] == len(answered) == args.students
+    expected = args.students + WARM_QUESTIONS
+    once = check["charges"] == check["answered"] == len(answered) + WARM_QUESTIONS == expected
     if not once or check["charged_twice"] or check["wallets_off_ledger"]:
         sys.exit("FAILED: not every question answered and charged exactly once")
 
