@@ -253,8 +253,16 @@ async def _answer_events(*, prepared: Prepared, call: IdempotentCall) -> AsyncIt
     texts: asyncio.Queue[str | None] = asyncio.Queue()
     task = _answer_start(prepared=prepared, call=call, on_text=texts.put_nowait)
     task.add_done_callback(lambda _: texts.put_nowait(None))
-    while (text := await texts.get()) is not None:
-        yield _event("delta", {"content": text})
+    ended = False
+    while not ended:
+        pieces = [await texts.get()]
+        # Pieces that came while the last event was being sent go out as one event: a busy
+        # server sends fewer, larger events rather than falling behind the model.
+        while not texts.empty():
+            pieces.append(texts.get_nowait())
+        ended = pieces[-1] is None
+        if text := "".join(piece for piece in pieces if piece is not None):
+            yield _event("delta", {"content": text})
     try:
         body = await asyncio.shield(task)
     except ApiError as exc:
