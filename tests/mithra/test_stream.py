@@ -184,6 +184,12 @@ def until(condition, *, tries: int = 400) -> None:
 
 @pytest.mark.django_db(transaction=True)
 class TestUnderTheAsgiServer:
+    @pytest.fixture(autouse=True)
+    def _patient_model_client(self, settings, openai_fake):
+        # A stream paused by the test waits for the test's other requests, however slow the
+        # machine: the SDK's wait for the next piece must outlast them.
+        settings.OPENAI_TIMEOUT_SECONDS = 30
+
     def test_pieces_arrive_while_the_answer_is_still_being_written(
         self, openai_fake, enrolled, lesson, server
     ):
