@@ -1,4 +1,5 @@
-"""Shared pieces of the load benchmarks: a gunicorn server on PostgreSQL and Redis, and wrk."""
+"""Shared pieces of the load benchmarks: the production server (gunicorn with uvicorn workers)
+on PostgreSQL and Redis, and wrk."""
 
 import os
 import re
@@ -31,10 +32,16 @@ def bench_env(port: int) -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *args: str) -> str:
+# How the production server runs (README "Operations"): ASGI, one uvicorn worker per core.
+ASGI_SERVER = ["config.asgi:application", "-k", "uvicorn_worker.UvicornWorker"]
+# The server before ASGI, for figures side by side: sync WSGI workers with 4 threads each.
+SYNC_SERVER = ["config.wsgi", "-k", "gthread", "--threads", "4"]
+
+
+def manage(env: dict[str, str], *args: str, code: Path = ROOT) -> str:
     result = subprocess.run(
         [PYTHON, "manage.py", *args],
-        cwd=ROOT,
+        cwd=code,
         env=env,
         capture_output=True,
         text=True,
@@ -53,13 +60,15 @@ def recreate_database(env: dict[str, str]) -> None:
     )
 
 
-def _serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def _serve(
+    env: dict[str, str], port: int, workers: int, server: list[str], code: Path
+) -> subprocess.Popen:
     process = subprocess.Popen(
         [
             PYTHON,
             "-m",
             "gunicorn",
-            "config.wsgi",
+            *server,
             "-b",
             f"127.0.0.1:{port}",
             "-w",
@@ -67,7 +76,7 @@ def _serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
             "--log-level",
             "warning",
         ],
-        cwd=ROOT,
+        cwd=code,
         env=env,
     )
     for _ in range(100):
@@ -80,12 +89,19 @@ def _serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int = 2):
+def gunicorn(
+    env: dict[str, str],
+    port: int,
+    workers: int = 2,
+    server: list[str] = ASGI_SERVER,
+    code: Path = ROOT,
+):
     """The student side under load on port (2 workers, one per core), and Guru beside it on
     port + 1 as in production: a separate service (one worker), so the student side's
-    occasional refresh of Guru's copies never waits behind the load it is serving."""
-    guru = _serve({**env, "SERVED_SYSTEMS": "guru"}, port + 1, 1)
-    app = _serve({**env, "SERVED_SYSTEMS": "shishya"}, port, workers)
+    occasional refresh of Guru's copies never waits behind the load it is serving. `code` is
+    the checkout to serve (another one's figures side by side)."""
+    guru = _serve({**env, "SERVED_SYSTEMS": "guru"}, port + 1, 1, server, code)
+    app = _serve({**env, "SERVED_SYSTEMS": "shishya"}, port, workers, server, code)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

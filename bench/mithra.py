@@ -1,22 +1,47 @@
-"""POST /api/mithra/ask (the tutor, with a local fake OpenAI answering at once) against a
-minimal DRF view, in one run: the tutor's own overhead per request, everything but the model.
+"""POST /api/mithra/ask at scale, streamed: `--students` students (200) each start one question,
+evenly over `--ramp` seconds (10), against a local fake OpenAI that streams one chunk every
+`--chunk-ms` (50) for `--chunks` chunks (100: 5 s), on the production server (gunicorn, 2
+uvicorn workers, PostgreSQL with psycopg's pool, Redis). Meanwhile, and before with no tutor
+load, in the same run: GET /api/wallet/balance and GET /api/courses, paced, from another
+process. Then the ledger is checked: every question answered and charged exactly once.
 
-Usage: .venv/bin/python bench/mithra.py [--seconds 10] [--connections 16] [--students 64]
-Needs PostgreSQL, Redis and wrk on this machine. Prints req/s and p50/p99 of the minimal view,
-of the fake OpenAI alone (the floor no tutor code can go below) and of the ask.
+Prints time to first token and time to the final event, the tutor's own overhead per question
+(the fake's writing time taken off), and p50/p99 of the two reads idle and under tutor load.
+Exits non-zero if a question was not answered, or was charged other than once.
+
+Usage: .venv/bin/python bench/mithra.py [--students 200] [--ramp 10] [--port 18400]
+       .venv/bin/python bench/mithra.py --sync --code DIR   (the sync server of another
+       checkout, e.g. `git archive main`: questions as JSON, one thread per question)
+Needs PostgreSQL and Redis on this machine; uses ports port .. port + 2.
 """
 
 import argparse
+import asyncio
+import contextlib
 import json
+import multiprocessing
+import os
+import statistics
+import subprocess
 import sys
-import tempfile
+import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
+import httpx2
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_env, gunicorn, manage, recreate_database, report, wrk
+from bench.common import (
+    ASGI_SERVER,
+    ROOT,
+    SYNC_SERVER,
+    bench_env,
+    gunicorn,
+    manage,
+    recreate_database,
+)
 from tests.fakes.openai import API_KEY, FakeOpenAI
 
 SEED = """
@@ -37,14 +62,13 @@ lesson = Lesson.objects.create(
     module=module, title="Variables", order=0, content="A variable names a value. " * 200,
     tutor_context="Beginners; compare variables with labelled boxes.")
 ActionPrice.objects.create(action="tutor_question", credits=2, is_chargeable=False)
-# Many questions per student: the benchmark measures the tutor, not its daily cap.
 PlatformSettings.objects.filter(pk=1).update(tutor_daily_question_cap=100_000)
 sessions = []
 for n in range({students}):
     user = User.objects.create_user(
-        f"bench{{n}}@example.com", "a-long-passphrase", email_verified_at=timezone.now())
+        f"bench{{n}}@example.com", None, email_verified_at=timezone.now())  # no hashing
     Enrollment.objects.create(user=user, course_id=course.pk)
-    wallet_apply(user=user, amount=10_000_000, kind=LedgerEntry.Kind.ADMIN_GRANT,
+    wallet_apply(user=user, amount=1000, kind=LedgerEntry.Kind.ADMIN_GRANT,
                  reference="bench", idempotency_key="bench-funds")
     client = Client()
     client.force_login(user)
@@ -52,113 +76,278 @@ for n in range({students}):
 print(json.dumps({{"course_id": course.pk, "lesson_id": lesson.pk, "sessions": sessions}}))
 """
 
-# One Lua state (wrk -t1): the counter makes every Idempotency-Key unique in the run, and
-# the requests rotate over the students' sessions.
-ASK_SCRIPT = """
-local sessions = {sessions}
-local csrf = "{csrf}"
-local body = [==[{body}]==]
-local counter = 0
-request = function()
-  counter = counter + 1
-  local session = sessions[(counter % #sessions) + 1]
-  return wrk.format("POST", "/api/mithra/ask", {{
-    ["Content-Type"] = "application/json",
-    ["Cookie"] = "sessionid=" .. session .. "; csrftoken=" .. csrf,
-    ["X-CSRFToken"] = csrf,
-    ["Idempotency-Key"] = "bench-key-" .. counter,
-  }}, body)
-end
-"""
-
-FAKE_SCRIPT = """
-local body = [==[{body}]==]
-request = function()
-  return wrk.format("POST", "/v1/chat/completions", {{
-    ["Content-Type"] = "application/json",
-    ["Authorization"] = "Bearer {key}",
-  }}, body)
-end
+# Every question answered once, every answer charged once, every wallet equal to its ledger.
+LEDGER_CHECK = """
+import json
+from django.db.models import Count, Sum
+from mithra.models import Ask
+from wallet.models import LedgerEntry, Wallet
+asks = Ask.objects.filter(idempotency_key__startswith="bench-q-")
+charges = LedgerEntry.objects.filter(reference__startswith="tutor_question:")
+twice = charges.values("reference").annotate(n=Count("id")).filter(n__gt=1).count()
+off = [w.pk for w in Wallet.objects.all()
+       if w.balance != (w.entries.aggregate(total=Sum("amount"))["total"] or 0)]
+print(json.dumps({
+    "asks": asks.count(),
+    "answered": asks.filter(status=Ask.Status.ANSWERED).count(),
+    "charges": charges.count(),
+    "credits_charged": -(charges.aggregate(total=Sum("amount"))["total"] or 0),
+    "charged_twice": twice,
+    "wallets_off_ledger": len(off),
+}))
 """
 
 
-def lua_script(text: str) -> str:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(text)
-    return script.name
+# Questions asked before the load (not measured; charged and checked like the others).
+WARM_QUESTIONS = 4
+
+
+def _fake(port: int, chunks: int, chunk_seconds: float, pipe: Connection) -> None:
+    """The fake OpenAI in a process of its own (its 200 writing threads do not share the load
+    generator's interpreter); answers the pipe with how long each answer took to write."""
+    with FakeOpenAI(port=port) as fake:
+        fake.answer = " ".join(f"word{n}" for n in range(chunks))
+        fake.chunk_delay = chunk_seconds
+        pipe.send(fake.url)
+        pipe.recv()
+        pipe.send(fake.answer_seconds)
+
+
+def _probe(base: str, sessions: list[str], seconds: float, rate: float, pipe: Connection) -> None:
+    """GET /api/wallet/balance (students in turn) and GET /api/courses, each `rate` times a
+    second for `seconds`; answers the pipe with their latencies (ms) and failures."""
+    balance, courses = requests.Session(), requests.Session()
+    latencies: dict[str, list[float]] = {"balance": [], "courses": []}
+    failures = 0
+    start = time.monotonic()
+    n = 0
+    while time.monotonic() - start < seconds:
+        for name, session, url, cookies in (
+            ("balance", balance, "/api/wallet/balance", {"sessionid": sessions[n % len(sessions)]}),
+            ("courses", courses, "/api/courses", {}),
+        ):
+            sent = time.monotonic()
+            reply = session.get(base + url, cookies=cookies, timeout=120)
+            latencies[name].append((time.monotonic() - sent) * 1000)
+            failures += reply.status_code != 200
+        n += 1
+        time.sleep(max(0.0, start + n / rate - time.monotonic()))
+    pipe.send((latencies, failures))
+
+
+def _start_probe(base: str, sessions: list[str], seconds: float, rate: float):
+    ours, theirs = multiprocessing.Pipe()
+    process = multiprocessing.Process(target=_probe, args=(base, sessions, seconds, rate, theirs))
+    process.start()
+    return process, ours
+
+
+async def _ask(
+    client: httpx2.AsyncClient, base: str, n: int, session: str, csrf: str, body: dict, *, sse: bool
+) -> dict:
+    headers = {
+        "X-CSRFToken": csrf,
+        "Idempotency-Key": f"bench-q-{n:05d}",
+        "Cookie": f"sessionid={session}; csrftoken={csrf}",
+    }
+    if sse:
+        headers["Accept"] = "text/event-stream"
+    sent = time.monotonic()
+    first = None
+    final: dict = {}
+    async with client.stream("POST", f"{base}/api/mithra/ask", json=body, headers=headers) as reply:
+        if not sse or reply.status_code != 200:
+            final = json.loads(await reply.aread())
+        else:
+            event = ""
+            async for line in reply.aiter_lines():
+                if line.startswith("event: "):
+                    event = line.removeprefix("event: ")
+                    if event == "delta" and first is None:
+                        first = time.monotonic()
+                elif line.startswith("data: ") and event in ("done", "error"):
+                    final = json.loads(line.removeprefix("data: "))
+        status = reply.status_code
+    done = time.monotonic()
+    return {
+        "ok": status == 200 and "credits_charged" in final,
+        "status": status,
+        "ttft": ((first or done) - sent) * 1000,
+        "total": (done - sent) * 1000,
+        "charged": final.get("credits_charged"),
+    }
+
+
+async def _load(base: str, sessions: list[str], csrf: str, body: dict, args) -> list[dict]:
+    limits = httpx2.Limits(max_connections=None, max_keepalive_connections=None)
+    timeout = httpx2.Timeout(300.0)
+    async with httpx2.AsyncClient(limits=limits, timeout=timeout) as client:
+        start = time.monotonic()
+
+        async def one(n: int) -> dict:
+            await asyncio.sleep(max(0.0, start + n * args.ramp / args.students - time.monotonic()))
+            try:
+                return await _ask(
+                    client, base, n, sessions[n % len(sessions)], csrf, body, sse=not args.sync
+                )
+            except httpx2.HTTPError as exc:
+                return {"ok": False, "status": type(exc).__name__, "ttft": 0, "total": 0}
+
+        return await asyncio.gather(*(one(n) for n in range(args.students)))
+
+
+def _server_cpu_seconds(port: int) -> float:
+    """CPU time used so far by the server on port: its gunicorn master and workers."""
+    found = subprocess.run(
+        ["pgrep", "-f", f"gunicorn .*-b 127.0.0.1:{port} "], capture_output=True, text=True
+    ).stdout.split()
+    pids = set(found)
+    for pid in found:
+        pids |= set(
+            subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout.split()
+        )
+    ticks = 0
+    for pid in pids:
+        with contextlib.suppress(FileNotFoundError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def _line(name: str, values: list[float]) -> str:
+    return (
+        f"{name:<34} n={len(values):<4} p50 {_pct(values, 50):>8.1f} ms   "
+        f"p99 {_pct(values, 99):>8.1f} ms   max {max(values):>8.1f} ms"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--students", type=int, default=64)
-    parser.add_argument("--port", type=int, default=8093)
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--ramp", type=float, default=10.0)
+    parser.add_argument("--chunks", type=int, default=100)
+    parser.add_argument("--chunk-ms", type=float, default=50.0)
+    parser.add_argument("--probe-seconds", type=float, default=10.0)
+    parser.add_argument("--probe-rate", type=float, default=10.0, help="per endpoint, per second")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=18400)
+    parser.add_argument("--sync", action="store_true", help="the sync server (gthread, 4 threads)")
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout to serve")
     args = parser.parse_args()
 
     env = bench_env(args.port)
+    env["DB_POOL_MAX_SIZE"] = "16"
     recreate_database(env)
-    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "migrate", "--no-input", "-v0", code=args.code)
     seeded = json.loads(
-        manage(env, "shell", "-v", "0", "-c", SEED.format(students=args.students)).splitlines()[-1]
+        manage(
+            env, "shell", "-v", "0", "-c", SEED.format(students=args.students), code=args.code
+        ).splitlines()[-1]
     )
     env["GURU_API_KEY"] = manage(
-        env, "create_api_key", "--name", "bench", "--scopes", "catalog,grading"
+        env, "create_api_key", "--name", "bench", "--scopes", "catalog,grading", code=args.code
     )
-
-    with FakeOpenAI() as openai:
-        env.update(
-            OPENAI_API_KEY=API_KEY,
-            OPENAI_BASE_URL=f"{openai.url}/v1",
-            OPENAI_MAX_RETRIES="0",
-            MITHRA_ASK_RATE="1000000/m",
-        )
-        question = {
-            "course_id": seeded["course_id"],
-            "lesson_id": seeded["lesson_id"],
-            "question": "Why does a variable keep its value after I print it?",
-        }
-        with gunicorn(env, args.port) as base:
-            csrf = requests.get(f"{base}/api/auth/csrf", timeout=10)
-            csrf.raise_for_status()
-            token = csrf.cookies["csrftoken"]
-            for n, session in enumerate(seeded["sessions"]):  # every worker and session warm
-                answer = requests.post(
-                    f"{base}/api/mithra/ask",
-                    json=question,
-                    cookies={"sessionid": session, "csrftoken": token},
-                    headers={"X-CSRFToken": token, "Idempotency-Key": f"warm-{n:04d}"},
-                    timeout=10,
-                )
-                answer.raise_for_status()
-                requests.get(f"{base}/bench/minimal", timeout=10)
-            chat_body = json.dumps(openai.completions[-1])
-            ask_body = json.dumps(question)
-
-            minimal = wrk(
-                f"{base}/bench/minimal", seconds=args.seconds, connections=args.connections
+    ours, theirs = multiprocessing.Pipe()
+    fake = multiprocessing.Process(
+        target=_fake, args=(args.port + 2, args.chunks, args.chunk_ms / 1000, theirs)
+    )
+    fake.start()
+    env.update(
+        OPENAI_API_KEY=API_KEY,
+        OPENAI_BASE_URL=f"{ours.recv()}/v1",
+        OPENAI_MAX_RETRIES="0",
+        MITHRA_ASK_RATE="1000000/m",
+    )
+    sessions = seeded["sessions"]
+    body = {
+        "course_id": seeded["course_id"],
+        "lesson_id": seeded["lesson_id"],
+        "question": "Why does a variable keep its value after I print it?",
+    }
+    server = SYNC_SERVER if args.sync else ASGI_SERVER
+    with gunicorn(env, args.port, workers=args.workers, server=server, code=args.code) as base:
+        csrf = requests.get(f"{base}/api/auth/csrf", timeout=10).cookies["csrftoken"]
+        for session in sessions:  # welcome credits settled, sessions and Guru's copies warm
+            requests.get(
+                f"{base}/api/wallet/balance", cookies={"sessionid": session}, timeout=30
+            ).raise_for_status()
+        requests.get(f"{base}/api/courses", timeout=30).raise_for_status()
+        for n in range(WARM_QUESTIONS):  # every worker's model client and code paths warm
+            warm = requests.post(
+                f"{base}/api/mithra/ask",
+                json=body,
+                cookies={"sessionid": sessions[n], "csrftoken": csrf},
+                headers={"X-CSRFToken": csrf, "Idempotency-Key": f"bench-q-warm-{n}"},
+                timeout=60,
             )
-            fake = wrk(
-                openai.url,
-                seconds=args.seconds,
-                connections=args.connections,
-                script=lua_script(FAKE_SCRIPT.format(body=chat_body, key=API_KEY)),
-            )
-            sessions = "{" + ", ".join(f'"{s}"' for s in seeded["sessions"]) + "}"
-            ask = wrk(
-                base,
-                seconds=args.seconds,
-                connections=args.connections,
-                script=lua_script(ASK_SCRIPT.format(sessions=sessions, csrf=token, body=ask_body)),
-            )
+            warm.raise_for_status()
 
-    print(report("minimal DRF view", minimal))
-    print(report("fake OpenAI alone", fake))
-    print(report("POST /api/mithra/ask", ask))
+        probe, probe_pipe = _start_probe(base, sessions, args.probe_seconds, args.probe_rate)
+        idle, idle_failures = probe_pipe.recv()
+        probe.join()
+
+        answer_seconds = args.chunks * args.chunk_ms / 1000
+        busy_start = min(args.ramp / 2, answer_seconds)  # when about half are in flight
+        probe_seconds = args.ramp + answer_seconds - busy_start
+        started = time.monotonic()
+        cpu_before = _server_cpu_seconds(args.port)
+
+        async def load_with_probe():
+            load = asyncio.ensure_future(_load(base, sessions, csrf, body, args))
+            await asyncio.sleep(busy_start)
+            probe = _start_probe(base, sessions, probe_seconds, args.probe_rate)
+            return await load, probe
+
+        results, (loaded_probe, loaded_pipe) = asyncio.run(load_with_probe())
+        server_cpu = _server_cpu_seconds(args.port) - cpu_before
+        loaded, loaded_failures = loaded_pipe.recv()
+        loaded_probe.join()
+        wall = time.monotonic() - started
+    ours.send("stop")
+    written = ours.recv()
+    fake.join()
+    check = json.loads(manage(env, "shell", "-v", "0", "-c", LEDGER_CHECK).splitlines()[-1])
+
+    answered = [r for r in results if r["ok"]]
+    failed = [r["status"] for r in results if not r["ok"]]
     print(
-        f"ask p50 minus the fake's: {ask['p50_ms'] - fake['p50_ms']:.2f} ms; "
-        f"throughput ratio ask / minimal: {ask['rps'] / minimal['rps']:.2f}"
+        f"server: {'sync (gthread, 4 threads)' if args.sync else 'ASGI (uvicorn workers)'}, "
+        f"{args.workers} workers; {args.students} questions over {args.ramp:.0f} s; the fake "
+        f"writes {args.chunks} chunks, one per {args.chunk_ms:.0f} ms; all done in {wall:.1f} s"
     )
+    print(f"answered {len(answered)}/{len(results)}; failed: {failed[:5]}{'...' if failed else ''}")
+    fake_ms = [s * 1000 for s in written]
+    if answered:
+        print(_line("time to first token", [r["ttft"] for r in answered]))
+        print(_line("time to the final event", [r["total"] for r in answered]))
+        print(_line("the fake writing one answer", fake_ms))
+        overhead_p50 = _pct([r["total"] for r in answered], 50) - statistics.median(fake_ms)
+        print(f"tutor overhead per question (p50 total - p50 fake): {overhead_p50:.1f} ms")
+    print(
+        f"server CPU during the load (probe included): {server_cpu:.1f} s, "
+        f"{server_cpu / args.students * 1000:.1f} ms per question; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    for name in ("balance", "courses"):
+        ratio = _pct(loaded[name], 99) / _pct(idle[name], 99)
+        print(_line(f"GET {name} idle", idle[name]))
+        print(_line(f"GET {name} under tutor load", loaded[name]))
+        print(f"  p99 under load / idle: {ratio:.2f}")
+    print(f"probe failures: idle {idle_failures}, under load {loaded_failures}")
+    print(
+        f"ledger: {check['answered']}/{check['asks']} asks answered, {check['charges']} charges "
+        f"({check['credits_charged']} credits), charged twice: {check['charged_twice']}, "
+        f"wallets off their ledger: {check['wallets_off_ledger']}"
+    )
+    expected = args.students + WARM_QUESTIONS
+    once = check["charges"] == check["answered"] == len(answered) + WARM_QUESTIONS == expected
+    if not once or check["charged_twice"] or check["wallets_off_ledger"]:
+        sys.exit("FAILED: not every question answered and charged exactly once")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
@@ -15,12 +16,20 @@ _ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 
 
 class RequestIdMiddleware:
+    # Both modes: under ASGI a sync-only middleware would run every request, a streamed
+    # answer's too, in a thread of its own.
+    sync_capable = True
+    async_capable = True
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = _incoming_request_id(request) or uuid.uuid4().hex
-        request.request_id = request_id  # type: ignore[attr-defined]
+    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
+        if iscoroutinefunction(self):
+            return self._acall(request)
+        request_id = _request_id_start(request)
         token = current_request_id.set(request_id)
         try:
             response = self.get_response(request)
@@ -28,6 +37,22 @@ class RequestIdMiddleware:
             current_request_id.reset(token)
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
+        request_id = _request_id_start(request)
+        token = current_request_id.set(request_id)
+        try:
+            response = await self.get_response(request)  # type: ignore[misc]
+        finally:
+            current_request_id.reset(token)
+        response[REQUEST_ID_HEADER] = request_id
+        return response
+
+
+def _request_id_start(request: HttpRequest) -> str:
+    request_id = _incoming_request_id(request) or uuid.uuid4().hex
+    request.request_id = request_id  # type: ignore[attr-defined]
+    return request_id
 
 
 def _incoming_request_id(request: HttpRequest) -> str | None:

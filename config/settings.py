@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "servestatic",
     "rest_framework",
     "corsheaders",
     "django_ratelimit",
@@ -131,7 +132,9 @@ MIDDLEWARE = [
     # Before anything reads the path or the body (static files, sessions, CSRF, views).
     "config.input_guard.InputGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise's middleware is sync only, so under ASGI it would pin a thread to every
+    # request, a streamed answer's too; ServeStatic is its async fork (same storage, same rules).
+    "servestatic.middleware.ServeStaticMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "guru.cors.GuruCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -144,6 +147,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.UserBackend"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -164,18 +168,32 @@ TEMPLATES = [
 ]
 
 # --- Data --------------------------------------------------------------------------------
+# Under ASGI every request's database work runs in a thread of its own, so a connection kept
+# per thread (CONN_MAX_AGE > 0) would be one per request in flight: on PostgreSQL psycopg's
+# pool lends connections instead (each is given back when a request's step closes it), which
+# Django allows only with CONN_MAX_AGE=0.
 DATABASES = {
     "default": dj_database_url.parse(
         _env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=_env_int("DB_CONN_MAX_AGE", 60),
+        conn_max_age=_env_int("DB_CONN_MAX_AGE", 0),
         conn_health_checks=True,
     )
 }
 # How long any statement waits for a row lock another request holds (a wallet, an order)
 # before the request answers 409 with Retry-After: set once per connection, not per query.
 DATABASE_LOCK_TIMEOUT_MS = _env_int("DATABASE_LOCK_TIMEOUT_MS", 5000)
+DB_POOL = _env_bool("DB_POOL", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DB_POOL:
+        if DATABASES["default"]["CONN_MAX_AGE"]:
+            raise ImproperlyConfigured("DB_POOL needs DB_CONN_MAX_AGE=0 (the pool reuses them)")
+        _db_options["pool"] = {
+            "min_size": _env_int("DB_POOL_MIN_SIZE", 2),
+            "max_size": _env_int("DB_POOL_MAX_SIZE", 20),
+            # A request waiting longer than this for a connection fails (500) rather than queue.
+            "timeout": float(_env("DB_POOL_TIMEOUT_SECONDS", "10")),
+        }
     _db_options["options"] = " ".join(
         filter(None, [_db_options.get("options"), f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"])
     )
@@ -496,6 +514,10 @@ OPENAI_MODEL = _env("OPENAI_MODEL", "gpt-4o-mini")
 # Per attempt; the SDK retries connection errors, 408/409/429 and 5xx at most this often.
 OPENAI_TIMEOUT_SECONDS = float(_env("OPENAI_TIMEOUT_SECONDS", "20"))
 OPENAI_MAX_RETRIES = _env_int("OPENAI_MAX_RETRIES", 1)
+# The SDK's timeout bounds each wait for the next chunk; this bounds a whole answer, first
+# chunk to last, so a model that trickles forever still ends (nothing charged). The hold on
+# the student's credits outlives it (mithra.selectors.hold_seconds).
+MITHRA_ANSWER_DEADLINE_SECONDS = float(_env("MITHRA_ANSWER_DEADLINE_SECONDS", "60"))
 MITHRA_MAX_ANSWER_TOKENS = _env_int("MITHRA_MAX_ANSWER_TOKENS", 800)
 # Questions one student may send (answered or not), besides Guru's daily cap of answers.
 MITHRA_ASK_RATE = _env("MITHRA_ASK_RATE", "10/m")
@@ -544,12 +566,12 @@ STATIC_URL = "/static/"
 # Production serves collected files (manage.py collectstatic); development serves them from
 # the apps directly, so a fresh checkout needs no build step.
 STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
-WHITENOISE_USE_FINDERS = not PRODUCTION
+SERVESTATIC_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "servestatic.storage.CompressedManifestStaticFilesStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

@@ -1,23 +1,36 @@
 """The tutor's endpoints (/api/mithra/): ask a question, and the student's own conversations."""
 
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from asgiref.sync import ThreadSensitiveContext
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from django.http import HttpResponseBase, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import APIException
 from rest_framework.generics import ListAPIView
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsStudent
-from config.openapi import ErrorSerializer
+from config.async_views import AsyncAPIView, db_step
+from config.errors import ApiError
+from config.exception_handler import api_exception_handler, error_body
+from config.openapi import AutoSchema, ErrorSerializer
 from config.ratelimit import rate_limit
 from config.serializers import StrictSerializer
 from mithra.models import Conversation, Message
 from mithra.selectors import conversation_get, conversation_list
-from mithra.services import Topic, question_ask
-from wallet.idempotency import idempotency_key_parameter, idempotent, student_caller
+from mithra.services import Answered, Prepared, Topic, question_answer, question_prepare
+from wallet.idempotency import IdempotentCall, idempotency_key_parameter, student_caller
+
+logger = logging.getLogger(__name__)
 
 IDEMPOTENCY_KEY = idempotency_key_parameter(
     "Unique per question (8-200 of letters, digits, . _ : -); a retry with the "
@@ -28,12 +41,7 @@ IDEMPOTENCY_KEY = idempotency_key_parameter(
 # model too slow (504).
 # Ids are Guru's and ours: 64-bit, so a larger number is refused as input, not a 500.
 MAX_ID = 2**63 - 1
-ASK_ERRORS = {
-    402: ErrorSerializer,
-    409: ErrorSerializer,
-    422: ErrorSerializer,
-    504: ErrorSerializer,
-}
+ASK_ERRORS = {(status, "application/json"): ErrorSerializer for status in (402, 409, 422, 504)}
 
 
 class ConversationOutput(serializers.ModelSerializer):
@@ -61,8 +69,39 @@ class ConversationDetailOutput(ConversationOutput):
         read_only_fields = fields
 
 
-class AskView(APIView):
+class EventStreamRenderer(BaseRenderer):
+    """Lets a client ask for the answer as Server-Sent Events; the view writes them itself."""
+
+    media_type = "text/event-stream"
+    format = "sse"
+
+
+class JsonOnlySchema(AutoSchema):
+    """Errors and the JSON answer are JSON whatever was asked for; the event stream is
+    documented on the answer only."""
+
+    def map_renderers(self, attribute: str) -> list[Any]:
+        return [getattr(JSONRenderer, attribute)]
+
+
+STREAM_DESCRIPTION = """With `Accept: text/event-stream`: Server-Sent Events as the model writes.
+`event: delta` with `data: {"content": "<the next piece of the answer>"}`, any number; then
+exactly one of `event: done` with the JSON answer's body (conversation, question, answer,
+credits_charged, balance: charged once, now), or `event: error` with the error envelope
+(`{"error": {"code": ..., "message": ...}}`: the model failed or was too slow after the stream
+began, or a test attempt started meanwhile; nothing is charged or stored). Refusals come
+before any event, as HTTP errors in JSON. A student who disconnects is still answered,
+charged and stored: the same Idempotency-Key gets that answer."""
+
+# Answers being written, each a task referenced until it ends: an answer whose student has
+# gone is still finished, charged and stored, so what was streamed is paid for once.
+_answers_running: set[asyncio.Task] = set()
+
+
+class AskView(AsyncAPIView):
     permission_classes = [IsStudent]
+    renderer_classes = [JSONRenderer, EventStreamRenderer]
+    schema = JsonOnlySchema()
 
     class InputSerializer(StrictSerializer):
         class Meta:
@@ -93,40 +132,149 @@ class AskView(APIView):
     @extend_schema(
         operation_id="mithra_ask",
         request=InputSerializer,
-        responses={200: OutputSerializer, **ASK_ERRORS},
+        responses={
+            (200, "application/json"): OutputSerializer,
+            (200, "text/event-stream"): OpenApiResponse(
+                response=OpenApiTypes.STR, description=STREAM_DESCRIPTION
+            ),
+            **ASK_ERRORS,
+        },
         parameters=[IDEMPOTENCY_KEY],
     )
-    # The ask commits its hold before the model call and confirms after: never one transaction.
-    @idempotent(student_caller, atomic=False)
-    def post(self, request: Request) -> Response:
-        rate_limit(
-            request, group="mithra:ask", key=str(request.user.pk), rate=settings.MITHRA_ASK_RATE
-        )
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
-        answered = question_ask(
-            user=request.user,
-            topic=Topic(
-                course_id=fields["course_id"],
-                lesson_id=fields.get("lesson_id"),
-                lab_id=fields.get("lab_id"),
-            ),
-            question=fields["question"],
-            conversation_id=fields.get("conversation_id"),
-            idempotency_key=request.headers["Idempotency-Key"],
-        )
-        return Response(
-            self.OutputSerializer(
-                {
-                    "conversation": answered.conversation,
-                    "question": answered.question,
-                    "answer": answered.answer,
-                    "credits_charged": answered.ask.credits,
-                    "balance": answered.ask.balance_after,
-                }
-            ).data
-        )
+    async def post(self, request: Request) -> HttpResponseBase:
+        call = IdempotentCall.of(request, student_caller)
+        streamed = request.accepted_renderer.media_type == EventStreamRenderer.media_type
+        begun = await db_step(self._begin)(request, call)
+        if isinstance(begun, Response):  # a refusal, or a replay of what this key got
+            if streamed and begun.status_code == 200:
+                return _events_response(_replayed_events(begun.data), replayed=True)
+            return begun
+        if not streamed:
+            return Response(await asyncio.shield(_answer_start(prepared=begun, call=call)))
+        return _events_response(_answer_events(prepared=begun, call=call))
+
+    def _begin(self, request: Request, call: IdempotentCall) -> Prepared | Response:
+        """Everything before the model, in one database step: a replay, a refusal (stored for
+        replays as the idempotency rules say), or the question cleared and its price held."""
+        if replay := call.replay():
+            return replay
+        try:
+            rate_limit(
+                request,
+                group="mithra:ask",
+                key=str(request.user.pk),
+                rate=settings.MITHRA_ASK_RATE,
+            )
+            data = self.InputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            fields = data.validated_data
+            prepared = question_prepare(
+                user=request.user,
+                topic=Topic(
+                    course_id=fields["course_id"],
+                    lesson_id=fields.get("lesson_id"),
+                    lab_id=fields.get("lab_id"),
+                ),
+                question=fields["question"],
+                conversation_id=fields.get("conversation_id"),
+                idempotency_key=call.key,
+            )
+        except (ApiError, APIException) as exc:
+            refused = api_exception_handler(exc, {"view": self, "request": request})
+            assert refused is not None  # noqa: S101 (the handler renders every ApiError)
+            call.store(refused)
+            return refused
+        if isinstance(prepared, Answered):  # answered before; its stored response was lost
+            answer = Response(_answer_body(prepared))
+            call.store(answer)
+            return answer
+        return prepared
+
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        # Refusals come as JSON before any event, whatever the client accepts.
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+def _answer_body(answered: Answered) -> dict[str, Any]:
+    return AskView.OutputSerializer(
+        {
+            "conversation": answered.conversation,
+            "question": answered.question,
+            "answer": answered.answer,
+            "credits_charged": answered.ask.credits,
+            "balance": answered.ask.balance_after,
+        }
+    ).data
+
+
+def _answer_start(
+    *, prepared: Prepared, call: IdempotentCall, on_text: Callable[[str], None] = lambda _: None
+) -> "asyncio.Task[dict[str, Any]]":
+    """Starts writing the answer in a task of its own, which no disconnect cancels."""
+    task = asyncio.create_task(_answer_write(prepared=prepared, call=call, on_text=on_text))
+    _answers_running.add(task)
+    task.add_done_callback(_answers_running.discard)
+    return task
+
+
+async def _answer_write(
+    *, prepared: Prepared, call: IdempotentCall, on_text: Callable[[str], None]
+) -> dict[str, Any]:
+    # Its own thread for database steps: the request's may be gone before the answer is done.
+    async with ThreadSensitiveContext():
+        answered = await question_answer(prepared=prepared, on_text=on_text)
+        return await db_step(_answer_store)(answered=answered, call=call)
+
+
+def _answer_store(*, answered: Answered, call: IdempotentCall) -> dict[str, Any]:
+    body = _answer_body(answered)
+    call.store(Response(body))
+    return body
+
+
+def _events_response(events: AsyncIterator[bytes], *, replayed: bool = False) -> HttpResponseBase:
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # no proxy buffering
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return StreamingHttpResponse(events, content_type="text/event-stream", headers=headers)
+
+
+def _event(name: str, data: Any) -> bytes:
+    return b"event: " + name.encode() + b"\ndata: " + JSONRenderer().render(data) + b"\n\n"
+
+
+async def _answer_events(*, prepared: Prepared, call: IdempotentCall) -> AsyncIterator[bytes]:
+    texts: asyncio.Queue[str | None] = asyncio.Queue()
+    task = _answer_start(prepared=prepared, call=call, on_text=texts.put_nowait)
+    task.add_done_callback(lambda _: texts.put_nowait(None))
+    ended = False
+    while not ended:
+        pieces = [await texts.get()]
+        # Pieces that came while the last event was being sent go out as one event: a busy
+        # server sends fewer, larger events rather than falling behind the model.
+        while not texts.empty():
+            pieces.append(texts.get_nowait())
+        ended = pieces[-1] is None
+        if text := "".join(piece for piece in pieces if piece is not None):
+            yield _event("delta", {"content": text})
+    try:
+        body = await asyncio.shield(task)
+    except ApiError as exc:
+        yield _event("error", error_body(exc.code, exc.message, details=exc.details))
+        return
+    except Exception:
+        logger.exception("tutor answer failed")
+        yield _event("error", error_body("server_error", "An unexpected error occurred."))
+        return
+    yield _event("done", body)
+
+
+async def _replayed_events(body: dict[str, Any]) -> AsyncIterator[bytes]:
+    yield _event("delta", {"content": body["answer"]["content"]})
+    yield _event("done", body)
 
 
 class ConversationListView(ListAPIView):

@@ -1,9 +1,11 @@
 """OpenAI, through its official SDK: the one module of the project that talks to the model.
 Failures become the tutor's domain errors; nothing here logs a prompt, an answer or the key."""
 
+import asyncio
 import logging
+import weakref
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 import openai
 from django.conf import settings
@@ -40,6 +42,17 @@ class TutorTimeout(UpstreamTimeout):
 
 
 @dataclass(frozen=True)
+class ChatChunk:
+    """A piece of the answer as the model writes it; the last one carries no text, and the
+    model's name and token counts instead."""
+
+    text: str
+    model: str = ""
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+
+
+@dataclass(frozen=True)
 class ChatAnswer:
     content: str
     model: str
@@ -51,35 +64,61 @@ def tutor_configured() -> bool:
     return bool(settings.OPENAI_API_KEY)
 
 
-@lru_cache(maxsize=4)
-def _client(api_key: str, base_url: str, timeout: float, max_retries: int) -> openai.OpenAI:
-    """One client per configuration: its connection pool is reused across requests."""
-    return openai.OpenAI(
-        api_key=api_key,
-        base_url=base_url,
-        timeout=openai.Timeout(timeout, connect=min(timeout, 5.0)),
-        max_retries=max_retries,
-    )
-
-
-def chat_complete(*, model: str, messages: list[dict[str, str]]) -> ChatAnswer:
-    """The model's answer to messages (Chat Completions). Raises TutorUnavailable (no key, or
-    OpenAI refused our request), TutorBusy (429), TutorTimeout, TutorUpstreamError (5xx,
-    connection failure, an empty answer)."""
-    if not tutor_configured():
-        raise TutorUnavailable(reason=UnavailableReason.NOT_CONFIGURED)
-    client = _client(
+def _client(loop: asyncio.AbstractEventLoop) -> openai.AsyncOpenAI:
+    """One client per event loop and configuration: its connection pool is reused across
+    requests, and never used from a loop it was not made on (an async pool is bound to its
+    loop; a server has one per process, tests start several)."""
+    config = (
         settings.OPENAI_API_KEY,
         settings.OPENAI_BASE_URL,
         settings.OPENAI_TIMEOUT_SECONDS,
         settings.OPENAI_MAX_RETRIES,
     )
+    clients = _clients.setdefault(loop, {})
+    if config not in clients:
+        api_key, base_url, timeout, max_retries = config
+        clients[config] = openai.AsyncOpenAI(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=openai.Timeout(timeout, connect=min(timeout, 5.0)),
+            max_retries=max_retries,
+        )
+    return clients[config]
+
+
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, openai.AsyncOpenAI]]
+_clients = weakref.WeakKeyDictionary()
+
+
+async def chat_stream(*, model: str, messages: list[dict[str, str]]) -> AsyncIterator[ChatChunk]:
+    """The model's answer to messages (Chat Completions, streamed), as it is written: text
+    chunks, then one last chunk with the model's name and token counts. Raises
+    TutorUnavailable (no key, or OpenAI refused our request), TutorBusy (429), TutorTimeout
+    (a chunk late by OPENAI_TIMEOUT_SECONDS), TutorUpstreamError (5xx, a broken or unfinished
+    stream, an empty answer), before the first chunk or after any."""
+    if not tutor_configured():
+        raise TutorUnavailable(reason=UnavailableReason.NOT_CONFIGURED)
+    client = _client(asyncio.get_running_loop())
+    written = False
+    finished = False
     try:
-        completion = client.chat.completions.create(
+        stream = await client.chat.completions.create(
             model=model,
             messages=messages,  # type: ignore[arg-type]
             max_completion_tokens=settings.MITHRA_MAX_ANSWER_TOKENS,
+            stream=True,
+            stream_options={"include_usage": True},
         )
+        served_model, usage = model, None
+        async with stream:  # closed (its connection given back) however the loop ends
+            async for chunk in stream:
+                served_model = chunk.model or served_model
+                usage = chunk.usage or usage
+                for choice in chunk.choices:
+                    if choice.delta.content:
+                        written = True
+                        yield ChatChunk(text=choice.delta.content)
+                    finished = finished or choice.finish_reason is not None
     except openai.APITimeoutError:
         logger.warning("openai call timed out", extra={"model": model})
         raise TutorTimeout() from None
@@ -102,22 +141,18 @@ def chat_complete(*, model: str, messages: list[dict[str, str]]) -> ChatAnswer:
             extra={"status": exc.status_code, "model": model, "code": exc.code},
         )
         raise TutorUnavailable(reason=UnavailableReason.REQUEST_REFUSED) from None
-    except openai.APIError as exc:  # connection failures, unreadable answers
+    except openai.APIError as exc:  # connection failures, a stream broken or unreadable
         logger.warning("openai call failed", extra={"error": type(exc).__name__})
         raise TutorUpstreamError() from None
-
-    choice = completion.choices[0] if completion.choices else None
-    content = (choice.message.content or "").strip() if choice is not None else ""
-    if not content:
+    if not written or not finished:
         logger.warning(
-            "openai gave an empty answer",
-            extra={"finish_reason": choice.finish_reason if choice else None},
+            "openai gave an empty or unfinished answer",
+            extra={"written": written, "finished": finished},
         )
         raise TutorUpstreamError()
-    usage = completion.usage
-    return ChatAnswer(
-        content=content,
-        model=completion.model or model,
+    yield ChatChunk(
+        text="",
+        model=served_model,
         prompt_tokens=usage.prompt_tokens if usage else None,
         completion_tokens=usage.completion_tokens if usage else None,
     )

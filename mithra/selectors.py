@@ -154,11 +154,14 @@ def _join(*parts: tuple[str, Any]) -> str:
 # --- Holds and the daily cap ---------------------------------------------------------------
 
 
+# How long a hold outlives its answer's deadline: the time to charge and store the answer.
+HOLD_MARGIN_SECONDS = 30
+
+
 def hold_seconds() -> float:
-    """How long a pending ask may still be waiting for the model (every attempt timing out,
-    plus the SDK's pauses between them); older holds were left by a crashed worker."""
-    attempts = settings.OPENAI_MAX_RETRIES + 1
-    return settings.OPENAI_TIMEOUT_SECONDS * attempts + 10 * attempts
+    """How long a pending ask may still be answered (the whole answer's deadline, plus time
+    to store it); older holds were left by a crashed worker."""
+    return settings.MITHRA_ANSWER_DEADLINE_SECONDS + HOLD_MARGIN_SECONDS
 
 
 def day_start(now: datetime) -> datetime:

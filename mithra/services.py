@@ -2,21 +2,28 @@
 
 Check, hold, ask, confirm. The checks and Guru's reads come first. The price is then held
 against the balance and the daily cap under the wallet's row lock, and committed, so that a
-concurrent question sees it. The model is called outside any transaction. The charge, both
-messages and the answered state are written in one transaction, keyed by the ask, so no retry
-charges twice. A failed or timed-out call releases the hold: nothing is charged.
+concurrent question sees it. The model is called outside any transaction, its answer streamed
+as it is written. The charge, both messages and the answered state are written in one
+transaction, keyed by the ask, so no retry charges twice. A failed, timed-out or late call
+releases the hold: nothing is charged, even if part of the answer was already shown. A test
+attempt started while the model wrote is found by the confirm: the answer is then neither
+stored nor charged.
 """
 
+import asyncio
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from config.async_views import db_step
 from config.errors import (
     ApiError,
     Conflict,
@@ -29,7 +36,13 @@ from config.errors import (
 from learning.access import enrollment_require
 from learning.selectors import test_attempt_active
 from mithra.models import Ask, Conversation, Message
-from mithra.openai_chat import ChatAnswer, TutorUnavailable, chat_complete, tutor_configured
+from mithra.openai_chat import (
+    ChatAnswer,
+    TutorTimeout,
+    TutorUnavailable,
+    chat_stream,
+    tutor_configured,
+)
 from mithra.prompts import prompt_messages
 from mithra.selectors import (
     TUTOR_ACTION,
@@ -98,16 +111,31 @@ class Topic:
     lab_id: int | None
 
 
-def question_ask(
+@dataclass(frozen=True)
+class Prepared:
+    """A question cleared to be asked: its held ask, and what the model is sent."""
+
+    user: User
+    topic: Topic
+    question: str
+    conversation: Conversation | None
+    title: str
+    ask: Ask
+    model: str
+    messages: list[dict[str, str]]
+
+
+def question_prepare(
     *,
     user: User,
     topic: Topic,
     question: str,
     conversation_id: int | None,
     idempotency_key: str,
-) -> Answered:
-    """Answers the question and charges Guru's price, once per idempotency key: a key whose
-    question was answered already gets that answer again."""
+) -> Prepared | Answered:
+    """Checks the question and holds Guru's price for it, once per idempotency key; a key
+    whose question was answered already gets that answer. Every refusal comes from here,
+    before the model is called."""
     question = question.strip()
     tutor = _tutor_check(user=user, course_id=topic.course_id, question=question)
     conversation = None
@@ -134,38 +162,75 @@ def question_ask(
     try:
         history = conversation_history(conversation=conversation) if conversation else []
         messages = prompt_messages(subject=subject, history=history, question=question)
-        started = time.monotonic()
-        answer = chat_complete(model=tutor.model, messages=messages)
-        model_ms = round((time.monotonic() - started) * 1000)
-        answered = _ask_confirm(
-            user=user,
-            ask=ask,
-            topic=topic,
-            conversation=conversation,
-            title=subject.title,
-            question=question,
-            answer=answer,
-        )
-    except ApiError as exc:
-        _ask_release(ask=ask, error_code=exc.code)
-        raise
     except BaseException:
         _ask_release(ask=ask, error_code="server_error")
+        raise
+    return Prepared(
+        user=user,
+        topic=topic,
+        question=question,
+        conversation=conversation,
+        title=subject.title,
+        ask=ask,
+        model=tutor.model,
+        messages=messages,
+    )
+
+
+async def question_answer(*, prepared: Prepared, on_text: Callable[[str], None]) -> Answered:
+    """Asks the model, handing on each piece of the answer as it is written (on_text), then
+    charges the held price and stores both messages. The whole answer must arrive within
+    MITHRA_ANSWER_DEADLINE_SECONDS. On any failure, the first piece sent or not, the hold is
+    released (nothing charged, nothing stored) and the error raised. The database is used only
+    in short steps before and after the model, never while it writes."""
+    ask = prepared.ask
+    parts: list[str] = []
+    last = None
+    started = time.monotonic()
+    first_text_ms = None
+    try:
+        async with asyncio.timeout(settings.MITHRA_ANSWER_DEADLINE_SECONDS):
+            async for chunk in chat_stream(model=prepared.model, messages=prepared.messages):
+                if not chunk.text:
+                    last = chunk
+                    continue
+                if first_text_ms is None:
+                    first_text_ms = round((time.monotonic() - started) * 1000)
+                parts.append(chunk.text)
+                on_text(chunk.text)
+        model_ms = round((time.monotonic() - started) * 1000)
+        answer = ChatAnswer(
+            content="".join(parts).strip(),
+            model=(last.model if last else "") or prepared.model,
+            prompt_tokens=last.prompt_tokens if last else None,
+            completion_tokens=last.completion_tokens if last else None,
+        )
+        answered = await db_step(_ask_confirm)(prepared=prepared, answer=answer)
+    except TimeoutError:
+        logger.warning("tutor answer past its deadline", extra={"ask_id": ask.pk})
+        await db_step(_ask_release)(ask=ask, error_code=TutorTimeout.code)
+        raise TutorTimeout() from None
+    except ApiError as exc:
+        await db_step(_ask_release)(ask=ask, error_code=exc.code)
+        raise
+    except BaseException:
+        await db_step(_ask_release)(ask=ask, error_code="server_error")
         raise
     logger.info(
         "tutor answered",
         extra={
             "ask_id": ask.pk,
-            "user_id": user.pk,
-            "course_id": topic.course_id,
-            "lesson_id": topic.lesson_id,
-            "lab_id": topic.lab_id,
+            "user_id": prepared.user.pk,
+            "course_id": prepared.topic.course_id,
+            "lesson_id": prepared.topic.lesson_id,
+            "lab_id": prepared.topic.lab_id,
             "model": answer.model,
             "credits": ask.credits,
             # Token counts under names the log redaction (which hides any "*token*" field)
             # lets through.
             "model_usage": {"in": answer.prompt_tokens, "out": answer.completion_tokens},
-            "question_chars": len(question),
+            "question_chars": len(prepared.question),
+            "first_text_ms": first_text_ms,
             "model_ms": model_ms,
         },
     )
@@ -263,17 +328,10 @@ class _AnsweredMeanwhile(Exception):
     """A retry that took this ask over answered it first: roll back, return its answer."""
 
 
-def _ask_confirm(
-    *,
-    user: User,
-    ask: Ask,
-    topic: Topic,
-    conversation: Conversation | None,
-    title: str,
-    question: str,
-    answer: ChatAnswer,
-) -> Answered:
+def _ask_confirm(*, prepared: Prepared, answer: ChatAnswer) -> Answered:
     """Charges the held price and stores both messages, in one transaction."""
+    user, ask, topic = prepared.user, prepared.ask, prepared.topic
+    conversation, title, question = prepared.conversation, prepared.title, prepared.question
     now = timezone.now()
     try:
         with transaction.atomic():

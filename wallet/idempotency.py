@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial, wraps
 from typing import Any
@@ -95,6 +96,46 @@ def _record(*, caller: str, key: str, fingerprint: str, response: Response) -> N
         )
 
 
+def _key(request: Request) -> str:
+    key = request.headers.get(HEADER, "")
+    if not _VALID_KEY.match(key):
+        raise IdempotencyKeyRequired()
+    return key
+
+
+@dataclass(frozen=True)
+class IdempotentCall:
+    """One request's Idempotency-Key, for a handler that stores its response itself, when it
+    is ready: an answer streamed after the handler has returned. A retry is looked up first
+    (replay()); the handler's own keys make its effect exactly-once, and a retry while it runs
+    is the handler's to refuse (409)."""
+
+    caller: str
+    key: str
+    fingerprint: str
+
+    @classmethod
+    def of(cls, request: Request, caller_of: Callable[[Request], str]) -> "IdempotentCall":
+        return cls(caller=caller_of(request), key=_key(request), fingerprint=_fingerprint(request))
+
+    def replay(self) -> Response | None:
+        return _replay(caller=self.caller, key=self.key, fingerprint=self.fingerprint)
+
+    def store(self, response: Response) -> None:
+        """Stores the response for replays (not one that means "try again"); a response
+        stored first under this key is kept."""
+        try:
+            with transaction.atomic():
+                _record(
+                    caller=self.caller,
+                    key=self.key,
+                    fingerprint=self.fingerprint,
+                    response=response,
+                )
+        except IntegrityError:
+            pass
+
+
 def idempotent(caller_of: Callable[[Request], str], *, atomic: bool = True) -> Callable:
     """Decorates an APIView handler; caller_of(request) names who owns the key space.
 
@@ -110,9 +151,7 @@ def idempotent(caller_of: Callable[[Request], str], *, atomic: bool = True) -> C
     def decorator(handler: Callable[..., Response]) -> Callable[..., Response]:
         @wraps(handler)
         def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
-            key = request.headers.get(HEADER, "")
-            if not _VALID_KEY.match(key):
-                raise IdempotencyKeyRequired()
+            key = _key(request)
             caller, fingerprint = caller_of(request), _fingerprint(request)
             stored = partial(_replay, caller=caller, key=key, fingerprint=fingerprint)
             record = partial(_record, caller=caller, key=key, fingerprint=fingerprint)

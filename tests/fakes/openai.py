@@ -1,9 +1,14 @@
 """A fake of OpenAI's Chat Completions API (POST /v1/chat/completions) in its wire format, with
-Bearer auth. It records every request, and can answer 500 or 429 or hang past a timeout."""
+Bearer auth, whole or streamed (`stream: true`: Server-Sent Events of `chat.completion.chunk`
+objects, then `data: [DONE]`). It records every request, and can answer 500 or 429, hang past
+a timeout, stream slowly, pause a stream after its first chunk, or break it there."""
 
+import json
+import re
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from tests.fakes.server import FakeServer, RecordedRequest, Reply
@@ -17,13 +22,22 @@ def _error(status: int, message: str, kind: str, code: str | None = None) -> Rep
 
 
 class FakeOpenAI(FakeServer):
-    def __init__(self, *, api_key: str = API_KEY) -> None:
-        super().__init__()
+    def __init__(self, *, api_key: str = API_KEY, port: int = 0) -> None:
+        super().__init__(port=port)
         self.api_key = api_key
         self.answer = ANSWER
         self.next_replies: list[Reply] = []
         self.hanging = False
         self._release = threading.Event()
+        # Streams: seconds between chunks, and the answer's pieces (one per word by default).
+        self.chunk_delay = 0.0
+        self._resume = threading.Event()
+        self._streams_to_pause = 0
+        self._lock = threading.Lock()
+        self.breaking = False
+        self.first_chunks_sent = 0
+        # Seconds each answer took to write, first chunk to last (benchmarks take it off).
+        self.answer_seconds: list[float] = []
 
     # --- Faults --------------------------------------------------------------------------
     def fail_next(self, status: int, *, times: int = 1, retry_after: str | None = None) -> None:
@@ -39,8 +53,23 @@ class FakeOpenAI(FakeServer):
         """Every request waits (until the server stops) before it is answered."""
         self.hanging = True
 
+    def pause_after_first_chunk(self, *, streams: int = 1_000_000) -> None:
+        """The next `streams` streams (all by default) send their first chunk, then wait
+        until resume()."""
+        self._resume.clear()
+        self._streams_to_pause = streams
+
+    def resume(self) -> None:
+        self._streams_to_pause = 0
+        self._resume.set()
+
+    def break_after_first_chunk(self) -> None:
+        """Streams send their first chunk, then the connection drops: no finish, no [DONE]."""
+        self.breaking = True
+
     def __exit__(self, *exc: object) -> None:
         self._release.set()
+        self._resume.set()
         super().__exit__(*exc)
 
     # --- What the tests read ---------------------------------------------------------------
@@ -70,6 +99,14 @@ class FakeOpenAI(FakeServer):
             "completion_tokens": len(self.answer) // 4,
             "total_tokens": (prompt_chars + len(self.answer)) // 4,
         }
+        if body.get("stream"):
+            return Reply(
+                200,
+                headers={"Content-Type": "text/event-stream; charset=utf-8"},
+                stream=self._chunks(model=body["model"], usage=usage, body=body),
+            )
+        # A whole answer takes as long as its stream would.
+        time.sleep(self.chunk_delay * (len(self._pieces()) - 1))
         return Reply(
             200,
             {
@@ -88,3 +125,47 @@ class FakeOpenAI(FakeServer):
                 "usage": usage,
             },
         )
+
+    def _chunks(
+        self, *, model: str, usage: dict[str, int], body: dict[str, Any]
+    ) -> Iterator[bytes]:
+        completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+        created = int(time.time())
+
+        def chunk(choices: list[dict[str, Any]], **extra: Any) -> bytes:
+            payload = {
+                "id": completion_id,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": choices,
+                **extra,
+            }
+            return f"data: {json.dumps(payload)}\n\n".encode()
+
+        def choice(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
+            return {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
+
+        started = time.monotonic()
+        for n, piece in enumerate(self._pieces()):
+            if n:
+                time.sleep(self.chunk_delay)
+            delta = {"content": piece} if n else {"role": "assistant", "content": piece}
+            yield chunk([choice(delta)])
+            if n == 0:
+                with self._lock:
+                    self.first_chunks_sent += 1
+                    paused = self._streams_to_pause > 0
+                    self._streams_to_pause -= paused
+                if self.breaking:
+                    return
+                if paused:
+                    self._resume.wait(30)
+        yield chunk([choice({}, "stop")])
+        if (body.get("stream_options") or {}).get("include_usage"):
+            yield chunk([], usage=usage)
+        yield b"data: [DONE]\n\n"
+        self.answer_seconds.append(time.monotonic() - started)
+
+    def _pieces(self) -> list[str]:
+        return re.findall(r"\S+\s*", self.answer)

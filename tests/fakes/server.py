@@ -2,6 +2,7 @@
 
 import json
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -23,6 +24,8 @@ class Reply:
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    # A body sent piece by piece as the iterable yields, ended by closing the connection.
+    stream: Iterable[bytes] | None = None
 
     def encoded(self) -> bytes:
         if self.body is None:
@@ -41,7 +44,7 @@ class _Server(ThreadingHTTPServer):
 class FakeServer:
     """Subclasses implement reply(request). Use as a context manager."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, port: int = 0) -> None:
         self.requests: list[RecordedRequest] = []
         fake = self
 
@@ -60,6 +63,17 @@ class FakeServer:
                 )
                 fake.requests.append(request)
                 reply = fake.reply(request)
+                if reply.stream is not None:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    try:
+                        for piece in reply.stream:
+                            self.wfile.write(piece)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the client stopped reading (a deadline, a test's early exit)
+                    return
                 payload = b"" if reply.status == 304 else reply.encoded()
                 self.send_response(reply.status)
                 headers = {"Content-Type": "application/json", **reply.headers}
@@ -74,7 +88,7 @@ class FakeServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = _Server(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", port), Handler)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
