@@ -6,12 +6,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import exception_handler
 from guru.admin_site import guru_admin_site
-from shishya.health import HealthView
+from shishya.health import HealthView, LivenessView
 
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/health", HealthView.as_view(), name="health"),
+    path("api/health/live", LivenessView.as_view(), name="health-live"),
 ]
 
 if "shishya" in settings.SERVED_SYSTEMS:

@@ -11,11 +11,12 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from config.priced_actions import PricedAction
 from config.errors import NotFound
 from mithra.models import Ask, Conversation, Message
 from shishya.guru_client import guru_client
 
-TUTOR_ACTION = "tutor_question"
+TUTOR_ACTION = PricedAction.TUTOR_QUESTION.value
 
 
 class ConversationNotFound(NotFound):

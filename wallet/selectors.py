@@ -6,8 +6,14 @@ from django.db.models.functions import Coalesce
 from wallet.models import LedgerEntry, Wallet
 
 
-def ledger_entries(*, wallet: Wallet, kind: str | None = None) -> QuerySet[LedgerEntry]:
-    entries = LedgerEntry.objects.filter(wallet=wallet)
+def wallet_balance(*, user_id: int) -> int:
+    """The student's balance; 0 before their wallet exists (a read creates nothing)."""
+    balance = Wallet.objects.filter(user_id=user_id).values_list("balance", flat=True).first()
+    return balance or 0
+
+
+def ledger_entries(*, user_id: int, kind: str | None = None) -> QuerySet[LedgerEntry]:
+    entries = LedgerEntry.objects.filter(wallet__user_id=user_id)
     return entries.filter(kind=kind) if kind else entries
 
 

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from config.pagination import PagePagination
 from guru.admin_base import AdminAPIView
 from guru.api.common import CONFLICT, AdminModelSerializer, paginated_response, parse_body
+from config.priced_actions import CHARGED_AT
 from guru.models import ActionPrice, CreditPack, Plan, PlatformSettings, Voucher
 from guru.selectors import (
     action_price_get,

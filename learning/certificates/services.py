@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from config.priced_actions import PricedAction
 from config.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from learning.access import NotEnrolled
 from learning.certificates.eligibility import certificate_eligibility
@@ -22,11 +23,11 @@ from learning.verification_ids import (
 from shishya.guru_client import guru_client
 from shishya.services import notification_send
 from wallet.models import LedgerEntry
-from wallet.services import wallet_apply
+from wallet.services import wallet_apply, wallet_welcome_settle
 
 logger = logging.getLogger(__name__)
 
-PRICE_ACTION = "certificate_issue"
+PRICE_ACTION = PricedAction.CERTIFICATE_ISSUE.value
 
 
 class CertificateNotOffered(NotFound):
@@ -98,6 +99,9 @@ def certificate_issue(*, user: User, course_id: int) -> tuple[Certificate, bool]
             details={"missing": [vars(shortfall) for shortfall in eligibility.missing]}
         )
     credits = certificate_price()
+    if credits > 0:
+        # A student whose welcome grant waited on Guru gets it before this first spend.
+        wallet_welcome_settle(user=user)
 
     with transaction.atomic():
         enrollment = (

@@ -41,6 +41,9 @@ class _Server(ThreadingHTTPServer):
 class FakeServer:
     """Subclasses implement reply(request). Use as a context manager."""
 
+    def record(self, request: RecordedRequest) -> None:
+        self.requests.append(request)
+
     def __init__(self) -> None:
         self.requests: list[RecordedRequest] = []
         fake = self
@@ -58,7 +61,7 @@ class FakeServer:
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=self.rfile.read(length) if length else b"",
                 )
-                fake.requests.append(request)
+                fake.record(request)
                 reply = fake.reply(request)
                 payload = b"" if reply.status == 304 else reply.encoded()
                 self.send_response(reply.status)
