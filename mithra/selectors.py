@@ -11,8 +11,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from config.priced_actions import PricedAction
 from config.errors import NotFound
+from config.priced_actions import PricedAction
 from mithra.models import Ask, Conversation, Message
 from shishya.guru_client import guru_client
 

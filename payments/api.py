@@ -215,7 +215,7 @@ class PlanForSaleOutput(serializers.Serializer):
     name = serializers.CharField()
     price_paise = serializers.IntegerField()
     currency = serializers.CharField()
-    period = serializers.ChoiceField(choices=["monthly", "quarterly", "yearly"])
+    period = serializers.CharField(help_text="monthly, quarterly or yearly")
     period_days = serializers.IntegerField()
     features = serializers.DictField(child=serializers.BooleanField())
 

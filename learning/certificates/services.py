@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from config.priced_actions import PricedAction
 from config.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
+from config.priced_actions import PricedAction
 from learning.access import NotEnrolled
 from learning.certificates.eligibility import certificate_eligibility
 from learning.models import Certificate, Enrollment

@@ -8,8 +8,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from config.priced_actions import PricedAction
 from config.errors import IdempotencyKeyReused, InsufficientCredits
+from config.priced_actions import PricedAction
 from learning.labs import runner
 from learning.labs.selectors import lab_to_grade
 from learning.models import LabCompletion, LabSubmission

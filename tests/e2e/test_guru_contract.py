@@ -17,11 +17,11 @@ from accounts.models import User
 from guru.models import ActionPrice, AdminSession, CreditPack, PlatformSettings, Voucher
 from guru.services.admin_auth import admin_password_fingerprint
 from guru.tokens import admin_tokens_issue
+from tests.accounts.helpers import code_in
 from tests.e2e.processes import needs_postgresql, served, student_session
 from tests.fakes.razorpay import FakeRazorpay
 from tests.fakes.resend import FakeResend
 from tests.guru.catalogue import api_key, course_with_content
-from tests.accounts.helpers import code_in
 from tests.payments.conftest import KEY_ID, KEY_SECRET, WEBHOOK_SECRET
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply
@@ -209,7 +209,10 @@ def test_welcome_credits_at_verification_at_guru_value_then_and_once_after_an_ou
     headers, key = admin_bearer(), api_key("catalog")
     ActionPrice.objects.create(action="lab_run", credits=3, is_chargeable=True)
     with FakeResend() as resend, served(systems="guru", env={}) as guru:
-        resend_env = {"RESEND_API_KEY": "re_test_key_for_the_fake_server", "RESEND_API_URL": resend.url}
+        resend_env = {
+            "RESEND_API_KEY": "re_test_key_for_the_fake_server",
+            "RESEND_API_URL": resend.url,
+        }
         env = guru_env(key, guru) | resend_env
         with served(systems="shishya", env=env, threads=2) as shishya:
             PlatformSettings.objects.filter(pk=1).update(welcome_credits=0)
