@@ -42,6 +42,7 @@ from accounts.errors import (
 from accounts.models import OtpChallenge, User, UserSession
 from accounts.selectors import signup_pending_password, student_by_email, user_session_keys
 from accounts.signin_limits import browser_known
+from config import wiring
 from config.authentication import session_clock_start
 from config.client_ip import client_source
 from config.errors import ApiError, InvalidInput, RateLimited
@@ -559,6 +560,8 @@ def signup_verify(*, request: HttpRequest, email: str, code: str) -> User:
     user = User.objects.get(pk=challenge.user_id)
     _session_login_keeping_entry(request=request, user=user, purpose=SIGNUP)
     logger.info("email verified", extra={"user_id": user.pk})
+    # The welcome credits (wallet), composed in config.wiring: accounts imports no other app.
+    wiring.email_verified(user=user)
     return user
 
 

@@ -368,6 +368,10 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
+# When this process serves both systems, each side's calls to the other (Guru reads, wallet
+# grants) are answered by this process's own views without a socket (config.in_process).
+IN_PROCESS_CALLS = _env_bool("IN_PROCESS_CALLS", True)
+
 # --- Guru public API ------------------------------------------------------------------------
 # Requests one API key may make (django-ratelimit rate: "<n>/<s|m|h|d>").
 GURU_PUBLIC_API_RATE = _env("GURU_PUBLIC_API_RATE", "1200/m")
@@ -391,6 +395,11 @@ GURU_CACHE_TTLS = {
 }
 GURU_STALE_TTL_SECONDS = _env_int("GURU_STALE_TTL_SECONDS", 7 * 24 * 3600)
 GURU_FAILURE_HOLD_SECONDS = _env_int("GURU_FAILURE_HOLD_SECONDS", 5)
+# Guru's content version is read at most this often per deployment; a decision reflects every
+# Guru write committed this long before it (README, "Freshness").
+GURU_VERSION_MAX_AGE_SECONDS = float(_env("GURU_VERSION_MAX_AGE_SECONDS", "1"))
+# /api/health asks Guru whether it answers when no process has for this long.
+GURU_PROBE_INTERVAL_SECONDS = float(_env("GURU_PROBE_INTERVAL_SECONDS", "5"))
 
 # --- Wallet -------------------------------------------------------------------------------
 # Shared keys our own systems sign wallet requests with: "key_id:secret,key_id:secret" (two

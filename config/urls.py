@@ -11,7 +11,7 @@ from config import exception_handler
 from config.api_index import ApiIndexView
 from config.logging import UNROUTED_URL_NAME
 from guru.admin_site import guru_admin_site
-from shishya.health import HealthView
+from shishya.health import HealthView, LivenessView
 
 urlpatterns = [
     # A person opening the server finds the docs; a program opening /api/ finds what is where.
@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/health", HealthView.as_view(), name="health"),
+    path("api/health/live", LivenessView.as_view(), name="health-live"),
 ]
 
 if "shishya" in settings.SERVED_SYSTEMS:

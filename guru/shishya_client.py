@@ -11,6 +11,7 @@ import requests
 from django.conf import settings
 
 from config.errors import ApiError, ServiceUnavailable, UnavailableReason, UpstreamError
+from config.in_process import mount_in_process
 from config.system_signature import system_call_headers
 
 logger = logging.getLogger(__name__)
@@ -26,14 +27,19 @@ class GrantsNotConfigured(ServiceUnavailable):
     message = "Credit grants are not configured on this server."
 
 
-@lru_cache(maxsize=2)
-def _session(base_url: str) -> requests.Session:
+@lru_cache(maxsize=4)
+def _session(base_url: str, in_process: bool) -> requests.Session:
     # No retries here: the Idempotency-Key makes a retry by the admin safe instead.
-    return requests.Session()
+    session = requests.Session()
+    if in_process:
+        # This process serves the student side too: no socket to itself (config.in_process).
+        mount_in_process(session, base_url)
+    return session
 
 
 def shishya_session() -> requests.Session:
-    return _session(settings.SHISHYA_BASE_URL)
+    in_process = settings.IN_PROCESS_CALLS and "shishya" in settings.SERVED_SYSTEMS
+    return _session(settings.SHISHYA_BASE_URL, in_process)
 
 
 def wallet_change_send(

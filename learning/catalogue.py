@@ -101,12 +101,12 @@ class CourseListView(APIView):
         if request.user.is_authenticated:
             courses = _with_student_state(request, client.courses())
             return Response(CourseSummary(courses, many=True).data)
-        etag = client.fresh_etag(COURSES_PATH)
+        etag = client.fresh_etag(COURSES_PATH, kind="catalog")
         body = _rendered_catalogues.get(etag) if etag else None
         if body is None:
             courses = _with_student_state(request, client.courses())
             body = JSONRenderer().render(CourseSummary(courses, many=True).data)
-            etag = client.fresh_etag(COURSES_PATH)
+            etag = client.fresh_etag(COURSES_PATH, kind="catalog")
             if etag:
                 if len(_rendered_catalogues) >= _RENDERED_KEEP:
                     _rendered_catalogues.clear()

@@ -32,10 +32,10 @@ def _lesson_index() -> dict[int, int]:
     Between changes a lookup is one cache read, and an unknown id never triggers a scan.
     """
     client = guru_client()
-    etag = client.fresh_etag(COURSES_PATH)
+    etag = client.fresh_etag(COURSES_PATH, kind="catalog")
     if etag is None:
         client.courses()
-        etag = client.fresh_etag(COURSES_PATH)
+        etag = client.fresh_etag(COURSES_PATH, kind="catalog")
     key = INDEX_KEY + (etag or "unversioned")
     index: dict[int, int] | None = cache.get(key)
     if index is not None:

@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import NotFound
+from config.priced_actions import PricedAction
 from learning.access import lab_open, lesson_open
 from mithra.models import Ask, Conversation, Message
 from shishya.guru_client import guru_client
 
-TUTOR_ACTION = "tutor_question"
+TUTOR_ACTION = PricedAction.TUTOR_QUESTION.value
 
 
 class ConversationNotFound(NotFound):

@@ -218,6 +218,47 @@ class PlanOutput(serializers.Serializer):
     features = serializers.DictField()
 
 
+class CreditPackOutput(serializers.Serializer):
+    class Meta:
+        ref_name = "CreditPackForSale"
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    credits = serializers.IntegerField()
+    price_paise = serializers.IntegerField()
+    currency = serializers.CharField()
+
+
+class PlanForSaleOutput(serializers.Serializer):
+    class Meta:
+        ref_name = "PlanForSale"
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    price_paise = serializers.IntegerField()
+    currency = serializers.CharField()
+    period = serializers.CharField(help_text="monthly, quarterly or yearly")
+    period_days = serializers.IntegerField()
+    features = serializers.DictField(child=serializers.BooleanField())
+
+
+class PacksView(APIView):
+    """What a student can buy: Guru's active credit packs and plans (create-order names one)."""
+
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "OffersForSale"
+
+        credit_packs = CreditPackOutput(many=True)
+        plans = PlanForSaleOutput(many=True)
+
+    @extend_schema(operation_id="payments_packs", responses={200: OutputSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(self.OutputSerializer(selectors.offers_for_sale()).data)
+
+
 class SubscriptionView(APIView):
     permission_classes = [IsStudent]
 

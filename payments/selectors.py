@@ -40,6 +40,13 @@ def subscription_active(*, user: User) -> Subscription | None:
     return subscription if subscription is not None and subscription.is_active() else None
 
 
+def offers_for_sale() -> dict[str, list[dict[str, Any]]]:
+    """Guru's active credit packs and plans, prices in paise (display: within seconds of
+    Guru's change; the order a student then creates reads the price fresh)."""
+    pricing = guru_client().pricing()
+    return {"credit_packs": pricing["credit_packs"], "plans": pricing["plans"]}
+
+
 def guru_plan(*, plan_id: int) -> dict[str, Any] | None:
     """Guru's current description of a plan; None when Guru cannot say or no longer lists it
     (a cached copy is fine here: this shows a plan, it charges nothing)."""

@@ -1,8 +1,17 @@
 """The Guru client: the only way the student side reads Guru's content, prices and rules.
 
-Every read is cached per endpoint kind (TTL), revalidated with If-None-Match, and kept
-longer as a stale copy that is served, logged and reported by /api/health while Guru is
-down. A read that decides a charge passes require_fresh=True: it never uses a stale copy.
+Freshness comes from Guru's content version, which every Guru write bumps in its own
+transaction. The client reads it at most once per GURU_VERSION_MAX_AGE_SECONDS per deployment
+(shared in the cache, one request at a time) and uses a copy, shared or in-process, only
+while it was read under the current version (and within its TTL, the fallback for a missed
+bump). So a decision (require_fresh=True) reflects every Guru change committed
+GURU_VERSION_MAX_AGE_SECONDS before it, and display catches up as fast. While Guru cannot
+confirm its version, a decision refuses (GuruUnavailable) and display serves copies within
+their TTL, then stale copies (logged). A copy is revalidated with If-None-Match, so a new
+version costs Guru one cheap 304 per path in use, not a full read. Not-founds are copies too.
+
+When this process serves Guru as well, the session answers from this process's own views
+(config.in_process), never over a socket to itself.
 """
 
 import logging
@@ -11,7 +20,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import requests
@@ -21,17 +30,22 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from config.errors import NotFound, ServiceUnavailable, UnavailableReason
+from config.in_process import mount_in_process
 
 logger = logging.getLogger(__name__)
 
-CACHE_PREFIX = "guru:v1:"
-DEGRADED_KEY = "guru:degraded"
-_WAIT_STEP_SECONDS = 0.05
-# Each process also keeps its own copy of what it last read, fresh by the same rule as the
-# shared cache's (fetched_at + TTL): a read within the TTL then costs no cache round trip.
+CACHE_PREFIX = "guru:v2:"
+VERSION_PATH = "/api/public/version"
+VERSION_KEY = "guru:version"
+PROBE_KEY = "guru:probe"
+_WAIT_STEP_SECONDS = 0.02
+# Each process also keeps its own copy of what it last read, under the same rule as the shared
+# cache's (the version it was read under, its TTL): a read then costs no cache round trip.
 # Kept pickled, so every caller still gets objects of its own to change.
-_LOCAL_COPIES: dict[str, tuple[float, bytes]] = {}
+_LOCAL_COPIES: dict[str, "_LocalCopy"] = {}
 _LOCAL_COPIES_MAX = 1024
+# The version this process last saw, and when the request that read it was sent.
+_local_version: tuple[int, float] | None = None
 
 
 class GuruUnavailable(ServiceUnavailable):
@@ -55,14 +69,27 @@ class _Entry:
     data: Any
     etag: str
     fetched_at: float
+    # Guru's content version read before this copy was fetched: the copy is at least as new.
+    version: int
+    missing: bool = False
+
+
+class _LocalCopy(NamedTuple):
+    version: int
+    fetched_at: float
+    etag: str
+    missing: bool
+    pickled: bytes
 
 
 class _UpstreamFailed(Exception):
     """Guru did not give a usable answer (down, 5xx, timeout, 429, invalid JSON)."""
 
 
-@lru_cache(maxsize=4)
-def _session(base_url: str, api_key: str, retries: int, backoff: float) -> requests.Session:
+@lru_cache(maxsize=8)
+def _session(
+    base_url: str, api_key: str, retries: int, backoff: float, in_process: bool
+) -> requests.Session:
     """One pooled session per Guru and key. Retries only idempotent GETs, and only when
     no answer came back or Guru said it is overloaded (502/503/504), never on 4xx."""
     retry = Retry(
@@ -83,18 +110,32 @@ def _session(base_url: str, api_key: str, retries: int, backoff: float) -> reque
     adapter = HTTPAdapter(max_retries=retry, pool_maxsize=32)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
+    if in_process:
+        mount_in_process(session, base_url)
     return session
+
+
+def _usable(version: int, fetched_at: float, current: int | None, ttl: int) -> bool:
+    """A copy read under the current version is Guru's state; without a confirmed version,
+    only its TTL speaks for it (display only: a decision never gets this far)."""
+    if time.time() - fetched_at >= ttl:
+        return False
+    return current is None or version >= current
 
 
 class GuruClient:
     def __init__(self) -> None:
         self.base_url = settings.GURU_BASE_URL.rstrip("/")
         retries, backoff = settings.GURU_RETRIES, settings.GURU_RETRY_BACKOFF_SECONDS
-        self.session = _session(self.base_url, settings.GURU_API_KEY, retries, backoff)
+        in_process = settings.IN_PROCESS_CALLS and "guru" in settings.SERVED_SYSTEMS
+        self.session = _session(self.base_url, settings.GURU_API_KEY, retries, backoff, in_process)
+        # The version is polled every second: a retry would only delay the next poll's news.
+        self.poll_session = _session(self.base_url, settings.GURU_API_KEY, 0, 0.0, in_process)
         self.timeout = (settings.GURU_CONNECT_TIMEOUT_SECONDS, settings.GURU_READ_TIMEOUT_SECONDS)
         # The longest one fetch can take with its retries and their backoff (each at most
         # 2 * backoff * 2**n): how long the request fetching a path may keep others waiting.
         self.fetch_budget = sum(self.timeout) * (retries + 1) + 2 * backoff * (2 ** (retries + 1))
+        self.poll_budget = sum(self.timeout)
 
     # --- Endpoints ----------------------------------------------------------------------
     def courses(self) -> Any:
@@ -154,20 +195,25 @@ class GuruClient:
         stale copy on outage. Logs name the route, never the filled path (a voucher code).
 
         Raises GuruNotFound (404), GuruMisconfigured (Guru refused the key) or
-        GuruUnavailable (no usable copy; with require_fresh, no copy within its TTL).
+        GuruUnavailable (no usable copy; with require_fresh, Guru's version unconfirmed).
         """
         path = route.format_map(
             {name: quote(str(value), safe="") for name, value in params.items()}
         )
         ttl = settings.GURU_CACHE_TTLS[kind]
         key = CACHE_PREFIX + path
+        current = self.current_version()
+        if current is None and require_fresh:
+            raise GuruUnavailable(details={"retryable": True})
         local = _LOCAL_COPIES.get(key)
-        if local is not None and time.time() - local[0] < ttl:
-            return pickle.loads(local[1])  # noqa: S301 (our own bytes, never a client's)
+        if local is not None and _usable(local.version, local.fetched_at, current, ttl):
+            if local.missing:
+                raise GuruNotFound()
+            return pickle.loads(local.pickled)  # noqa: S301 (our own bytes, never a client's)
         deadline = time.monotonic() + self.fetch_budget
         while True:
             entry: _Entry | None = cache.get(key)
-            if entry is not None and time.time() - entry.fetched_at < ttl:
+            if entry is not None and _usable(entry.version, entry.fetched_at, current, ttl):
                 return _keep_local(key, entry)
             if cache.get(key + ":failed") is not None:
                 # Guru failed moments ago: answer from the stale copy at once instead of
@@ -179,9 +225,11 @@ class GuruClient:
                     # Re-check under the lock: the request that held it may have just
                     # stored a fresh copy after this one looked.
                     entry = cache.get(key)
-                    if entry is not None and time.time() - entry.fetched_at < ttl:
+                    if entry is not None and _usable(entry.version, entry.fetched_at, current, ttl):
                         return _keep_local(key, entry)
-                    return self._refresh(path, route, key, ttl, entry, require_fresh=require_fresh)
+                    return self._refresh(
+                        path, route, key, entry, current, require_fresh=require_fresh
+                    )
                 finally:
                     if cache.get(lock_key) == token:
                         cache.delete(lock_key)
@@ -191,33 +239,97 @@ class GuruClient:
                 return self._fallback(route, entry, require_fresh=require_fresh)
             time.sleep(_WAIT_STEP_SECONDS)
 
-    def fresh_etag(self, path: str) -> str | None:
-        """Guru's ETag of path while the cached copy is within its TTL: a cheap key for
-        whatever a caller derives from that copy (e.g. a rendered response)."""
-        return cache.get(CACHE_PREFIX + path + ":etag")
+    def fresh_etag(self, path: str, *, kind: str) -> str | None:
+        """Guru's ETag of path while this process's copy is current (as get() would use
+        it): a cheap key for whatever a caller derives from that copy (a rendered body)."""
+        local = _LOCAL_COPIES.get(CACHE_PREFIX + path)
+        if local is None or local.missing or not local.etag:
+            return None
+        current = self.current_version()
+        if current is None or not _usable(
+            local.version, local.fetched_at, current, settings.GURU_CACHE_TTLS[kind]
+        ):
+            return None
+        return local.etag
+
+    def current_version(self, *, max_age: float | None = None) -> int | None:
+        """Guru's content version as read at most max_age seconds ago (default
+        GURU_VERSION_MAX_AGE_SECONDS), by this process or another; None when Guru cannot
+        confirm it. One request polls Guru at a time, the others wait for its answer."""
+        global _local_version
+        max_age = settings.GURU_VERSION_MAX_AGE_SECONDS if max_age is None else max_age
+        seen = _local_version
+        if seen is not None and time.time() - seen[1] < max_age:
+            return seen[0]
+        deadline = time.monotonic() + self.poll_budget
+        while True:
+            shared: tuple[int, float] | None = cache.get(VERSION_KEY)
+            if shared is not None and time.time() - shared[1] < max_age:
+                _local_version = shared
+                return shared[0]
+            if cache.get(VERSION_KEY + ":failed") is not None:
+                return None
+            lock_key, token = VERSION_KEY + ":lock", uuid.uuid4().hex
+            if cache.add(lock_key, token, timeout=int(self.poll_budget) + 1):
+                try:
+                    shared = cache.get(VERSION_KEY)
+                    if shared is not None and time.time() - shared[1] < max_age:
+                        _local_version = shared
+                        return shared[0]
+                    return self._poll_version()
+                finally:
+                    if cache.get(lock_key) == token:
+                        cache.delete(lock_key)
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(_WAIT_STEP_SECONDS)
+
+    def _poll_version(self) -> int | None:
+        global _local_version
+        # Sent before asking: every write committed before this instant is in the answer.
+        sent_at = time.time()
+        try:
+            response = self.poll_session.get(self.base_url + VERSION_PATH, timeout=self.timeout)
+            if response.status_code in (401, 403):
+                _refused_key(VERSION_PATH, response.status_code)
+            response.raise_for_status()
+            version = int(response.json()["version"])
+        except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
+            logger.warning(
+                "guru version unavailable",
+                extra={"path": VERSION_PATH, "error": type(exc).__name__},
+            )
+            cache.set(VERSION_KEY + ":failed", True, timeout=settings.GURU_FAILURE_HOLD_SECONDS)
+            cache.set(PROBE_KEY, (False, sent_at), timeout=settings.GURU_STALE_TTL_SECONDS)
+            return None
+        observed = (version, sent_at)
+        cache.set(VERSION_KEY, observed, timeout=settings.GURU_STALE_TTL_SECONDS)
+        cache.set(PROBE_KEY, (True, sent_at), timeout=settings.GURU_STALE_TTL_SECONDS)
+        _local_version = observed
+        return version
 
     def _refresh(
         self,
         path: str,
         route: str,
         key: str,
-        ttl: int,
         entry: _Entry | None,
+        current: int | None,
         *,
         require_fresh: bool,
     ) -> Any:
         try:
-            fresh = self._fetch(path, route, entry)
+            fresh = self._fetch(path, route, entry, current)
         except _UpstreamFailed:
             cache.set(key + ":failed", True, timeout=settings.GURU_FAILURE_HOLD_SECONDS)
             return self._fallback(route, entry, require_fresh=require_fresh)
         cache.set(key, fresh, timeout=settings.GURU_STALE_TTL_SECONDS)
-        cache.set(key + ":etag", fresh.etag, timeout=ttl)
-        cache.delete(DEGRADED_KEY)
         return _keep_local(key, fresh)
 
-    def _fetch(self, path: str, route: str, entry: _Entry | None) -> _Entry:
+    def _fetch(self, path: str, route: str, entry: _Entry | None, current: int | None) -> _Entry:
         headers = {"If-None-Match": entry.etag} if entry is not None and entry.etag else {}
+        # A copy fetched without a confirmed version is older than any version seen later.
+        version = current if current is not None else 0
         try:
             response = self.session.get(self.base_url + path, headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
@@ -227,15 +339,11 @@ class GuruClient:
             raise _UpstreamFailed from exc
 
         if response.status_code == 304 and entry is not None:
-            return _Entry(data=entry.data, etag=entry.etag, fetched_at=time.time())
+            return _Entry(entry.data, entry.etag, time.time(), version, entry.missing)
         if response.status_code == 404:
-            raise GuruNotFound()
+            return _Entry(None, "", time.time(), version, missing=True)
         if response.status_code in (401, 403):
-            logger.critical(
-                "guru refused the configured GURU_API_KEY: check the key, its scopes and expiry",
-                extra={"route": route, "status": response.status_code},
-            )
-            raise GuruMisconfigured()
+            _refused_key(route, response.status_code)
         if response.status_code != 200:
             logger.warning(
                 "guru answered an error", extra={"route": route, "status": response.status_code}
@@ -246,7 +354,7 @@ class GuruClient:
         except ValueError as exc:
             logger.warning("guru answered invalid JSON", extra={"route": route})
             raise _UpstreamFailed from exc
-        return _Entry(data=data, etag=response.headers.get("ETag", ""), fetched_at=time.time())
+        return _Entry(data, response.headers.get("ETag", ""), time.time(), version)
 
     def _fallback(self, route: str, entry: _Entry | None, *, require_fresh: bool) -> Any:
         if entry is None or require_fresh:
@@ -255,30 +363,47 @@ class GuruClient:
         logger.warning(
             "guru unavailable: serving a stale copy", extra={"route": route, "age_seconds": age}
         )
-        cache.set(
-            DEGRADED_KEY,
-            {"since": time.time(), "route": route},
-            timeout=settings.GURU_STALE_TTL_SECONDS,
-        )
+        if entry.missing:
+            raise GuruNotFound()
         return entry.data
+
+
+def _refused_key(route: str, status: int) -> None:
+    logger.critical(
+        "guru refused the configured GURU_API_KEY: check the key, its scopes and expiry",
+        extra={"route": route, "status": status},
+    )
+    raise GuruMisconfigured()
 
 
 def _keep_local(key: str, entry: _Entry) -> Any:
     if len(_LOCAL_COPIES) >= _LOCAL_COPIES_MAX:
         _LOCAL_COPIES.clear()
-    _LOCAL_COPIES[key] = (entry.fetched_at, pickle.dumps(entry.data))
+    _LOCAL_COPIES[key] = _LocalCopy(
+        entry.version, entry.fetched_at, entry.etag, entry.missing, pickle.dumps(entry.data)
+    )
+    if entry.missing:
+        raise GuruNotFound()
     return entry.data
 
 
 def local_copies_clear() -> None:
-    """Forgets this process's own copies (tests start each case from an empty cache)."""
+    """Forgets this process's own copies and version (tests start each case afresh)."""
+    global _local_version
     _LOCAL_COPIES.clear()
+    _local_version = None
 
 
 def guru_client() -> GuruClient:
     return GuruClient()
 
 
-def guru_degraded() -> bool:
-    """True while the last read of Guru fell back to a stale copy."""
-    return cache.get(DEGRADED_KEY) is not None
+def guru_probe() -> str:
+    """Whether Guru answers, as seen at most GURU_PROBE_INTERVAL_SECONDS ago by any process
+    (asking it now when nobody has): "ok" or "down". Cheap: the version read decisions use."""
+    try:
+        guru_client().current_version(max_age=settings.GURU_PROBE_INTERVAL_SECONDS)
+    except GuruUnavailable:
+        return "down"
+    probe: tuple[bool, float] | None = cache.get(PROBE_KEY)
+    return "ok" if probe is not None and probe[0] else "down"

@@ -3,16 +3,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test.utils import override_settings
 
 from accounts import email
+from config.in_process import InProcessTransport
 from shishya.guru_client import guru_client, local_copies_clear
 from tests.fakes.openai import API_KEY as OPENAI_API_KEY
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.resend import FakeResend
-from tests.fakes.wsgi_transport import WSGITransport
 from wallet.services import wallet_welcome_forget
 
 
@@ -20,6 +19,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # Tests hash passwords thousands of times; production keeps bcrypt (config.settings).
     override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Tests point the clients at fakes, or mount the in-process transport themselves
+        # (inline, in the test's transaction); tests/e2e runs the product's default.
+        IN_PROCESS_CALLS=False,
     ).enable()
 
 
@@ -90,5 +92,7 @@ def guru_in_process(settings, keep_test_transaction_open, db):
 
     settings.GURU_BASE_URL = "http://testserver"
     settings.GURU_API_KEY = api_key("catalog", "grading")
-    guru_client().session.mount("http://testserver", WSGITransport(get_wsgi_application()))
+    client = guru_client()
+    for session in (client.session, client.poll_session):
+        session.mount("http://testserver/", InProcessTransport(inline=True))
     return settings.GURU_API_KEY

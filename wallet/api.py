@@ -20,7 +20,7 @@ from config.serializers import StrictSerializer
 from config.system_signature import SystemSignatureAuthentication, system_caller
 from wallet.idempotency import idempotency_key_parameter, idempotent, student_caller
 from wallet.models import LedgerEntry
-from wallet.selectors import ledger_entries
+from wallet.selectors import ledger_entries, wallet_balance
 from wallet.services import (
     wallet_deduct_action,
     wallet_open,
@@ -49,8 +49,8 @@ class BalanceOutput(serializers.Serializer):
 class BalanceView(APIView):
     @extend_schema(operation_id="wallet_balance", responses=BalanceOutput)
     def get(self, request: Request) -> Response:
-        wallet = wallet_open(user=request.user)
-        return Response(BalanceOutput({"balance": wallet.balance}).data)
+        balance = wallet_balance(user_id=request.user.pk)
+        return Response(BalanceOutput({"balance": balance}).data)
 
 
 class TransactionsView(ListAPIView):
@@ -68,7 +68,7 @@ class TransactionsView(ListAPIView):
         kind = self.request.query_params.get("kind") or None
         if kind is not None and kind not in LedgerEntry.Kind.values:
             raise serializers.ValidationError({"kind": ["Unknown ledger entry kind."]})
-        return ledger_entries(wallet=wallet_open(user=self.request.user), kind=kind)
+        return ledger_entries(user_id=self.request.user.pk, kind=kind)
 
 
 class DeductInput(StrictSerializer):

@@ -3,12 +3,29 @@
 from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
 from wallet.models import LedgerEntry, Wallet
 
 
-def ledger_entries(*, wallet: Wallet, kind: str | None = None) -> QuerySet[LedgerEntry]:
-    entries = LedgerEntry.objects.filter(wallet=wallet)
+def wallet_balance(*, user_id: int) -> int:
+    """The student's balance; 0 before their wallet exists (a read creates nothing)."""
+    balance = Wallet.objects.filter(user_id=user_id).values_list("balance", flat=True).first()
+    return balance or 0
+
+
+def ledger_entries(*, user_id: int, kind: str | None = None) -> QuerySet[LedgerEntry]:
+    entries = LedgerEntry.objects.filter(wallet__user_id=user_id)
     return entries.filter(kind=kind) if kind else entries
+
+
+def students_welcome_unsettled() -> QuerySet[User]:
+    """Verified students whose welcome credits were never settled (no wallet yet, or a wallet
+    without the settled mark), oldest first."""
+    return (
+        User.objects.filter(role=User.Role.STUDENT, email_verified_at__isnull=False)
+        .exclude(wallet__welcome_settled_at__isnull=False)
+        .order_by("pk")
+    )
 
 
 def wallets_not_matching_ledger() -> QuerySet[Wallet]:

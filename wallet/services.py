@@ -144,35 +144,55 @@ _WELCOME_SETTLED_MAX = 100_000
 
 
 def wallet_welcome_settle(*, user: User) -> None:
-    """Grants a verified student's welcome credits, once, before anything counts on them.
+    """Grants a verified student's welcome credits, once: at verification (wallet_welcome_grant)
+    and, if Guru could not answer then, before the student's next spend of any kind.
 
-    The amount is Guru's current setting; while Guru cannot confirm it, the grant waits for
-    a later visit rather than guessing.
+    The amount is Guru's current setting, read before and apart from the grant's transaction;
+    while Guru cannot confirm it, the grant waits rather than guessing. The ledger row and the
+    settled mark commit together, under the wallet's row lock, and a welcome row already there
+    counts as settled (nothing is asked of Guru or granted again).
     """
     seen = (user.pk, user.date_joined)
-    if seen in _WELCOME_SETTLED:
+    if seen in _WELCOME_SETTLED or user.email_verified_at is None:
         return
     wallet = wallet_get_or_create(user=user)
     if wallet.welcome_settled_at is None:
-        if user.email_verified_at is None:
-            return
-        try:
-            amount = int(guru_client().platform_settings(require_fresh=True)["welcome_credits"])
-        except GuruUnavailable:
-            logger.warning("welcome credits deferred: Guru unavailable", extra={"user_id": user.pk})
-            return
-        if amount > 0:
-            wallet_apply(
-                user=user,
-                amount=amount,
-                kind=LedgerEntry.Kind.WELCOME,
-                reference="welcome",
-                idempotency_key="welcome",
-            )
-        Wallet.objects.filter(pk=wallet.pk, welcome_settled_at__isnull=True).update(
-            welcome_settled_at=timezone.now()
-        )
+        granted = LedgerEntry.objects.filter(wallet=wallet, kind=LedgerEntry.Kind.WELCOME)
+        amount = 0
+        if not granted.exists():
+            try:
+                settings_now = guru_client().platform_settings(require_fresh=True)
+            except GuruUnavailable:
+                logger.warning(
+                    "welcome credits deferred: Guru unavailable", extra={"user_id": user.pk}
+                )
+                return
+            amount = int(settings_now["welcome_credits"])
+        with transaction.atomic(), _wallet_lock_timeout():
+            locked = Wallet.objects.select_for_update().get(pk=wallet.pk)
+            if locked.welcome_settled_at is None:
+                if amount > 0 and not granted.exists():
+                    wallet_apply(
+                        user=user,
+                        amount=amount,
+                        kind=LedgerEntry.Kind.WELCOME,
+                        reference="welcome",
+                        idempotency_key="welcome",
+                    )
+                Wallet.objects.filter(pk=wallet.pk).update(welcome_settled_at=timezone.now())
     transaction.on_commit(lambda: _remember_settled(seen))
+
+
+def wallet_welcome_grant(*, user: User) -> None:
+    """The welcome credits of a student whose email was just verified (accounts calls it
+    through config.wiring, after the verification commits). A failure here never fails the
+    verification: the grant is then settled before the student's next spend."""
+    try:
+        wallet_welcome_settle(user=user)
+    except ApiError as exc:  # e.g. the wallet busy
+        logger.warning(
+            "welcome credits deferred", extra={"user_id": user.pk, "error_code": exc.code}
+        )
 
 
 def _remember_settled(seen: tuple[int, datetime]) -> None:
@@ -187,9 +207,10 @@ def wallet_welcome_forget() -> None:
 
 
 def wallet_open(*, user: User) -> Wallet:
-    """The student's wallet, its welcome credits settled first (wallet_welcome_settle)."""
+    """The student's wallet before a spend, its welcome credits settled first
+    (wallet_welcome_settle). Reads use wallet.selectors.wallet_balance: a GET never writes."""
     wallet_welcome_settle(user=user)
-    return Wallet.objects.get(user=user)
+    return wallet_get_or_create(user=user)
 
 
 class ActionNotChargeable(InvalidInput):

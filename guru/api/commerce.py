@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.pagination import PagePagination
+from config.priced_actions import CHARGED_AT
 from guru.admin_base import AdminAPIView
 from guru.api.common import CONFLICT, AdminModelSerializer, paginated_response, parse_body
 from guru.models import ActionPrice, CreditPack, Plan, PlatformSettings, Voucher
@@ -49,6 +50,14 @@ class ActionPriceFieldsSerializer(AdminModelSerializer):
     class Meta(AdminModelSerializer.Meta):
         model = ActionPrice
         fields = ["action", "credits", "is_chargeable", "description"]
+        extra_kwargs = {
+            "action": {
+                "help_text": "The student action priced: only actions the student side charges "
+                "are accepted. Where each is charged: "
+                + "; ".join(f"`{action}`: {where}" for action, where in CHARGED_AT.items())
+                + "."
+            }
+        }
 
 
 class ActionPriceCollectionApi(AdminAPIView):

@@ -15,7 +15,7 @@ from guru.models.content import (
     Question,
     Test,
 )
-from guru.models.platform import PlatformSettings
+from guru.models.platform import ContentVersion, PlatformSettings
 
 __all__ = [
     "ActionPrice",
@@ -24,6 +24,7 @@ __all__ = [
     "ApiKey",
     "AuditLogImmutable",
     "CertificateRule",
+    "ContentVersion",
     "Course",
     "CreditPack",
     "Lab",

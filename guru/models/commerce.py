@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from config.priced_actions import PricedAction
 from guru.models.base import Timestamped
 from guru.models.validators import validate_string_list
 
@@ -13,12 +14,8 @@ from guru.models.validators import validate_string_list
 class ActionPrice(Timestamped):
     """The credits one student action costs, and whether it may be charged directly."""
 
-    class Action(models.TextChoices):
-        TUTOR_QUESTION = "tutor_question", "A question to the AI tutor"
-        LAB_RUN = "lab_run", "Running lab code"
-        TEST_ATTEMPT = "test_attempt", "A test attempt"
-        PROJECT_SUBMISSION = "project_submission", "A project submission"
-        CERTIFICATE_ISSUE = "certificate_issue", "Issuing a certificate"
+    # The shared action catalogue: no price for an action the student side does not charge.
+    Action = PricedAction
 
     action = models.CharField(max_length=32, choices=Action.choices, unique=True)
     credits = models.PositiveIntegerField()

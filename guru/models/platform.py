@@ -42,3 +42,21 @@ class PlatformSettings(Timestamped):
 
     def __str__(self) -> str:
         return "Platform settings"
+
+
+class ContentVersion(models.Model):
+    """One counter every Guru write bumps in its own transaction: the student side reads it
+    about once a second and revalidates whatever it copied under an older value."""
+
+    SINGLETON_ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID, editable=False)
+    version = models.BigIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="content_version_singleton"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Guru content version {self.version}"

@@ -16,6 +16,7 @@ from guru.public import selectors
 from guru.public.authentication import ApiKeyAuthentication, HasCatalogScope, has_grading_scope
 from guru.public.serializers import (
     PublicCertificateRule,
+    PublicContentVersion,
     PublicCourseDetail,
     PublicCourseSummary,
     PublicLab,
@@ -143,3 +144,13 @@ class PlatformSettingsView(PublicAPIView):
     )
     def get(self, request: Request) -> Response:
         return Response(PublicPlatformSettings(platform_settings_get()).data)
+
+
+class ContentVersionView(PublicAPIView):
+    """Tiny and cheap: the student side polls it about once a second per deployment."""
+
+    @extend_schema(
+        operation_id="public_version", responses={200: PublicContentVersion, **NOT_MODIFIED}
+    )
+    def get(self, request: Request) -> Response:
+        return Response(PublicContentVersion({"version": selectors.public_content_version()}).data)

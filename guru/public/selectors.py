@@ -7,6 +7,7 @@ from config.errors import NotFound
 from guru.models import (
     ActionPrice,
     CertificateRule,
+    ContentVersion,
     Course,
     CreditPack,
     Lab,
@@ -110,3 +111,13 @@ def public_voucher_get(*, code: str) -> Voucher:
     if voucher is None:
         raise NotFound("No voucher has this code.", code="voucher_not_found")
     return voucher
+
+
+def public_content_version() -> int:
+    """Guru's current content version (1 before any write)."""
+    version = (
+        ContentVersion.objects.filter(pk=ContentVersion.SINGLETON_ID)
+        .values_list("version", flat=True)
+        .first()
+    )
+    return version or 1

@@ -267,3 +267,10 @@ class PublicPlatformSettings(serializers.ModelSerializer):
     class Meta:
         model = PlatformSettings
         fields = ["welcome_credits", "tutor", "updated_at"]
+
+
+class PublicContentVersion(serializers.Serializer):
+    version = serializers.IntegerField(
+        help_text="Bumped in the transaction of every Guru write: a copy read under an older "
+        "version may be out of date."
+    )

@@ -20,4 +20,5 @@ urlpatterns = [
     path("pricing", api.PricingView.as_view(), name="public-pricing"),
     path("vouchers/<str:code>", api.VoucherView.as_view(), name="public-voucher"),
     path("settings", api.PlatformSettingsView.as_view(), name="public-settings"),
+    path("version", api.ContentVersionView.as_view(), name="public-version"),
 ]

@@ -30,6 +30,7 @@ from guru.models import (
     Test,
     Voucher,
 )
+from guru.services.version import content_version_bump
 
 ENTITY_TYPES: dict[type[models.Model], str] = {
     Course: AdminAuditLog.Entity.COURSE,
@@ -70,10 +71,13 @@ def admin_write(actor: AuditActor) -> Iterator[None]:
     """One transaction for a write and its audit rows; django-auditlog's history rows get
     the admin as actor (its middleware only sees session users, not JWT admins).
 
-    Open it once per service call: auditlog's set_actor does not nest.
+    Open it once per service call: auditlog's set_actor does not nest. Every write bumps
+    Guru's content version in the same transaction (content_version_bump), so the student
+    side sees it committed together with the change.
     """
     with transaction.atomic(), set_actor(actor.admin, remote_addr=actor.ip_address):
         yield
+        content_version_bump()
 
 
 def audit_snapshot(instance: models.Model) -> dict[str, Any]:

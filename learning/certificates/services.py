@@ -16,6 +16,7 @@ from config.errors import (
     ServiceUnavailable,
     UnavailableReason,
 )
+from config.priced_actions import PricedAction
 from learning.access import NotEnrolled, enrollment_require
 from learning.certificates.document import certificate_printable_check
 from learning.certificates.eligibility import certificate_eligibility
@@ -30,11 +31,11 @@ from learning.verification_ids import (
 from shishya.guru_client import guru_client
 from shishya.services import notification_send
 from wallet.models import LedgerEntry
-from wallet.services import wallet_apply
+from wallet.services import wallet_apply, wallet_welcome_settle
 
 logger = logging.getLogger(__name__)
 
-PRICE_ACTION = "certificate_issue"
+PRICE_ACTION = PricedAction.CERTIFICATE_ISSUE.value
 
 
 class CertificateNotOffered(NotFound):
@@ -111,6 +112,9 @@ def certificate_issue(*, user: User, course_id: int) -> tuple[Certificate, bool]
         skills=list(content.course["skills"]),
     )
     credits = certificate_price()
+    if credits > 0:
+        # A student whose welcome grant waited on Guru gets it before this first spend.
+        wallet_welcome_settle(user=user)
 
     with transaction.atomic():
         enrollment = (

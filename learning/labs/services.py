@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from config.errors import IdempotencyKeyReused, InsufficientCredits, UnavailableReason
 from config.patterns import PatternUnsupported, pattern_search
+from config.priced_actions import PricedAction
 from learning.labs import runner
 from learning.labs.selectors import lab_to_grade
 from learning.models import LabCompletion, LabSubmission
@@ -16,7 +17,7 @@ from shishya.guru_client import guru_client
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply, wallet_open
 
-LAB_RUN_ACTION = "lab_run"
+LAB_RUN_ACTION = PricedAction.LAB_RUN.value
 # How much of a program's output a submission keeps and shows.
 OUTPUT_MAX_CHARS = 4000
 

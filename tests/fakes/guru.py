@@ -7,6 +7,8 @@ import time
 
 from tests.fakes.server import FakeServer, RecordedRequest, Reply
 
+VERSION_PATH = "/api/public/version"
+
 
 class FakeGuru(FakeServer):
     def __init__(self) -> None:
@@ -14,10 +16,24 @@ class FakeGuru(FakeServer):
         self.documents: dict[str, object] = {}
         self.scripted: list[Reply] = []  # replies sent before the documents
         self.delay_seconds = 0.0
+        # Guru's content version (GET /api/public/version), polled apart from the documents.
+        self.version = 1
+        self.version_polls: list[RecordedRequest] = []
+        self.version_down = False
+
+    def record(self, request: RecordedRequest) -> None:
+        if request.path == VERSION_PATH:
+            self.version_polls.append(request)
+        else:
+            super().record(request)
 
     def reply(self, request: RecordedRequest) -> Reply:
         if self.delay_seconds:
             time.sleep(self.delay_seconds)
+        if request.path == VERSION_PATH:
+            if self.version_down:
+                return Reply(503, {"error": {"code": "down", "message": "Down."}})
+            return Reply(200, {"version": self.version})
         if self.scripted:
             return self.scripted.pop(0)
         if request.path not in self.documents:

@@ -44,6 +44,9 @@ class _Server(ThreadingHTTPServer):
 class FakeServer:
     """Subclasses implement reply(request). Use as a context manager."""
 
+    def record(self, request: RecordedRequest) -> None:
+        self.requests.append(request)
+
     def __init__(self, *, port: int = 0) -> None:
         self.requests: list[RecordedRequest] = []
         fake = self
@@ -61,7 +64,7 @@ class FakeServer:
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=self.rfile.read(length) if length else b"",
                 )
-                fake.requests.append(request)
+                fake.record(request)
                 reply = fake.reply(request)
                 if reply.stream is not None:
                     self.send_response(reply.status)

@@ -152,5 +152,10 @@ def project(course) -> Project:
     return Project.objects.create(course=course, title="Todo app", description="Build one.")
 
 
+@pytest.fixture
+def parents(course, module, lesson, test_) -> dict:
+    return {"course": course, "module": module, "lesson": lesson, "test_": test_}
+
+
 def at(day: int) -> str:
     return datetime(2030, 1, day, tzinfo=UTC).isoformat()

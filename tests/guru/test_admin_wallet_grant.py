@@ -1,11 +1,10 @@
 """An admin's credit grant travels over HTTP to the student side's signed endpoint."""
 
 import pytest
-from django.core.wsgi import get_wsgi_application
 
+from config.in_process import InProcessTransport
 from guru.models import AdminAuditLog
 from guru.shishya_client import shishya_session
-from tests.fakes.wsgi_transport import WSGITransport
 from wallet.models import LedgerEntry, Wallet
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +16,7 @@ def shishya_in_process(settings, keep_test_transaction_open):
     settings.SYSTEM_KEYS = {"guru-1": "grant-signing-secret"}
     settings.GURU_SYSTEM_KEY_ID = "guru-1"
     settings.GURU_SYSTEM_KEY = "grant-signing-secret"
-    shishya_session().mount("http://testserver", WSGITransport(get_wsgi_application()))
+    shishya_session().mount("http://testserver/", InProcessTransport(inline=True))
 
 
 def grant(api, key="grant-0001", **body):

@@ -159,11 +159,6 @@ ENTITIES = [
 ]
 
 
-@pytest.fixture
-def parents(course, module, lesson, test_) -> dict:
-    return {"course": course, "module": module, "lesson": lesson, "test_": test_}
-
-
 @pytest.mark.parametrize(
     ("entity", "path", "create", "update"), ENTITIES, ids=[e[0] for e in ENTITIES]
 )

@@ -10,7 +10,6 @@ from shishya.guru_client import (
     GuruNotFound,
     GuruUnavailable,
     guru_client,
-    guru_degraded,
 )
 from tests.fakes.guru import FakeGuru
 from tests.fakes.server import Reply
@@ -108,28 +107,103 @@ def test_invalid_json_is_guru_unavailable(fake_guru):
         guru_client().courses()
 
 
-def test_outage_after_warm_cache_serves_stale_copy_and_reports_degraded(
-    fake_guru, settings, client, caplog, db
-):
+def test_outage_after_warm_cache_serves_stale_copy_and_logs_it(fake_guru, settings, caplog):
     assert guru_client().courses()["results"][0]["id"] == 1
     expire_cache(settings)
     fake_guru.scripted = [Reply(500, {})]
     with caplog.at_level(logging.WARNING, logger="shishya.guru_client"):
         assert guru_client().courses()["results"][0]["id"] == 1
     assert "stale" in caplog.text
-    assert guru_degraded()
-    health = client.get("/api/health")
-    assert health.status_code == 200
-    assert health.json()["status"] == "degraded"
-    assert health.json()["checks"]["guru"] == "degraded"
 
+
+def test_health_sees_guru_stop_without_student_traffic_and_liveness_stays_up(
+    fake_guru, settings, client, db
+):
+    settings.GURU_PROBE_INTERVAL_SECONDS = 0  # every health check probes (5 s by default)
     settings.GURU_FAILURE_HOLD_SECONDS = 0
-    from django.core.cache import cache
-
-    cache.delete("guru:v1:" + COURSES + ":failed")
-    assert guru_client().courses()["results"][0]["id"] == 1
-    assert not guru_degraded()
+    assert client.get("/api/health").json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "guru": "ok"},
+    }
+    fake_guru.version_down = True  # no student request reads Guru in between
+    health = client.get("/api/health")
+    assert health.status_code == 503
+    assert health.json()["error"]["details"]["checks"] == {
+        "database": "ok",
+        "cache": "ok",
+        "guru": "down",
+    }
+    live = client.get("/api/health/live")
+    assert live.status_code == 200 and live.json()["status"] == "ok"
+    fake_guru.version_down = False
     assert client.get("/api/health").json()["checks"]["guru"] == "ok"
+
+
+def test_health_probes_guru_at_most_once_per_interval_across_requests(fake_guru, client, db):
+    for _ in range(5):
+        assert client.get("/api/health").status_code == 200
+    assert len(fake_guru.version_polls) == 1
+
+
+def test_a_new_version_replaces_every_copy_whatever_its_ttl(fake_guru, settings):
+    settings.GURU_VERSION_MAX_AGE_SECONDS = 0  # each read asks Guru's version (1 s by default)
+    assert guru_client().courses()["results"]
+    fake_guru.documents[COURSES] = {"results": []}
+    assert guru_client().courses()["results"]  # same version: the copy stands
+    fake_guru.version = 2
+    assert guru_client().courses() == {"results": []}
+
+
+def test_a_new_version_is_revalidated_with_if_none_match(fake_guru, settings):
+    settings.GURU_VERSION_MAX_AGE_SECONDS = 0
+    guru_client().courses()
+    fake_guru.version = 2
+    guru_client().courses()
+    _, second = fake_guru.requests
+    assert second.headers["if-none-match"].startswith('"')
+
+
+def test_a_cached_not_found_is_dropped_by_a_new_version(fake_guru, settings):
+    settings.GURU_VERSION_MAX_AGE_SECONDS = 0
+    voucher = "/api/public/vouchers/WELCOME40"
+    with pytest.raises(GuruNotFound):
+        guru_client().voucher("WELCOME40")
+    with pytest.raises(GuruNotFound):
+        guru_client().voucher("WELCOME40")
+    assert len(fake_guru.requests) == 1  # the not-found is a copy too
+    fake_guru.documents[voucher] = {"code": "WELCOME40", "credits": 40}
+    fake_guru.version = 2
+    assert guru_client().voucher("WELCOME40")["credits"] == 40
+
+
+def test_a_decision_refuses_when_guru_cannot_confirm_its_version(fake_guru, settings):
+    settings.GURU_VERSION_MAX_AGE_SECONDS = 0
+    fake_guru.documents["/api/public/pricing"] = {"actions": []}
+    guru_client().pricing(require_fresh=True)
+    fake_guru.version_down = True
+    with pytest.raises(GuruUnavailable) as raised:
+        guru_client().pricing(require_fresh=True)
+    assert raised.value.details == {"retryable": True}
+    assert guru_client().pricing() == {"actions": []}  # display keeps its copy (TTL)
+
+
+def test_the_version_is_read_once_per_max_age_by_many_threads(fake_guru):
+    fake_guru.delay_seconds = 0.2
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            guru_client().current_version()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(fake_guru.version_polls) == 1
 
 
 def test_stale_copy_is_never_used_for_a_charge(fake_guru, settings):

@@ -3,7 +3,7 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_health_is_200_when_database_and_cache_answer(client):
+def test_health_is_200_when_database_cache_and_guru_answer(client, guru_in_process):
     response = client.get("/api/health")
     assert response.status_code == 200
     assert response.json() == {
