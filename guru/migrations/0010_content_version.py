@@ -8,7 +8,7 @@ def create_version_row(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("guru", "0007_audit_wallet_reversals")]
+    dependencies = [("guru", "0009_lab_patterns_checked_for_re2")]
 
     operations = [
         migrations.CreateModel(

@@ -17,7 +17,7 @@ def drop_uncharged_prices(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("guru", "0008_content_version")]
+    dependencies = [("guru", "0010_content_version")]
 
     operations = [
         migrations.RunPython(drop_uncharged_prices, migrations.RunPython.noop),
