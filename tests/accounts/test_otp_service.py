@@ -161,6 +161,8 @@ def test_creating_a_challenge_revokes_nothing_until_it_is_delivered(user):
     otp_verify(user=user, purpose=SIGNUP, code=old.code, challenge_id=old.challenge.pk)
 
 
+# Transactional: the outbox thread deletes the challenge on a connection of its own.
+@pytest.mark.django_db(transaction=True)
 def test_a_failed_email_removes_its_challenge(user, send, fake_resend):
     fake_resend.fail_next(500)
     send(user)

@@ -8,6 +8,7 @@ import itertools
 import time
 
 import pytest
+from django.test.client import ClientHandler
 
 from tests.accounts.helpers import PASSWORD, Browser, code_in
 from tests.accounts.test_login_and_passwords import NEW_PASSWORD, forgot, reset
@@ -38,8 +39,14 @@ def clock(monkeypatch) -> Clock:
     return clock
 
 
+# One request handler for the many browsers these tests open (each keeps its own cookies):
+# loading the middleware afresh per browser would make the thousand-address test crawl.
+_HANDLER = ClientHandler(enforce_csrf_checks=True)
+
+
 def browser_at(address: str) -> Browser:
     browser = Browser()
+    browser.client.handler = _HANDLER
     browser.client.defaults["REMOTE_ADDR"] = address
     return browser
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts.models import User
 from guru.models import AdminAuditLog, AuditLogImmutable, Course, Lesson, PlatformSettings
 
-pytestmark = pytest.mark.django_db
+# Transactional: the admin site sign-in emails its code once the login commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
