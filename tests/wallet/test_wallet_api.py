@@ -60,8 +60,13 @@ class TestBalanceAndWelcome:
 class TestDeduct:
     def test_charges_guru_price_not_a_client_amount(self, guru, student_client, student):
         fund(student, 100)
-        response = deduct(
+        refused = deduct(
             student_client, {"action": "resume_review", "reference": "cv-1", "amount": 1}
+        )
+        assert refused.status_code == 400  # a client never names an amount: refused, not ignored
+        assert "amount" in refused.json()["error"]["fields"]
+        response = deduct(
+            student_client, {"action": "resume_review", "reference": "cv-1"}, key="key-priced"
         )
         assert response.status_code == 200, response.content
         body = response.json()
