@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from django.test import TestCase
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -77,8 +78,10 @@ def sign_in(client, fake_resend, email: str = ADMIN_EMAIL) -> dict:
 
 
 def site_sign_in(client, fake_resend, email: str = ADMIN_EMAIL) -> None:
-    """The admin site's own sign-in: password, then the emailed code."""
-    started = client.post("/guru/admin/login/", {"username": email, "password": PASSWORD})
+    """The admin site's own sign-in: password, then the emailed code (sent after commit, so
+    inside a test's transaction the commit callbacks are run here)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        started = client.post("/guru/admin/login/", {"username": email, "password": PASSWORD})
     assert started["Location"].startswith("/guru/admin/login/verify/")
     done = client.post("/guru/admin/login/verify/", {"otp": emailed_code(fake_resend, email)})
     assert done.status_code == 302 and done["Location"] == "/guru/admin/"

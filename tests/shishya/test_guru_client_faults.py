@@ -183,7 +183,7 @@ def test_a_decision_refuses_when_guru_cannot_confirm_its_version(fake_guru, sett
     fake_guru.version_down = True
     with pytest.raises(GuruUnavailable) as raised:
         guru_client().pricing(require_fresh=True)
-    assert raised.value.details == {"retryable": True}
+    assert raised.value.details == {"retryable": True, "reason": "upstream_down"}
     assert guru_client().pricing() == {"actions": []}  # display keeps its copy (TTL)
 
 
