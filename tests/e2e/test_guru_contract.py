@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from guru.models import ActionPrice, AdminSession, CreditPack, PlatformSettings, Voucher
-from guru.services.admin_auth import admin_password_fingerprint
 from guru.tokens import admin_tokens_issue
 from tests.accounts.helpers import code_in
 from tests.e2e.processes import needs_postgresql, served, student_session
@@ -42,7 +41,7 @@ def admin_bearer() -> dict[str, str]:
     session = AdminSession.objects.create(
         user=admin,
         channel=AdminSession.Channel.API,
-        password_fingerprint=admin_password_fingerprint(admin),
+        credentials_version=admin.credentials_version,
     )
     return {"Authorization": f"Bearer {admin_tokens_issue(session=session).access}"}
 
