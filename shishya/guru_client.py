@@ -297,7 +297,7 @@ class GuruClient:
         except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
             logger.warning(
                 "guru version unavailable",
-                extra={"path": VERSION_PATH, "error": type(exc).__name__},
+                extra={"route": VERSION_PATH, "error": type(exc).__name__},
             )
             cache.set(VERSION_KEY + ":failed", True, timeout=settings.GURU_FAILURE_HOLD_SECONDS)
             cache.set(PROBE_KEY, (False, sent_at), timeout=settings.GURU_STALE_TTL_SECONDS)

@@ -2,7 +2,7 @@
 
 A pattern RE2 cannot run (a backreference, lookaround) is listed on the migration's output
 with its lab and RE2's reason, and left as it is: the lab answers 503 lab_runner_unavailable
-(reason pattern_unsupported, nothing charged) until an admin saves an RE2 pattern for it.
+(reason not_supported, check pattern; nothing charged) until an admin saves an RE2 pattern for it.
 Rewriting an admin's pattern here could grade students against a rule nobody wrote, and
 failing the migration would hold back every other change of the release for one lab.
 """

@@ -54,7 +54,9 @@ def _static_check(lab: dict[str, Any], code: str) -> tuple[str, str]:
         except PatternUnsupported:
             # Saved before Guru checked patterns with RE2 (its migration lists such labs):
             # never a guessed verdict, nothing charged.
-            raise runner.LabRunnerUnavailable(details={"reason": "pattern_unsupported"}) from None
+            raise runner.LabRunnerUnavailable(
+                reason=UnavailableReason.NOT_SUPPORTED, details={"check": "pattern"}
+            ) from None
     else:
         passed = lab["expected_output"] in code
     if passed:

@@ -26,7 +26,7 @@ def test_no_middleware_is_adapted_to_sync_under_asgi(caplog, settings):
 def test_the_api_answers_under_the_asgi_server(settings):
     settings.GURU_PUBLIC_ORIGINS = [SHISHYA]
     with asgi_server() as base:
-        health = requests.get(f"{base}/api/health", timeout=10)
+        health = requests.get(f"{base}/api/health/live", timeout=10)
         csrf = requests.get(f"{base}/api/auth/csrf", timeout=10)
         unknown = requests.get(f"{base}/api/no-such-thing", timeout=10)
         preflight = requests.options(

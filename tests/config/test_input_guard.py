@@ -103,4 +103,4 @@ def test_a_surrogate_encoded_in_a_path_or_query_is_never_a_server_error(client):
     # A URL carries bytes: a surrogate's would-be UTF-8 bytes (ED A0 80) are invalid UTF-8,
     # which Django keeps percent-encoded in the path and replaces in the query.
     assert client.get("/api/portfolio/%ED%A0%80").status_code == 404
-    assert client.get("/api/health?search=%ED%A0%80").status_code == 200
+    assert client.get("/api/health/live?search=%ED%A0%80").status_code == 200

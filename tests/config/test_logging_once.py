@@ -34,8 +34,8 @@ def test_each_log_line_is_printed_once_as_json():
         check=True,
     )
     lines = (done.stdout + done.stderr).splitlines()
-    for marker in ("request-line-marker", "autoreload-line-marker", "project-line-marker"):
+    markers = ("request-line-marker", "autoreload-line-marker", "project-line-marker")
+    for marker in (*markers, "dev-server-line-marker"):
         printed = [line for line in lines if marker in line]
         assert len(printed) == 1, printed
         assert json.loads(printed[0])["message"] == marker
-    assert not [line for line in lines if "dev-server-line-marker" in line]

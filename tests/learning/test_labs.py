@@ -504,6 +504,6 @@ def test_a_pattern_saved_before_re2_is_never_guessed_nor_charged(student_client,
     assert response.status_code == 503
     error = response.json()["error"]
     assert error["code"] == "lab_runner_unavailable"
-    assert error["details"]["reason"] == "pattern_unsupported"
+    assert error["details"] == {"reason": "not_supported", "check": "pattern"}
     assert charges(student) == []
     assert not LabSubmission.objects.filter(lab_id=unlocked.regex_lab.pk).exists()
