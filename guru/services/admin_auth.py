@@ -48,9 +48,8 @@ def _admin_for_credentials(*, email: str, password: str) -> User | None:
 
 def admin_login_start(*, email: str, password: str) -> uuid.UUID:
     """Emails an admin-login OTP when the credentials are an active admin's; returns its
-    challenge id. Any other case returns a random id, so no answer tells them apart.
-
-    Call outside a transaction (the OTP service commits the challenge before emailing).
+    challenge id. Any other case returns a random id, so no answer tells them apart. The
+    email leaves after commit, in the background: the answer never waits on it.
     """
     user = _admin_for_credentials(email=email, password=password)
     if user is None:

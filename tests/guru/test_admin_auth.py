@@ -34,7 +34,10 @@ from tests.guru.conftest import (
     wrong,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.guru.probe_urls")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.urls("tests.guru.probe_urls"),
+]
 
 
 @pytest.fixture

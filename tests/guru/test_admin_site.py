@@ -19,7 +19,7 @@ from tests.guru.conftest import (
     wrong,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 INDEX = "/guru/admin/"
 LOGIN = "/guru/admin/login/"

@@ -1,4 +1,4 @@
-"""Deletes Idempotency-Key records older than 24 hours (run hourly or daily from cron)."""
+"""Deletes Idempotency-Key records older than 24 hours (beat runs it hourly)."""
 
 from django.core.management.base import BaseCommand
 
