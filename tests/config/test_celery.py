@@ -39,6 +39,6 @@ def test_the_session_job_clears_expired_sessions():
 
 
 @pytest.mark.django_db
-def test_the_wallet_job_reports_mismatches(caplog):
+def test_the_wallet_job_counts_mismatches():
     app.loader.import_default_modules()
     assert app.tasks["wallet.wallets_check"].apply(throw=True).get() == 0
