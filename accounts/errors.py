@@ -8,6 +8,12 @@ class EmailDeliveryFailed(ServiceUnavailable):
     message = "The email could not be sent. Try again in a moment."
     reason = UnavailableReason.UPSTREAM_DOWN
 
+    def __init__(self, *, retryable: bool = False, error_type: str = "") -> None:
+        super().__init__()
+        # Whether the provider may take it later, and its error type (for the outbox row).
+        self.retryable = retryable
+        self.error_type = error_type or "unknown"
+
 
 class OtpInvalid(ApiError):
     code = "otp_invalid"

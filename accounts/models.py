@@ -147,7 +147,9 @@ class OtpChallenge(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="otp_challenges")
     purpose = models.CharField(max_length=32, choices=Purpose.choices)
-    code_hash = models.CharField(max_length=80)
+    # Which OTP_CODE_KEYS version the code is derived under (accounts.otp_codes); the code
+    # itself is stored nowhere.
+    code_key_version = models.CharField(max_length=16)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     failed_attempts = models.PositiveSmallIntegerField(default=0)
@@ -159,16 +161,64 @@ class OtpChallenge(models.Model):
     # the daily cap per (account, source), so a stranger's guesses never use up the owner's.
     # Blank for admin sign-in, whose cap stays per account (only the password starts it).
     source = models.CharField(max_length=80, blank=True, default="")
+    # When its email was delivered (the outbox marks it): until then the code the user
+    # already holds stays the one that counts.
+    delivered_at = models.DateTimeField(null=True, blank=True)
     consumed_at = models.DateTimeField(null=True, blank=True)
     # Superseded by a newer challenge for the same user and purpose (admin sign-in), or by
     # another browser's completed signup.
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    # Purposes whose delivered code revokes the user's older ones. A student's codes are
+    # bound to the browser that asked (accounts.services): a stranger's delivered signup code
+    # must not end the owner's, so there the browser's newest delivered code counts instead.
+    SUPERSEDED_ON_DELIVERY = frozenset({Purpose.ADMIN_LOGIN})
 
     class Meta:
         indexes = [models.Index(fields=["user", "purpose", "-created_at"])]
 
     def __str__(self) -> str:
         return f"{self.purpose} challenge {self.id}"
+
+
+class OutboxEmail(models.Model):
+    """One email, recorded in the transaction that causes it and sent after commit by a
+    worker. Its id is Resend's idempotency key: however often it is tried (a retry, a
+    redelivered task, beat picking up a row a killed worker left), it is delivered once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        EXPIRED = "expired", "Not sent: its code expired or was replaced first"
+        FAILED = "failed", "Not sent: refused by the provider, or too old to try again"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=200)
+    template = models.CharField(max_length=100)
+    # What the template needs besides the code: never a secret.
+    context = models.JSONField(default=dict, blank=True)
+    # A code email: the code is derived from this challenge when the email is sent.
+    otp_challenge = models.ForeignKey(
+        OtpChallenge, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set for code emails only: when the code expires, after which the email is never sent.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # A worker sending it holds it until then; past it, beat hands the row to another.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    provider_message_id = models.CharField(max_length=100, blank=True)
+    # Why it was not sent: the provider's error type or our reason, never a message body.
+    last_error = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"email {self.id} ({self.status})"
 
 
 class UserSession(models.Model):

@@ -4,11 +4,9 @@ student signup, login, sessions, passwords and profile."""
 import enum
 import logging
 import math
-import secrets
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Any
@@ -21,7 +19,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.email import email_send_after_commit
@@ -40,32 +37,19 @@ from accounts.errors import (
     UsernameTaken,
 )
 from accounts.models import OtpChallenge, User, UserSession
+from accounts.otp_codes import otp_code_key_version, otp_code_matches
 from accounts.selectors import signup_pending_password, student_by_email, user_session_keys
 from accounts.signin_limits import browser_known
 from config import wiring
 from config.authentication import session_clock_start
 from config.client_ip import client_source
 from config.errors import ApiError, InvalidInput, RateLimited
-from config.keyed_hash import keyed_hash, keyed_hash_matches
+from config.keyed_hash import keyed_hash
 from config.ratelimit import rate_limit
 
 logger = logging.getLogger(__name__)
 
 DAY = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class IssuedOtp:
-    challenge: OtpChallenge
-    code: str  # the plain code: goes into one email and nowhere else
-
-
-def _code_hash_input(challenge_id: uuid.UUID, code: str) -> str:
-    return f"{challenge_id}:{code}"
-
-
-def _hash_purpose(purpose: str) -> str:
-    return f"otp:{purpose}"
 
 
 def _failures_today(
@@ -104,10 +88,11 @@ def otp_challenge_create(
     source: str = "",
     pending_password: str = "",
     pending_name: str = "",
-) -> IssuedOtp:
+) -> OtpChallenge:
     """A new 6-digit challenge for user and purpose, asked for from source (a keyed hash of
-    the network; blank for admin sign-in). It revokes nothing: an older code stays valid
-    until otp_challenges_supersede.
+    the network; blank for admin sign-in); its code is derived from its id (accounts.otp_codes)
+    and stored nowhere. It revokes nothing: an older code stays valid until the new one's
+    email is delivered.
 
     No cooldown here: a cooldown per account is state a stranger can spend. Student resends
     wait per browser (see _browser_cooldown_check); admin codes need the password first.
@@ -125,60 +110,50 @@ def otp_challenge_create(
     if limit_error:
         raise limit_error
 
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    challenge_id = uuid.uuid4()
-    challenge = OtpChallenge.objects.create(
-        id=challenge_id,
+    return OtpChallenge.objects.create(
         user=user,
         purpose=purpose,
-        code_hash=keyed_hash(_code_hash_input(challenge_id, code), purpose=_hash_purpose(purpose)),
+        code_key_version=otp_code_key_version(),
         created_at=now,
         expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
         source=source,
         pending_password=pending_password,
         pending_name=pending_name,
     )
-    return IssuedOtp(challenge=challenge, code=code)
-
-
-def otp_challenges_supersede(*, challenge: OtpChallenge) -> int:
-    """Revokes the open challenges for the same user and purpose issued before this one:
-    only the latest delivered code works. Returns how many were revoked."""
-    return OtpChallenge.objects.filter(
-        user_id=challenge.user_id,
-        purpose=challenge.purpose,
-        created_at__lt=challenge.created_at,
-        consumed_at__isnull=True,
-        revoked_at__isnull=True,
-    ).update(revoked_at=timezone.now())
 
 
 @transaction.atomic
 def otp_challenge_send(
-    *, user: User, purpose: str, subject: str, template: str
+    *,
+    user: User,
+    purpose: str,
+    subject: str,
+    template: str,
+    source: str = "",
+    pending_password: str = "",
+    pending_name: str = "",
 ) -> OtpChallenge | None:
-    """Creates a challenge that supersedes the older ones and emails its code (template gets
-    code, ttl_minutes, user) after commit, in the background: the caller's answer takes no
-    longer when a code goes out. Returns None, sending nothing, when the daily cap of wrong
-    codes refuses: a refusal only a real account could meet is never told."""
+    """Creates a challenge and records its email (template gets code and ttl_minutes) in the
+    same transaction; the email goes out after commit, in the background, and the caller
+    never learns whether it was delivered. Once it is, the new code supersedes the older
+    ones; if it never is (refused, expired first), the challenge is deleted, so the previous
+    code keeps working. Returns None, sending nothing, when the daily cap of wrong codes
+    refuses: a refusal only a real account could meet is never told."""
     try:
-        issued = otp_challenge_create(user=user, purpose=purpose)
+        challenge = otp_challenge_create(
+            user=user,
+            purpose=purpose,
+            source=source,
+            pending_password=pending_password,
+            pending_name=pending_name,
+        )
     except OtpDailyLimit:
         logger.info("code not issued", extra={"user_id": user.pk, "reason": OtpDailyLimit.code})
         return None
-    otp_challenges_supersede(challenge=issued.challenge)
-    body = render_to_string(
-        template,
-        {"code": issued.code, "ttl_minutes": settings.OTP_TTL_SECONDS // 60, "user": user},
-    )
-    challenge_id = issued.challenge.pk
     email_send_after_commit(
-        subject=subject,
-        body=body,
-        to=user.email,
-        on_failure=lambda: OtpChallenge.objects.filter(pk=challenge_id).delete(),
+        to=user.email, subject=subject, template=template, otp_challenge=challenge
     )
-    return issued.challenge
+    return challenge
 
 
 def otp_verify(
@@ -222,10 +197,11 @@ def otp_verify(
             error = _daily_limit_error(user=user, purpose=purpose, source=challenge.source, now=now)
 
         if error is None and challenge is not None:
-            if keyed_hash_matches(
-                _code_hash_input(challenge.id, code),
-                challenge.code_hash,
-                purpose=_hash_purpose(purpose),
+            if otp_code_matches(
+                challenge_id=challenge.id,
+                purpose=challenge.purpose,
+                key_version=challenge.code_key_version,
+                code=code,
             ):
                 challenge.consumed_at = now
                 challenge.save(update_fields=["consumed_at"])
@@ -355,14 +331,21 @@ def _browser_challenge_remember(
     }
 
 
-def _browser_challenge(*, entry: dict[str, Any], user: User | None) -> OtpChallenge | None:
-    """The newest of the browser's challenges that still exists, or None (a stand-in id, a
-    challenge whose email failed or that was purged)."""
+def _browser_challenge(
+    *, entry: dict[str, Any], user: User | None, delivered_first: bool = True
+) -> OtpChallenge | None:
+    """The browser's challenge that counts, or None (a stand-in id, a challenge whose email
+    failed or that was purged). For checking a code, the newest delivered one (a newer code
+    replaces the older only once its email is out), else the newest; for a resend, which
+    carries the browser's latest signup, the newest (delivered_first=False)."""
     if user is None:
         return None
+    order = ["-created_at"]
+    if delivered_first:
+        order.insert(0, F("delivered_at").desc(nulls_last=True))
     return (
         OtpChallenge.objects.filter(user=user, pk__in=entry["challenge_ids"])
-        .order_by("-created_at")
+        .order_by(*order)
         .first()
     )
 
@@ -430,32 +413,17 @@ def _student_code_issue(
     code had gone out, since a 429 here would be given to real accounts only."""
     if not _email_budget_take(request=request, email=user.email):
         return None
-    try:
-        issued = otp_challenge_create(
-            user=user,
-            purpose=purpose,
-            source=_request_source(request),
-            pending_password=pending_password,
-            pending_name=pending_name,
-        )
-    except OtpDailyLimit as refusal:
-        logger.info("code not issued", extra={"user_id": user.pk, "reason": refusal.code})
-        return None
     subject, template = _CODE_EMAILS[purpose]
-    body = render_to_string(
-        template,
-        {"code": issued.code, "ttl_minutes": settings.OTP_TTL_SECONDS // 60, "user": user},
-    )
-    challenge_id = issued.challenge.pk
-    email_send_after_commit(
+    challenge = otp_challenge_send(
+        user=user,
+        purpose=purpose,
         subject=subject,
-        body=body,
-        to=user.email,
-        # Nothing was delivered: the browser's previous code
-        # (still named in its session) works again.
-        on_failure=lambda: OtpChallenge.objects.filter(pk=challenge_id).delete(),
+        template=template,
+        source=_request_source(request),
+        pending_password=pending_password,
+        pending_name=pending_name,
     )
-    return challenge_id
+    return challenge.pk if challenge is not None else None
 
 
 def student_signup(*, request: HttpRequest, email: str, password: str, name: str) -> None:
@@ -479,9 +447,9 @@ def student_signup(*, request: HttpRequest, email: str, password: str, name: str
         elif user.email_verified_at is not None:
             if _email_budget_take(request=request, email=email):
                 email_send_after_commit(
-                    subject="You already have an OurShiksha account",
-                    body=render_to_string("emails/account_exists.txt", {"user": user}),
                     to=user.email,
+                    subject="You already have an OurShiksha account",
+                    template="emails/account_exists.txt",
                 )
             logger.info("signup for a verified account", extra={"user_id": user.pk})
         else:
@@ -509,7 +477,7 @@ def signup_otp_resend(*, request: HttpRequest, email: str) -> None:
     challenge_id = None
     with transaction.atomic():
         user = _student_for_update(email=email)
-        challenge = _browser_challenge(entry=entry, user=user)
+        challenge = _browser_challenge(entry=entry, user=user, delivered_first=False)
         if (
             user is not None
             and user.email_verified_at is None

@@ -70,6 +70,8 @@ DEBUG = _env_bool("DEBUG", default=not PRODUCTION)
 SECRET_KEY = _env("SECRET_KEY")
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]")
 KEYED_HASH_PEPPERS = _env("KEYED_HASH_PEPPERS")
+# Derives each emailed OTP from its challenge id (HMAC): the code itself is stored nowhere.
+OTP_CODE_KEYS = _env("OTP_CODE_KEYS")
 REDIS_URL = _env("REDIS_URL")
 # Signs admin JWTs only: a leak of SECRET_KEY (sessions, CSRF) must not let anyone mint one.
 ADMIN_JWT_SIGNING_KEY = _env("ADMIN_JWT_SIGNING_KEY")
@@ -83,6 +85,8 @@ if PRODUCTION:
         raise ImproperlyConfigured("ALLOWED_HOSTS must list real host names in production")
     if not KEYED_HASH_PEPPERS:
         raise ImproperlyConfigured("KEYED_HASH_PEPPERS is required in production")
+    if not OTP_CODE_KEYS:
+        raise ImproperlyConfigured("OTP_CODE_KEYS is required in production")
     if not REDIS_URL:
         raise ImproperlyConfigured("REDIS_URL is required in production (shared rate limits)")
     if len(ADMIN_JWT_SIGNING_KEY) < 32:
@@ -93,6 +97,7 @@ else:
     # Development only: fixed, public values so a fresh checkout runs with nothing set.
     SECRET_KEY = SECRET_KEY or "development-only-insecure-secret-key-never-use-in-production"
     KEYED_HASH_PEPPERS = KEYED_HASH_PEPPERS or "1:development-only-pepper"
+    OTP_CODE_KEYS = OTP_CODE_KEYS or "1:development-only-otp-code-key"
     ADMIN_JWT_SIGNING_KEY = (
         ADMIN_JWT_SIGNING_KEY or "development-only-admin-jwt-signing-key-never-in-production"
     )
@@ -367,6 +372,28 @@ EMAIL_BACKEND = (
     if RESEND_API_KEY
     else "django.core.mail.backends.console.EmailBackend"
 )
+# A worker whose send takes longer than this (killed, hung) loses its claim on the email:
+# beat hands it to another worker, and Resend's idempotency key keeps it one delivery.
+EMAIL_OUTBOX_CLAIM_SECONDS = _env_int("EMAIL_OUTBOX_CLAIM_SECONDS", 120)
+# Resend keeps an idempotency key for 24 hours: an email is never tried again after this
+# age, so a retry can never become a second delivery.
+EMAIL_OUTBOX_MAX_AGE_SECONDS = _env_int("EMAIL_OUTBOX_MAX_AGE_SECONDS", 20 * 3600)
+EMAIL_SEND_MAX_RETRIES = _env_int("EMAIL_SEND_MAX_RETRIES", 5)
+
+# --- Background work: Celery ---------------------------------------------------------------
+# Unset in development: tasks then run in this process right after commit, so nothing else
+# needs to run. Production defaults to REDIS_URL; amqp://user:password@host:5672/vhost selects
+# RabbitMQ instead.
+CELERY_BROKER_URL = _env("CELERY_BROKER_URL", REDIS_URL if PRODUCTION else "")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
 
 # When this process serves both systems, each side's calls to the other (Guru reads, wallet
 # grants) are answered by this process's own views without a socket (config.in_process).

@@ -499,7 +499,15 @@ def webhook_receive(*, body: bytes, signature: str, event_id: str) -> WebhookEve
 
 
 # --- Reconciliation ---------------------------------------------------------------------------
-def payments_reconcile(*, since: timedelta, grace: timedelta) -> dict[str, int]:
+# How far back reconciliation looks, and how long it leaves an order or event to checkout
+# and webhooks first (beat's run and the command's defaults).
+RECONCILE_SINCE = timedelta(hours=72)
+RECONCILE_GRACE = timedelta(minutes=5)
+
+
+def payments_reconcile(
+    *, since: timedelta = RECONCILE_SINCE, grace: timedelta = RECONCILE_GRACE
+) -> dict[str, int]:
     """Recovers missed webhooks: asks Razorpay for the payments of every order still unpaid
     (created within `since`, and older than `grace` so checkout can finish first), and
     handles stored events left unprocessed. Returns counts by outcome."""

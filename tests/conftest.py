@@ -6,7 +6,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test.utils import override_settings
 
-from accounts import email
+from config import celery as tasks
 from config.in_process import InProcessTransport
 from shishya.guru_client import guru_client, local_copies_clear
 from tests.fakes.openai import API_KEY as OPENAI_API_KEY
@@ -38,20 +38,27 @@ def _clean_cache():
     wallet_welcome_forget()
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process(monkeypatch):
+    """Tasks (no broker in tests) run on one thread of the test's own, so a test can wait for
+    what it queued, and none is still using the database when the test's data is flushed
+    (pytest-django's database fixtures are set up before this one and torn down after)."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-tasks")
+    monkeypatch.setattr(tasks, "IN_PROCESS", pool)
+    yield pool
+    pool.shutdown(wait=True)
+
+
 @pytest.fixture
-def fake_resend(settings, monkeypatch):
-    """A local server speaking Resend's API; the real SDK is pointed at it. Emails sent in
-    the background go through a one-thread outbox, so that reading what the server received
-    can first wait for everything handed to it."""
-    outbox = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-email-outbox")
-    monkeypatch.setattr(email, "OUTBOX", outbox)
+def fake_resend(settings, _tasks_in_process):
+    """A local server speaking Resend's API; the real SDK is pointed at it. Reading what it
+    received first waits for every task queued so far."""
     with FakeResend() as server:
         settings.RESEND_API_KEY = "re_test_key_for_the_fake_server"
         settings.RESEND_API_URL = server.url
         settings.EMAIL_BACKEND = "accounts.email.ResendEmailBackend"
-        server.settle = lambda: outbox.submit(lambda: None).result(timeout=30)
+        server.settle = lambda: _tasks_in_process.submit(lambda: None).result(timeout=30)
         yield server
-    outbox.shutdown(wait=True)
 
 
 @pytest.fixture

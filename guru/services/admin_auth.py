@@ -48,8 +48,9 @@ def _admin_for_credentials(*, email: str, password: str) -> User | None:
 def admin_login_start(*, email: str, password: str) -> uuid.UUID:
     """Emails an admin-login OTP when the credentials are an active admin's; returns its
     challenge id. Any other case returns a random id, so no answer tells them apart: the
-    code leaves after the response, and no refusal that depends on the account (the daily
-    cap of wrong codes) is told, the send is skipped instead."""
+    code leaves after commit, in the background (the answer never waits on it), and no
+    refusal that depends on the account (the daily cap of wrong codes) is told, the send is
+    skipped instead."""
     user = _admin_for_credentials(email=email, password=password)
     if user is None:
         return uuid.uuid4()

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.test import Client
 
 from accounts.models import OtpChallenge
+from accounts.otp_codes import otp_code
 
 PASSWORD = "correct-horse-battery"
 
@@ -48,6 +49,15 @@ class Browser:
     def session_key(self) -> str | None:
         cookie = self.client.cookies.get("sessionid")
         return cookie.value if cookie and cookie.value else None
+
+
+def code_of_challenge(challenge: OtpChallenge) -> str:
+    """The code a challenge's email carries, derived as the sender derives it."""
+    code = otp_code(
+        challenge_id=challenge.pk, purpose=challenge.purpose, key_version=challenge.code_key_version
+    )
+    assert code is not None
+    return code
 
 
 def code_in(email: dict) -> str:

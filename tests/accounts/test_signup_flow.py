@@ -12,8 +12,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts import email
-from accounts.models import OtpChallenge, UserSession
+from accounts.models import OtpChallenge, OutboxEmail, UserSession
+from config import celery as tasks
 from tests.accounts.helpers import PASSWORD, Browser, allow_new_code, code_in, log_in
 
 # Transactional: codes are emailed once the signup's transaction commits.
@@ -265,7 +265,7 @@ def test_a_failed_email_is_not_reported_and_the_previous_code_still_works(browse
     sign_up(browser, "lata@example.com")
     first_code = code_in(fake_resend.last_email_to("lata@example.com"))
     allow_new_code("lata@example.com", browser)
-    fake_resend.fail_next(500)
+    fake_resend.fail_next(422, "validation_error")  # refused for good: never tried again
     # The answer cannot depend on the email: it goes out after the response.
     assert sign_up(browser, "lata@example.com").status_code == 202
     assert len(fake_resend.emails) == 2
@@ -274,9 +274,32 @@ def test_a_failed_email_is_not_reported_and_the_previous_code_still_works(browse
     assert browser.get("/api/auth/me").status_code == 200
 
 
+def test_a_provider_outage_is_retried_and_the_code_delivered_once(browser, fake_resend):
+    fake_resend.fail_next(503)
+    fake_resend.fail_next(429, "rate_limit_exceeded")
+    assert sign_up(browser, "lata@example.com").status_code == 202
+    assert len(fake_resend.emails) == 3 and fake_resend.deliveries == 1
+    keys = {r.headers["idempotency-key"] for r in fake_resend.requests}
+    email = OutboxEmail.objects.get()
+    assert keys == {str(email.pk)} and email.status == "sent" and email.attempts == 3
+    code = code_in(fake_resend.last_email_to("lata@example.com"))
+    assert verify(browser, "lata@example.com", code).status_code == 200
+
+
+def test_the_previous_code_works_until_the_new_one_is_delivered(browser, fake_resend):
+    sign_up(browser, "lata@example.com")
+    first_code = code_in(fake_resend.last_email_to("lata@example.com"))
+    allow_new_code("lata@example.com")
+    held = threading.Event()
+    tasks.IN_PROCESS.submit(held.wait)  # the new code's email waits behind this
+    assert browser.post("/api/auth/resend-otp", {"email": "lata@example.com"}).status_code == 202
+    assert verify(browser, "lata@example.com", first_code).status_code == 200
+    held.set()
+
+
 def test_signup_answers_before_the_email_is_sent(browser, fake_resend):
     held = threading.Event()
-    email.OUTBOX.submit(held.wait)  # the outbox is busy until the answer is in
+    tasks.IN_PROCESS.submit(held.wait)  # the outbox is busy until the answer is in
     response = sign_up(browser, "fast@example.com")
     assert response.status_code == 202
     assert not fake_resend.requests

@@ -12,6 +12,7 @@ SAFE = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "prod-test-" + "k7Qx9vR2mZ4wL8pT1nB6yH3cF5jD0sA" * 2,
     "KEYED_HASH_PEPPERS": "1:prod-test-pepper-value",
+    "OTP_CODE_KEYS": "1:prod-test-otp-code-key-value",
     "ALLOWED_HOSTS": "api.ourshiksha.ai",
     "REDIS_URL": "redis://127.0.0.1:6379/9",
     "ADMIN_JWT_SIGNING_KEY": "prod-test-admin-jwt-" + "Hq3Lw8Zr5Tn1Vb7Kx2Md" * 2,
@@ -53,6 +54,7 @@ def test_production_settings_pass_deploy_checks():
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
         ({"KEYED_HASH_PEPPERS": None}, "KEYED_HASH_PEPPERS is required"),
+        ({"OTP_CODE_KEYS": None}, "OTP_CODE_KEYS is required"),
         ({"REDIS_URL": None}, "REDIS_URL is required"),
         ({"RESEND_API_KEY": None}, "RESEND_API_KEY is required"),
         ({"RESEND_API_KEY": ""}, "RESEND_API_KEY is required"),
@@ -103,3 +105,14 @@ def test_production_hashes_passwords_with_bcrypt_first():
     assert setting("PASSWORD_HASHERS").startswith(
         "['django.contrib.auth.hashers.BCryptSHA256PasswordHasher'"
     )
+
+
+def test_production_queues_tasks_on_redis_unless_another_broker_is_named():
+    assert setting("CELERY_BROKER_URL", CELERY_BROKER_URL=None) == SAFE["REDIS_URL"]
+    rabbitmq = "amqp://ourshiksha:secret@127.0.0.1:5672/ourshiksha"
+    assert setting("CELERY_BROKER_URL", CELERY_BROKER_URL=rabbitmq) == rabbitmq
+
+
+def test_development_runs_tasks_in_process_without_a_broker():
+    development = {"DJANGO_ENV": None, "SECRET_KEY": None, "CELERY_BROKER_URL": None}
+    assert setting("CELERY_BROKER_URL", **development) == ""

@@ -88,8 +88,9 @@ def site_sign_in(client, fake_resend, email: str = ADMIN_EMAIL) -> None:
 
 
 @pytest.fixture
-def site(client, admin_user, fake_resend):
-    """A browser signed into the Guru admin site (/guru/admin/) as admin_user."""
+def site(transactional_db, client, admin_user, fake_resend):
+    """A browser signed into the Guru admin site (/guru/admin/) as admin_user. Transactional:
+    the code's email leaves after commit."""
     site_sign_in(client, fake_resend)
     return client
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from guru.models import AdminAuditLog, AuditLogImmutable, Course, Lesson, PlatformSettings
+from guru.selectors import platform_settings_get
 
 # Transactional: the admin site sign-in emails its code once the login commits.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -285,6 +286,7 @@ def test_admin_site_add_change_delete_each_write_an_audit_row(
 
 
 def test_admin_site_settings_change_is_audited_and_cannot_be_deleted(site):
+    platform_settings_get()  # the site's tests flush the table: the singleton comes back
     base = "/guru/admin/guru/platformsettings"
     data = {
         "welcome_credits": 40,

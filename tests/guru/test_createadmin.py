@@ -59,6 +59,7 @@ def test_invalid_email_is_refused():
         createadmin("--email", "not-an-email")
 
 
+@pytest.mark.django_db(transaction=True)  # the code's email leaves after commit
 def test_reset_password_ends_every_session(client, admin_user, fake_resend):
     tokens = sign_in(client, fake_resend)
     output = createadmin("--email", ADMIN_EMAIL, "--reset-password", stdin=f"{NEW_PASSWORD}\n")

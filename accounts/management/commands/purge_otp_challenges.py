@@ -1,4 +1,4 @@
-"""Deletes expired OTP challenges and abandoned signups (run daily from cron)."""
+"""Deletes expired OTP challenges and abandoned signups (beat runs it daily)."""
 
 from django.core.management.base import BaseCommand
 

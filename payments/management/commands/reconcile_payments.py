@@ -1,11 +1,11 @@
 """Recovers missed Razorpay webhooks: fulfils unpaid orders Razorpay reports paid, and
-handles stored events left unprocessed (run every few minutes from cron)."""
+handles stored events left unprocessed (beat runs it every 5 minutes)."""
 
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from payments.services import payments_reconcile
+from payments.services import RECONCILE_GRACE, RECONCILE_SINCE, payments_reconcile
 
 
 class Command(BaseCommand):
@@ -15,13 +15,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--since-hours",
             type=int,
-            default=72,
+            default=int(RECONCILE_SINCE.total_seconds() // 3600),
             help="Check orders created within this many hours (default 72).",
         )
         parser.add_argument(
             "--grace-minutes",
             type=int,
-            default=5,
+            default=int(RECONCILE_GRACE.total_seconds() // 60),
             help="Leave orders and events younger than this to checkout and webhooks (default 5).",
         )
 

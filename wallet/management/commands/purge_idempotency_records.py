@@ -1,5 +1,5 @@
 """Deletes Idempotency-Key records older than 24 hours and the records of system signatures
-whose window has passed (run hourly from cron or the scheduler)."""
+whose window has passed (beat runs it hourly)."""
 
 from django.core.management.base import BaseCommand
 
