@@ -86,6 +86,7 @@ OPERATION_SUMMARIES = {
     "public_pricing": "Get action prices, credit packs and plans",
     "public_settings": "Get the platform settings",
     "public_voucher": "Look up a voucher by code",
+    "public_version": "Get Guru's content version (bumped by every write)",
     # Student accounts and sessions
     "auth_csrf": "Get a CSRF token (and its cookie)",
     "auth_signup": "Sign up: the code goes to the email address",
@@ -142,9 +143,13 @@ OPERATION_SUMMARIES = {
     "verify_marksheet": "Verify a marksheet (public)",
     # The tutor
     "mithra_ask": "Ask the tutor about a lesson or lab",
+    # What a student can buy
+    "payments_packs": "List credit packs and plans with their prices",
+    "payments_webhook": "Razorpay's webhook (signed by Razorpay)",
     "mithra_conversations": "List the student's tutor conversations",
     "mithra_conversation": "Get a tutor conversation with its messages",
     # This process
     "api_index": "What this server serves",
-    "health": "Health of this process",
+    "health": "Health of this process, Guru included (readiness)",
+    "health_live": "Liveness of this process (Guru not asked)",
 }
