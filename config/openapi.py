@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from config.errors import UnavailableReason
@@ -32,6 +33,10 @@ class ErrorSerializer(serializers.Serializer):
 # Statuses any operation may answer with, through the shared plumbing (auth, parsing,
 # routing, rate limits, content negotiation, an upstream outage).
 COMMON_ERROR_STATUSES = ("400", "401", "403", "404", "405", "406", "415", "429", "503")
+# Statuses of every operation that takes an Idempotency-Key: the first request with the key is
+# still running (409), or the key came back with another request (422).
+IDEMPOTENT_ERROR_STATUSES = ("409", "422")
+IDEMPOTENCY_KEY_HEADER = "idempotency-key"
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -40,12 +45,23 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
-        for status in COMMON_ERROR_STATUSES:
+        statuses = COMMON_ERROR_STATUSES
+        if self._takes_idempotency_key():
+            statuses += IDEMPOTENT_ERROR_STATUSES
+        for status in statuses:
             if status not in responses:
                 responses[status] = self._get_response_for_code(
                     ErrorSerializer, status, direction=direction
                 )
         return responses
+
+    def _takes_idempotency_key(self) -> bool:
+        return any(
+            isinstance(parameter, OpenApiParameter)
+            and parameter.location == OpenApiParameter.HEADER
+            and parameter.name.lower() == IDEMPOTENCY_KEY_HEADER
+            for parameter in self.get_override_parameters()
+        )
 
     def _map_serializer_field(
         self, field: Any, direction: str, bypass_extensions: bool = False

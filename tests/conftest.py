@@ -1,3 +1,5 @@
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -8,6 +10,7 @@ from django.test.utils import override_settings
 
 from config import celery as tasks
 from config.in_process import InProcessTransport
+from guru.shishya_client import shishya_session
 from shishya.guru_client import guru_client, local_copies_clear
 from tests.fakes.openai import API_KEY as OPENAI_API_KEY
 from tests.fakes.openai import FakeOpenAI
@@ -47,6 +50,24 @@ def _tasks_in_process(monkeypatch):
     monkeypatch.setattr(tasks, "IN_PROCESS", pool)
     yield pool
     pool.shutdown(wait=True)
+
+
+@pytest.fixture
+def hold_tasks(_tasks_in_process):
+    """``release = hold_tasks()`` keeps the task thread busy from then on, so a test can see
+    what happens before its queued work runs; ``release()`` lets it go. Every hold is let go
+    when the test ends, so a failing test never leaves the thread (and the suite) waiting."""
+    holds: list[threading.Event] = []
+
+    def hold() -> Callable[[], None]:
+        held = threading.Event()
+        holds.append(held)
+        _tasks_in_process.submit(held.wait)
+        return held.set
+
+    yield hold
+    for held in holds:
+        held.set()
 
 
 @pytest.fixture
@@ -103,3 +124,14 @@ def guru_in_process(settings, keep_test_transaction_open, db):
     for session in (client.session, client.poll_session):
         session.mount("http://testserver/", InProcessTransport(inline=True))
     return settings.GURU_API_KEY
+
+
+@pytest.fixture
+def shishya_in_process(settings, keep_test_transaction_open):
+    """Guru's signed calls (admin credit grants) reach this process's own student side,
+    through the real client and requests, inside the test's transaction."""
+    settings.SHISHYA_BASE_URL = "http://testserver"
+    settings.SYSTEM_KEYS = {"guru-1": "grant-signing-secret"}
+    settings.GURU_SYSTEM_KEY_ID = "guru-1"
+    settings.GURU_SYSTEM_KEY = "grant-signing-secret"
+    shishya_session().mount("http://testserver/", InProcessTransport(inline=True))

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.errors import InvalidInput
+from config.openapi import ErrorSerializer
 from config.serializers import StrictSerializer
 from guru.admin_base import AdminAPIView
 from guru.api.common import parse_body
@@ -37,23 +38,27 @@ _SCHEMA = {
             description="8-100 of letters, digits, . _ : -; a retry changes nothing more.",
         )
     ],
-    "responses": inline_serializer(
-        "WalletChange",
-        {
-            "entry": inline_serializer(
-                "WalletChangeEntry",
-                {
-                    "id": serializers.IntegerField(),
-                    "amount": serializers.IntegerField(),
-                    "balance_after": serializers.IntegerField(),
-                    "kind": serializers.CharField(),
-                    "reference": serializers.CharField(),
-                    "created_at": serializers.DateTimeField(),
-                },
-            ),
-            "balance": serializers.IntegerField(),
-        },
-    ),
+    "responses": {
+        200: inline_serializer(
+            "WalletChange",
+            {
+                "entry": inline_serializer(
+                    "WalletChangeEntry",
+                    {
+                        "id": serializers.IntegerField(),
+                        "amount": serializers.IntegerField(),
+                        "balance_after": serializers.IntegerField(),
+                        "kind": serializers.CharField(),
+                        "reference": serializers.CharField(),
+                        "created_at": serializers.DateTimeField(),
+                    },
+                ),
+                "balance": serializers.IntegerField(),
+            },
+        ),
+        # The student side holds the wallet: it may not answer (nothing is granted then).
+        502: ErrorSerializer,
+    },
 }
 
 

@@ -1,7 +1,6 @@
 """The email outbox, tasks run in process (no broker): what is sent, when it is not, and
 beat's requeue."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -53,15 +52,14 @@ def test_a_rolled_back_transaction_records_and_sends_nothing(user, fake_resend):
     assert not OutboxEmail.objects.exists() and not fake_resend.emails
 
 
-def test_a_code_email_is_never_sent_after_its_code_expires(user, fake_resend, _tasks_in_process):
-    held = threading.Event()
-    _tasks_in_process.submit(held.wait)
+def test_a_code_email_is_never_sent_after_its_code_expires(user, fake_resend, hold_tasks):
+    release = hold_tasks()
     challenge = send_code(user)
     OtpChallenge.objects.filter(pk=challenge.pk).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     OutboxEmail.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    held.set()
+    release()
     assert not fake_resend.emails
     assert OutboxEmail.objects.get().status == "expired"
     # Nothing was delivered: the challenge goes and holds no cooldown.
@@ -76,16 +74,15 @@ def test_a_sent_email_is_not_sent_again(user, fake_resend):
     assert len(fake_resend.emails) == 1
 
 
-def test_an_email_another_worker_holds_is_left_to_it(user, fake_resend, _tasks_in_process):
-    held = threading.Event()
-    _tasks_in_process.submit(held.wait)
+def test_an_email_another_worker_holds_is_left_to_it(user, fake_resend, hold_tasks):
+    release = hold_tasks()
     email = email_send_after_commit(
         to=user.email, subject="Hello", template="emails/account_exists.txt"
     )
     OutboxEmail.objects.update(claimed_until=timezone.now() + timedelta(minutes=1))
     assert email_outbox_deliver(email_id=str(email.pk)) == "not_pending"
     assert email_outbox_requeue() == 0
-    held.set()
+    release()
     assert not fake_resend.emails
 
 

@@ -1,7 +1,6 @@
 """Login, password reset and change, enumeration resistance, rate limits, and logs."""
 
 import logging
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,7 +12,6 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import OtpChallenge
-from config import celery as tasks
 from tests.accounts.helpers import PASSWORD, Browser, code_in, log_in
 
 # Transactional: codes are emailed once the request's transaction commits.
@@ -230,12 +228,11 @@ def test_a_reset_code_works_only_in_the_browser_that_asked(student, fake_resend)
     assert reset(asked, "asha@example.com", code).status_code == 200
 
 
-def test_forgot_answers_before_the_email_is_sent(student, fake_resend):
-    held = threading.Event()
-    tasks.IN_PROCESS.submit(held.wait)  # the outbox is busy until the answer is in
+def test_forgot_answers_before_the_email_is_sent(student, fake_resend, hold_tasks):
+    release = hold_tasks()  # the outbox is busy until the answer is in
     assert forgot(Browser(), "asha@example.com").status_code == 202
     assert not fake_resend.requests
-    held.set()
+    release()
     assert fake_resend.last_email_to("asha@example.com")
 
 

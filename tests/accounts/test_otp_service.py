@@ -1,4 +1,3 @@
-import threading
 from datetime import timedelta
 from io import StringIO
 
@@ -24,7 +23,6 @@ from accounts.services import (
     otp_challenges_purge,
     otp_verify,
 )
-from config import celery as tasks
 from tests.accounts.helpers import code_in, code_of_challenge
 
 pytestmark = pytest.mark.django_db
@@ -163,15 +161,14 @@ def test_a_delivered_admin_code_supersedes_the_old_one(user, fake_resend):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_admin_code_not_yet_delivered_supersedes_nothing(user, fake_resend):
+def test_an_admin_code_not_yet_delivered_supersedes_nothing(user, fake_resend, hold_tasks):
     old = send(user, ADMIN)
     old_code = code_in(fake_resend.last_email_to(user.email))
     allow_new_challenge(user)
-    held = threading.Event()
-    tasks.IN_PROCESS.submit(held.wait)  # the worker is busy: the new email waits
+    release = hold_tasks()  # the worker is busy: the new email waits
     send(user, ADMIN)
     assert otp_verify(user=user, purpose=ADMIN, code=old_code, challenge_id=old.pk).pk == old.pk
-    held.set()
+    release()
 
 
 def test_creating_a_challenge_revokes_nothing_until_it_is_delivered(user):

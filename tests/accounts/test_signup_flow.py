@@ -1,6 +1,5 @@
 """Signup, email verification, login and logout, end to end through the fake Resend."""
 
-import threading
 from datetime import timedelta
 from io import StringIO
 
@@ -13,7 +12,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import OtpChallenge, OutboxEmail, UserSession
-from config import celery as tasks
 from tests.accounts.helpers import PASSWORD, Browser, allow_new_code, code_in, log_in
 
 # Transactional: codes are emailed once the signup's transaction commits.
@@ -286,22 +284,20 @@ def test_a_provider_outage_is_retried_and_the_code_delivered_once(browser, fake_
     assert verify(browser, "lata@example.com", code).status_code == 200
 
 
-def test_the_previous_code_works_until_the_new_one_is_delivered(browser, fake_resend):
+def test_the_previous_code_works_until_the_new_one_is_delivered(browser, fake_resend, hold_tasks):
     sign_up(browser, "lata@example.com")
     first_code = code_in(fake_resend.last_email_to("lata@example.com"))
-    allow_new_code("lata@example.com")
-    held = threading.Event()
-    tasks.IN_PROCESS.submit(held.wait)  # the new code's email waits behind this
+    allow_new_code("lata@example.com", browser)
+    release = hold_tasks()  # the new code's email waits behind this
     assert browser.post("/api/auth/resend-otp", {"email": "lata@example.com"}).status_code == 202
     assert verify(browser, "lata@example.com", first_code).status_code == 200
-    held.set()
+    release()
 
 
-def test_signup_answers_before_the_email_is_sent(browser, fake_resend):
-    held = threading.Event()
-    tasks.IN_PROCESS.submit(held.wait)  # the outbox is busy until the answer is in
+def test_signup_answers_before_the_email_is_sent(browser, fake_resend, hold_tasks):
+    release = hold_tasks()  # the outbox is busy until the answer is in
     response = sign_up(browser, "fast@example.com")
     assert response.status_code == 202
     assert not fake_resend.requests
-    held.set()
+    release()
     assert fake_resend.last_email_to("fast@example.com")

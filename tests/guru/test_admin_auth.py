@@ -4,7 +4,6 @@ import base64
 import json
 import logging
 import re
-import threading
 import uuid
 from datetime import timedelta
 from unittest import mock
@@ -15,7 +14,6 @@ from django.conf import settings
 from django.contrib.auth import base_user
 from django.utils import timezone
 
-from accounts import email
 from accounts.models import OtpChallenge, User
 from guru.models import AdminSession
 from guru.tokens import admin_tokens_issue
@@ -125,12 +123,11 @@ def test_a_right_password_answers_like_a_wrong_one_every_time(client, admin_user
     assert {tuple(sorted(a.json())) for a in answers} == {("challenge_id", "expires_in")}
 
 
-def test_the_code_leaves_after_the_answer(client, admin_user, fake_resend):
-    held = threading.Event()
-    email.OUTBOX.submit(held.wait)  # the outbox is busy until the answer is in
+def test_the_code_leaves_after_the_answer(client, admin_user, fake_resend, hold_tasks):
+    release = hold_tasks()  # the outbox is busy until the answer is in
     assert login(client).status_code == 200
     assert not fake_resend.requests
-    held.set()
+    release()
     assert emailed_code(fake_resend)
 
 

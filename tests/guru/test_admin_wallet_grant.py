@@ -2,21 +2,10 @@
 
 import pytest
 
-from config.in_process import InProcessTransport
 from guru.models import AdminAuditLog
-from guru.shishya_client import shishya_session
 from wallet.models import LedgerEntry, Wallet
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shishya_in_process(settings, keep_test_transaction_open):
-    settings.SHISHYA_BASE_URL = "http://testserver"
-    settings.SYSTEM_KEYS = {"guru-1": "grant-signing-secret"}
-    settings.GURU_SYSTEM_KEY_ID = "guru-1"
-    settings.GURU_SYSTEM_KEY = "grant-signing-secret"
-    shishya_session().mount("http://testserver/", InProcessTransport(inline=True))
 
 
 def grant(api, key="grant-0001", **body):
