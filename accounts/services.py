@@ -88,6 +88,7 @@ def otp_challenge_create(
     source: str = "",
     pending_password: str = "",
     pending_name: str = "",
+    challenge_id: uuid.UUID | None = None,
 ) -> OtpChallenge:
     """A new 6-digit challenge for user and purpose, asked for from source (a keyed hash of
     the network; blank for admin sign-in); its code is derived from its id (accounts.otp_codes)
@@ -98,7 +99,8 @@ def otp_challenge_create(
     wait per browser (see _browser_cooldown_check); admin codes need the password first.
 
     pending_password (a hash) and pending_name are what a signup asked for; they become the
-    account's only when this challenge is verified.
+    account's only when this challenge is verified. challenge_id, if given, is the id the
+    caller already answered with (admin sign-in draws it before the challenge exists).
     """
     if purpose not in OtpChallenge.Purpose.values:
         raise ValueError(f"unknown OTP purpose {purpose!r}")
@@ -111,6 +113,7 @@ def otp_challenge_create(
         raise limit_error
 
     return OtpChallenge.objects.create(
+        id=challenge_id or uuid.uuid4(),
         user=user,
         purpose=purpose,
         code_key_version=otp_code_key_version(),
@@ -132,6 +135,7 @@ def otp_challenge_send(
     source: str = "",
     pending_password: str = "",
     pending_name: str = "",
+    challenge_id: uuid.UUID | None = None,
 ) -> OtpChallenge | None:
     """Creates a challenge and records its email (template gets code and ttl_minutes) in the
     same transaction; the email goes out after commit, in the background, and the caller
@@ -146,6 +150,7 @@ def otp_challenge_send(
             source=source,
             pending_password=pending_password,
             pending_name=pending_name,
+            challenge_id=challenge_id,
         )
     except OtpDailyLimit:
         logger.info("code not issued", extra={"user_id": user.pk, "reason": OtpDailyLimit.code})

@@ -1,6 +1,6 @@
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 import pytest
 from django.core.cache import cache
@@ -41,12 +41,43 @@ def _clean_cache():
     wallet_welcome_forget()
 
 
+class _TestTaskPool(ThreadPoolExecutor):
+    """One thread that knows what it still has to run, including tasks queued by tasks."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=1, thread_name_prefix="test-tasks")
+        self._pending: set[Future] = set()
+        self._pending_lock = threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[no-untyped-def]
+        future = super().submit(fn, *args, **kwargs)
+        with self._pending_lock:
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, future: Future) -> None:
+        with self._pending_lock:
+            self._pending.discard(future)
+
+    def settle(self, timeout: float = 30) -> None:
+        """Waits until every task queued so far, and every task those queue, has run."""
+        while True:
+            with self._pending_lock:
+                pending = set(self._pending)
+            if not pending:
+                return
+            _, not_done = wait(pending, timeout=timeout)
+            if not_done:
+                raise TimeoutError(f"{len(not_done)} queued tasks still running")
+
+
 @pytest.fixture(autouse=True)
 def _tasks_in_process(monkeypatch):
     """Tasks (no broker in tests) run on one thread of the test's own, so a test can wait for
     what it queued, and none is still using the database when the test's data is flushed
     (pytest-django's database fixtures are set up before this one and torn down after)."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-tasks")
+    pool = _TestTaskPool()
     monkeypatch.setattr(tasks, "IN_PROCESS", pool)
     yield pool
     pool.shutdown(wait=True)
@@ -78,7 +109,7 @@ def fake_resend(settings, _tasks_in_process):
         settings.RESEND_API_KEY = "re_test_key_for_the_fake_server"
         settings.RESEND_API_URL = server.url
         settings.EMAIL_BACKEND = "accounts.email.ResendEmailBackend"
-        server.settle = lambda: _tasks_in_process.submit(lambda: None).result(timeout=30)
+        server.settle = _tasks_in_process.settle
         yield server
 
 

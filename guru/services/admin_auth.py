@@ -18,6 +18,7 @@ from accounts.errors import (
 )
 from accounts.models import OtpChallenge, User
 from accounts.services import otp_challenge_send, otp_verify
+from config.celery import task_enqueue_after_commit
 from config.errors import InvalidInput
 from guru.errors import AdminOtpRejected, AdminSessionEnded, PasswordIncorrect
 from guru.models import AdminSession
@@ -46,21 +47,42 @@ def _admin_for_credentials(*, email: str, password: str) -> User | None:
 
 
 def admin_login_start(*, email: str, password: str) -> uuid.UUID:
-    """Emails an admin-login OTP when the credentials are an active admin's; returns its
-    challenge id. Any other case returns a random id, so no answer tells them apart: the
-    code leaves after commit, in the background (the answer never waits on it), and no
-    refusal that depends on the account (the daily cap of wrong codes) is told, the send is
-    skipped instead."""
-    user = _admin_for_credentials(email=email, password=password)
-    if user is None:
-        return uuid.uuid4()
+    """Starts an admin sign-in; returns the id of the challenge whose code is emailed when
+    the credentials are an active admin's.
+
+    Right or wrong, the request does the same work, so neither the answer nor its time tells
+    them apart (SECURITY.md): one password hash, an id drawn here, and one task queued after
+    commit (guru.admin_login_code_send). The task creates the challenge and its email for an
+    admin, and nothing for anyone else; a refusal only a real account could meet (the daily
+    cap of wrong codes) skips the send and is never told.
+    """
+    admin = _admin_for_credentials(email=email, password=password)
+    challenge_id = uuid.uuid4()
+    task_enqueue_after_commit(
+        "guru.admin_login_code_send", str(challenge_id), admin.pk if admin else None
+    )
+    return challenge_id
+
+
+@transaction.atomic
+def admin_login_code_send(*, challenge_id: uuid.UUID, admin_id: int | None) -> bool:
+    """Creates the sign-in challenge challenge_id and queues its email, for an admin who is
+    still active; True if it did. Running twice creates nothing more (the id is the key)."""
+    admin = (
+        None
+        if admin_id is None
+        else User.objects.filter(pk=admin_id, is_active=True, role=User.Role.ADMIN).first()
+    )
+    if admin is None or OtpChallenge.objects.filter(pk=challenge_id).exists():
+        return False
     challenge = otp_challenge_send(
-        user=user,
+        user=admin,
         purpose=OtpChallenge.Purpose.ADMIN_LOGIN,
         subject=ADMIN_LOGIN_SUBJECT,
         template=ADMIN_LOGIN_TEMPLATE,
+        challenge_id=challenge_id,
     )
-    return uuid.uuid4() if challenge is None else challenge.id
+    return challenge is not None
 
 
 def admin_login_verify(

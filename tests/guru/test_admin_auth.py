@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import OtpChallenge, User
 from guru.models import AdminSession
+from guru.services.admin_auth import admin_login_code_send
 from guru.tokens import admin_tokens_issue
 from tests.guru.conftest import (
     ADMIN_EMAIL,
@@ -63,6 +64,7 @@ def test_password_alone_gives_no_token_but_emails_the_code(client, admin_user, f
     assert set(body) == {"challenge_id", "expires_in"}
     assert body["expires_in"] == 300
     assert "access" not in response.content.decode() and "refresh" not in body
+    fake_resend.settle()  # the challenge and its email are made after the answer
     challenge = OtpChallenge.objects.get(pk=body["challenge_id"])
     assert challenge.user == admin_user and challenge.purpose == "admin_login"
 
@@ -94,8 +96,8 @@ def test_unknown_email_wrong_password_and_student_get_the_admins_answer(
     ids = [uuid.UUID(b["challenge_id"]) for b in bodies]
     assert len(set(ids)) == 4 and {i.version for i in ids} == {4}
     # Only the real admin got a challenge and an email.
-    assert list(OtpChallenge.objects.values_list("pk", flat=True)) == [ids[3]]
     fake_resend.settle()
+    assert list(OtpChallenge.objects.values_list("pk", flat=True)) == [ids[3]]
     assert [e["to"] for e in fake_resend.emails] == [[ADMIN_EMAIL]]
 
 
@@ -189,10 +191,11 @@ def test_wrong_otp_fails_and_issues_nothing(client, admin_user, fake_resend):
 
 def test_expired_otp_fails(client, admin_user, fake_resend):
     challenge_id = login(client).json()["challenge_id"]
+    code = emailed_code(fake_resend)
     OtpChallenge.objects.filter(pk=challenge_id).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
-    response = verify(client, challenge_id, emailed_code(fake_resend))
+    response = verify(client, challenge_id, code)
     assert response.status_code == 401 and error_code(response) == "otp_expired"
     assert not AdminSession.objects.exists()
 
@@ -551,3 +554,35 @@ def test_logs_of_whole_flows_hold_no_code_password_or_token(
     for secret in secrets:
         assert secret not in logged
     assert not re.search(rf"\b({code}|{wrong(code)})\b", logged)
+
+
+def test_a_right_password_does_no_more_work_in_the_request_than_a_wrong_one(
+    client, admin_user, hold_tasks, fake_resend
+):
+    release = hold_tasks()  # nothing queued runs until the answers are in
+    right, wrong = login(client), login(client, ADMIN_EMAIL, "not-the-password")
+    assert right.status_code == wrong.status_code == 200
+    assert not OtpChallenge.objects.exists()  # not even the challenge row is written yet
+    release()
+    fake_resend.settle()
+    assert list(OtpChallenge.objects.values_list("pk", flat=True)) == [
+        uuid.UUID(right.json()["challenge_id"])
+    ]
+
+
+def test_the_code_task_run_twice_sends_one_code(admin_user, fake_resend):
+    challenge_id = uuid.uuid4()
+    assert admin_login_code_send(challenge_id=challenge_id, admin_id=admin_user.pk)
+    assert not admin_login_code_send(challenge_id=challenge_id, admin_id=admin_user.pk)
+    fake_resend.settle()
+    assert OtpChallenge.objects.get().pk == challenge_id and len(fake_resend.emails) == 1
+
+
+def test_the_code_task_sends_nothing_for_a_wrong_password_or_a_demoted_admin(
+    admin_user, fake_resend
+):
+    assert not admin_login_code_send(challenge_id=uuid.uuid4(), admin_id=None)
+    User.objects.filter(pk=admin_user.pk).update(is_active=False)
+    assert not admin_login_code_send(challenge_id=uuid.uuid4(), admin_id=admin_user.pk)
+    fake_resend.settle()
+    assert not OtpChallenge.objects.exists() and not fake_resend.emails

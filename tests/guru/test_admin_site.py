@@ -98,8 +98,9 @@ def test_wrong_code_on_the_site_is_refused(client, admin_user, fake_resend):
 
 def test_expired_code_on_the_site_is_refused(client, admin_user, fake_resend):
     password_step(client)
+    code = emailed_code(fake_resend)
     OtpChallenge.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    page = client.post(VERIFY, {"otp": emailed_code(fake_resend)})
+    page = client.post(VERIFY, {"otp": code})
     assert b"expired" in page.content and refused(client.get(INDEX))
 
 
