@@ -61,7 +61,9 @@ def main() -> None:
         [PYTHON, "-m", "celery", "-A", "config", "worker", "-c", "1", "--loglevel", "warning"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,  # the console email backend prints each code
+        # The console email backend prints each code (and Celery logs prints as warnings).
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     with gunicorn(env, PORT):
         url = f"http://127.0.0.1:{PORT + 1}/api/admin/auth/login"
