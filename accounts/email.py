@@ -114,8 +114,9 @@ def email_outbox_deliver(*, email_id: str) -> str:
         get_connection().send_messages([message])
     except EmailDeliveryFailed as failure:
         if failure.retryable:
-            # The claim is kept: the task's own retry comes back to it (beat only after the
-            # claim lapses).
+            # The claim is released: the task's own retry comes back to it, and once its
+            # retries run out beat does, until the email expires; the same idempotency key
+            # keeps any overlap one delivery.
             OutboxEmail.objects.filter(pk=email.pk).update(claimed_until=None)
             raise EmailSendRetryable(failure.error_type) from None
         return _email_give_up(
@@ -164,13 +165,6 @@ def _email_give_up(*, email: OutboxEmail, status: str, reason: str) -> str:
         extra={"email_id": str(email.pk), "template": email.template, "reason": reason},
     )
     return status
-
-
-def email_outbox_failure_record(*, email_id: str, reason: str) -> None:
-    """The task's retries ran out: the email is given up (a code email's challenge with it)."""
-    email = OutboxEmail.objects.filter(pk=email_id, status=OutboxEmail.Status.PENDING).first()
-    if email is not None:
-        _email_give_up(email=email, status=OutboxEmail.Status.FAILED, reason=reason)
 
 
 def email_outbox_requeue() -> int:

@@ -10,7 +10,6 @@ from django.conf import settings
 from accounts.email import (
     EmailSendRetryable,
     email_outbox_deliver,
-    email_outbox_failure_record,
     email_outbox_purge,
     email_outbox_requeue,
 )
@@ -29,13 +28,17 @@ logger = logging.getLogger(__name__)
     max_retries=settings.EMAIL_SEND_MAX_RETRIES,
 )
 def email_outbox_send(self, email_id: str) -> str:  # type: ignore[no-untyped-def]
-    """Sends one outbox email (its id only: the task carries no address, body or code)."""
+    """Sends one outbox email (its id only: the task carries no address, body or code).
+    When its retries run out the row stays pending: beat queues it again every minute until
+    it expires (a code email with its code, any other at EMAIL_OUTBOX_MAX_AGE_SECONDS)."""
     try:
         return email_outbox_deliver(email_id=email_id)
     except EmailSendRetryable as transient:
         if self.request.retries >= self.max_retries:
-            email_outbox_failure_record(email_id=email_id, reason=str(transient))
-            return "failed"
+            logger.warning(
+                "email retries ran out; beat tries again", extra={"error": str(transient)}
+            )
+            return "pending"
         raise
 
 

@@ -6,6 +6,7 @@ in this process right after commit, on a small thread pool, so nothing else has 
 request never waits on it.
 """
 
+import logging
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,8 +17,10 @@ from celery import Celery
 from celery.schedules import crontab
 from django.conf import settings
 from django.db import connections, transaction
+from kombu.exceptions import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+logger = logging.getLogger(__name__)
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -73,12 +76,22 @@ def _run_in_process(name: str, args: tuple[Any, ...]) -> None:
         connections.close_all()
 
 
+def _send_to_broker(name: str, args: tuple[Any, ...]) -> None:
+    try:
+        app.send_task(name, args=args)
+    except OperationalError:
+        # What queued it has committed, and its caller must not fail for a broker outage:
+        # the outbox's beat job sends the emails again; other tasks are lost, and logged.
+        logger.warning("broker unreachable: task not queued", extra={"task": name})
+
+
 def task_enqueue_after_commit(name: str, *args: Any) -> None:
     """Queues the task `name` (with JSON-serialisable ids, never a secret) once the current
-    transaction commits; a rolled-back transaction queues nothing."""
+    transaction commits; a rolled-back transaction queues nothing. A broker that cannot be
+    reached is logged, never raised into the caller."""
     submit: Callable[[], object]
     if settings.CELERY_BROKER_URL:
-        submit = lambda: app.send_task(name, args=args)  # noqa: E731
+        submit = lambda: _send_to_broker(name, args)  # noqa: E731
     else:
         submit = lambda: IN_PROCESS.submit(_run_in_process, name, args)  # noqa: E731
     transaction.on_commit(submit)

@@ -1,10 +1,11 @@
-"""Background work of the wallet, run by beat: purging Idempotency-Key records and checking
-every balance against its ledger."""
+"""Background work of the wallet, run by beat: purging Idempotency-Key records (and the
+replay records of signed calls) and checking every balance against its ledger."""
 
 import logging
 
 from celery import shared_task
 
+from config.system_signature import signed_call_records_purge
 from wallet.idempotency import idempotency_records_purge
 from wallet.selectors import wallets_not_matching_ledger
 
@@ -12,8 +13,10 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(name="wallet.idempotency_records_purge")
-def idempotency_records_purge_task() -> int:
-    return idempotency_records_purge()
+def idempotency_records_purge_task() -> list[int]:
+    """What `manage.py purge_idempotency_records` does: expired Idempotency-Key records, then
+    the records of system signatures whose window has passed. Returns how many of each."""
+    return [idempotency_records_purge(), signed_call_records_purge()]
 
 
 @shared_task(name="wallet.wallets_check")

@@ -111,14 +111,23 @@ def test_an_email_too_old_for_the_idempotency_window_is_given_up(user, fake_rese
     assert not fake_resend.emails
 
 
-def test_retries_run_out_and_the_email_is_given_up(user, fake_resend, settings):
+def test_an_outage_longer_than_the_retries_is_left_to_beat_and_delivered_once(
+    user, fake_resend, settings
+):
     for _ in range(settings.EMAIL_SEND_MAX_RETRIES + 1):
         fake_resend.fail_next(503)
     challenge = send_code(user)
     assert len(fake_resend.emails) == settings.EMAIL_SEND_MAX_RETRIES + 1
+    assert fake_resend.deliveries == 0
     email = OutboxEmail.objects.get()
-    assert email.status == "failed" and email.last_error == "application_error"
-    assert not OtpChallenge.objects.filter(pk=challenge.pk).exists()
+    assert email.status == "pending" and email.claimed_until is None
+    assert OtpChallenge.objects.filter(pk=challenge.pk).exists()  # still deliverable
+    OutboxEmail.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    with transaction.atomic():  # beat's run: the provider answers again
+        assert email_outbox_requeue() == 1
+    fake_resend.settle()
+    assert fake_resend.deliveries == 1
+    assert OutboxEmail.objects.get().status == "sent"
 
 
 def test_settled_emails_are_purged_after_a_week(user):

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from tests.accounts.helpers import Browser, code_in
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_BROKER = "redis://127.0.0.1:6379/6"
 RABBITMQ_BROKER = "amqp://guest:guest@127.0.0.1:5672//"
+DEAD_BROKER = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
 
 
 def _answers(port: int) -> bool:
@@ -190,3 +192,17 @@ def test_rabbitmq_works_as_the_broker(broker, fake_resend, tmp_path):
         wait_for(lambda: OutboxEmail.objects.get().status == OutboxEmail.Status.SENT, "the send")
     assert fake_resend.deliveries == 1
     assert fake_resend.requests[0].headers["idempotency-key"] == str(OutboxEmail.objects.get().pk)
+
+
+@pytest.mark.parametrize("broker", [DEAD_BROKER], indirect=True)
+def test_a_broker_outage_never_fails_the_request_and_beat_sends_the_code_later(
+    broker, fake_resend, settings
+):
+    sign_up("lata@example.com")  # 202: the signup committed; the task could not be queued
+    email = OutboxEmail.objects.get()
+    assert email.status == "pending" and not fake_resend.requests
+    settings.CELERY_BROKER_URL = ""  # the broker is back (here: tasks run in this process)
+    OutboxEmail.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    assert email_outbox_requeue() == 1
+    assert code_in(fake_resend.last_email_to("lata@example.com"))
+    assert fake_resend.deliveries == 1
