@@ -490,8 +490,13 @@ TEST_SUBMIT_GRACE_SECONDS = _env_int("TEST_SUBMIT_GRACE_SECONDS", 30)
 PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 if PRODUCTION and "shishya" in SERVED_SYSTEMS and not PUBLIC_BASE_URL.startswith("https://"):
     raise ImproperlyConfigured("PUBLIC_BASE_URL (https://...) is required to serve shishya")
-# Lookups of certificates and marksheets one client IP may make on the public verify routes.
+# Lookups of certificates and marksheets one source (an IPv4 address or an IPv6 /64, with
+# the /48 above it) may make on the public verify routes; public portfolios one source may read.
 VERIFY_RATE_PER_IP = _env("VERIFY_RATE_PER_IP", "60/m")
+PORTFOLIO_RATE_PER_SOURCE = _env("PORTFOLIO_RATE_PER_SOURCE", "60/m")
+# Razorpay orders one student may create, and payments one student may ask to verify.
+PAYMENT_ORDER_RATE = _env("PAYMENT_ORDER_RATE", "10/m")
+PAYMENT_VERIFY_RATE = _env("PAYMENT_VERIFY_RATE", "30/m")
 # Test starts and submissions one student may make (django-ratelimit rate).
 TEST_ATTEMPT_RATE = _env("TEST_ATTEMPT_RATE", "10/m")
 

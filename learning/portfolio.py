@@ -7,6 +7,7 @@ unknown username.
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -16,9 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from config.client_ip import client_ip
 from config.errors import NotFound
-from config.ratelimit import rate_limit
+from config.ratelimit import source_limit
 from learning.models import (
     Certificate,
     Enrollment,
@@ -28,8 +28,6 @@ from learning.models import (
     TestAttempt,
 )
 from shishya.guru_client import GuruNotFound, GuruUnavailable, guru_client
-
-PUBLIC_PORTFOLIO_RATE = "60/m"
 
 
 class PortfolioNotFound(NotFound):
@@ -214,9 +212,7 @@ class PublicPortfolioView(APIView):
 
     @extend_schema(operation_id="portfolio_public", responses=PortfolioOutput)
     def get(self, request: Request, username: str) -> Response:
-        # Per client: enumerating usernames is slow, reading portfolios is not.
-        rate_limit(
-            request, group="portfolio:ip", key=client_ip(request), rate=PUBLIC_PORTFOLIO_RATE
-        )
+        # Per source: enumerating usernames is slow, reading portfolios is not.
+        source_limit(request, group="portfolio", rate=settings.PORTFOLIO_RATE_PER_SOURCE)
         owner = portfolio_owner(username=username)
         return Response(PortfolioOutput(portfolio_public(user=owner)).data)

@@ -15,10 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.client_ip import client_ip
 from config.errors import ApiError, RateLimited
 from config.openapi import ErrorSerializer
-from config.ratelimit import rate_limit
+from config.ratelimit import source_limit
 from learning.certificates.selectors import CertificateRevoked, certificate_public_get
 from learning.marksheet import (
     CLASSIFICATION_CHOICES,
@@ -30,7 +29,7 @@ from learning.models import Certificate
 
 
 def _rate_limit(request: HttpRequest) -> None:
-    rate_limit(request, group="verify:ip", key=client_ip(request), rate=settings.VERIFY_RATE_PER_IP)
+    source_limit(request, group="verify", rate=settings.VERIFY_RATE_PER_IP)
 
 
 def certificate_public(certificate: Certificate) -> dict[str, Any]:

@@ -97,7 +97,12 @@ class OrderCreateView(APIView):
         responses={201: OutputSerializer, **PAYMENT_ERRORS},
     )
     def post(self, request: Request) -> Response:
-        rate_limit(request, group="payments:order", key=str(request.user.pk), rate="10/m")
+        rate_limit(
+            request,
+            group="payments:order",
+            key=str(request.user.pk),
+            rate=settings.PAYMENT_ORDER_RATE,
+        )
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order = services.order_create(user=request.user, **data.validated_data)
@@ -150,7 +155,12 @@ class VerifyView(APIView):
         responses={200: OutputSerializer, **PAYMENT_ERRORS},
     )
     def post(self, request: Request) -> Response:
-        rate_limit(request, group="payments:verify", key=str(request.user.pk), rate="30/m")
+        rate_limit(
+            request,
+            group="payments:verify",
+            key=str(request.user.pk),
+            rate=settings.PAYMENT_VERIFY_RATE,
+        )
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order = services.payment_verify(user=request.user, **data.validated_data)

@@ -45,6 +45,7 @@ NAMES = {
     "mixed": "Ananya अनन्या محمد عمران খান",
 }
 REFERENCES = Path(__file__).parent / "reference"
+MAX_DIFFERING_PIXELS = 8
 PDFTOPPM = shutil.which("pdftoppm")
 PDFFONTS = shutil.which("pdffonts")
 needs_poppler = pytest.mark.skipif(
@@ -215,7 +216,7 @@ class TestNames:
         pdf_path = tmp_path / "certificate.pdf"
         pdf_path.write_bytes(certificate_pdf(certificate(NAMES[script])))
         subprocess.run(
-            [PDFTOPPM, "-r", "40", "-gray", "-png", "-singlefile", pdf_path, tmp_path / "page"],
+            [PDFTOPPM, "-r", "100", "-gray", "-png", "-singlefile", pdf_path, tmp_path / "page"],
             check=True,
         )
         rendered = Image.open(tmp_path / "page.png").convert("L")
@@ -224,9 +225,9 @@ class TestNames:
         assert rendered.size == reference.size
         difference = ImageChops.difference(rendered, reference)
         differing = sum(difference.point(lambda value: 255 if value > 64 else 0).histogram()[255:])
-        # Anti-aliasing may shift a little between poppler builds; a wrong or missing glyph
-        # changes hundreds of pixels at this resolution.
-        assert differing <= rendered.width * rendered.height * 0.001, (
+        # The same poppler draws the same page to the pixel; a mark moved or dropped (a nukta,
+        # a pulli) changes dozens of pixels at this resolution, a wrong conjunct hundreds.
+        assert differing <= MAX_DIFFERING_PIXELS, (
             f"{differing} pixels differ: look at {tmp_path / 'page.png'} against "
             f"{reference_path}; if the new page is right, copy it over the reference"
         )

@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from learning.models import Certificate, LessonCompletion, ProjectSubmission
-from learning.portfolio import PUBLIC_PORTFOLIO_RATE
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.core_helpers import (
     assert_no_answer_material,
@@ -151,12 +150,23 @@ def test_no_portfolio_response_carries_the_email_balance_or_internal_ids(client,
     assert_no_answer_material(public, mine)
 
 
-def test_public_portfolios_are_rate_limited_per_client(client, student):
-    limit = int(PUBLIC_PORTFOLIO_RATE.split("/")[0])
-    statuses = [client.get("/api/portfolio/nobody_here").status_code for _ in range(limit)]
+def test_public_portfolios_are_rate_limited_per_client(client, student, settings):
+    settings.PORTFOLIO_RATE_PER_SOURCE = "5/m"
+    statuses = [client.get("/api/portfolio/nobody_here").status_code for _ in range(5)]
     assert set(statuses) == {404}
     limited = client.get("/api/portfolio/asha")
     assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1
+
+
+def test_addresses_of_one_ipv6_64_share_one_portfolio_budget(client, student, settings):
+    settings.PORTFOLIO_RATE_PER_SOURCE = "5/m"
+    statuses = [
+        client.get("/api/portfolio/asha", REMOTE_ADDR=f"2001:db8:0:1::{n:x}").status_code
+        for n in range(1, 7)
+    ]
+    assert statuses == [200] * 5 + [429]
+    # Another subscriber's /64 has its own budget.
+    assert client.get("/api/portfolio/asha", REMOTE_ADDR="2001:db8:0:2::1").status_code == 200
 
 
 def test_portfolio_queries_are_bounded(client, student, course, django_assert_max_num_queries):

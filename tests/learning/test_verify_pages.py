@@ -236,6 +236,15 @@ class TestCertificateJson:
         page = client.get(f"/verify/certificate/{certificate.id}")
         assert page.status_code == 429 and "Too many lookups" in page.content.decode()
 
+    def test_addresses_of_one_ipv6_64_share_one_budget(self, client, student, settings):
+        settings.VERIFY_RATE_PER_IP = "3/m"
+        url = f"/api/verify/certificate/{issue(student).id}"
+        statuses = [
+            client.get(url, REMOTE_ADDR=f"2001:db8:0:1::{n:x}").status_code for n in range(1, 5)
+        ]
+        assert statuses == [200, 200, 200, 429]
+        assert client.get(url, REMOTE_ADDR="2001:db8:0:2::1").status_code == 200
+
 
 class TestPagesWithoutABrowser:
     def test_page_statuses_and_no_email(self, client, student):
