@@ -81,7 +81,8 @@ def conversation_history(*, conversation: Conversation) -> list[Message]:
 
 
 def tutor_settings() -> TutorSettings:
-    tutor = guru_client().platform_settings()["tutor"]
+    # It decides whether a question is answered and with which model: Guru's current state.
+    tutor = guru_client().platform_settings(require_fresh=True)["tutor"]
     return TutorSettings(
         enabled=bool(tutor["enabled"]),
         daily_question_cap=int(tutor["daily_question_cap"]),

@@ -48,14 +48,22 @@ def _unknown_code_key(code: str) -> str:
 
 def voucher_redeem(*, user: User, code: str) -> VoucherRedemption:
     code = code.strip().upper()
-    # A code Guru just said it does not know is not asked about again for a few seconds:
-    # guessing costs Guru's key quota (shared by every student) nothing more.
-    if cache.get(_unknown_code_key(code)) is not None:
+    # A code Guru just said it does not know is not asked about again for a few seconds,
+    # while Guru's content version stays the one it was refused under (an admin creating the
+    # code moves the version): guessing costs Guru's key quota (shared by every student)
+    # nothing more.
+    client = guru_client()
+    version = client.current_version()
+    refused_under = cache.get(_unknown_code_key(code))
+    if version is not None and refused_under == version:
         raise VoucherNotFound()
     try:
-        voucher = guru_client().voucher(code, require_fresh=True)
+        voucher = client.voucher(code, require_fresh=True)
     except GuruNotFound:
-        cache.set(_unknown_code_key(code), 1, timeout=settings.VOUCHER_NOT_FOUND_CACHE_SECONDS)
+        if version is not None:
+            cache.set(
+                _unknown_code_key(code), version, timeout=settings.VOUCHER_NOT_FOUND_CACHE_SECONDS
+            )
         raise VoucherNotFound() from None
     now = timezone.now()
     starts, ends = _instant(voucher.get("valid_from")), _instant(voucher.get("valid_until"))

@@ -113,6 +113,16 @@ def test_an_unknown_code_is_asked_of_guru_once_for_a_while(guru, student_client)
     assert len(asked) == 1
 
 
+def test_a_code_created_after_a_miss_is_redeemable_once_guru_moves_on(
+    guru, student_client, settings
+):
+    settings.GURU_VERSION_MAX_AGE_SECONDS = 0  # every read confirms Guru's version
+    assert redeem(student_client, "LATE10").status_code == 404
+    guru.documents["/api/public/vouchers/LATE10"] = voucher(code="LATE10")
+    guru.version += 1  # the admin's write bumps it
+    assert redeem(student_client, "LATE10").status_code == 200
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_redemptions_never_exceed_max(guru):
