@@ -9,9 +9,10 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
+from django.utils import timezone
 from pypdf import PdfReader
 
-from guru.models import ActionPrice, CertificateRule, Lab, Test
+from guru.models import ActionPrice, CertificateRule, Lab, PlatformSettings, Test
 from learning.certificates import document
 from learning.certificates.document import QR_BORDER, QR_SCALE, certificate_page_url
 from learning.certificates.services import certificate_issue, certificate_price
@@ -377,3 +378,20 @@ def test_ids_are_readable_random_and_forgiving_to_type():
     assert verification_id_normalize("osc-0000-1111-oooo-llll") == "OSC-0000-1111-0000-1111"
     assert verification_id_normalize("OSC-123") is None
     assert verification_id_normalize("../../etc") is None
+
+
+def test_a_certificate_as_the_first_spend_gets_the_welcome_grant_that_waited_on_guru(
+    course, client
+):
+    PlatformSettings.objects.update_or_create(
+        pk=PlatformSettings.SINGLETON_ID, defaults={"welcome_credits": 30}
+    )
+    student = make_student()
+    student.email_verified_at = timezone.now()  # while Guru could not answer: never settled
+    student.save(update_fields=["email_verified_at"])
+    make_eligible(student, course)
+    client.force_login(student)
+    assert generate(client, course).status_code == 201
+    welcome = LedgerEntry.objects.filter(wallet__user=student, kind="welcome")
+    assert list(welcome.values_list("amount", flat=True)) == [30]
+    assert balance(student) == 30 - PRICE
