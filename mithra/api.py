@@ -5,7 +5,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from asgiref.sync import ThreadSensitiveContext
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.conf import settings
 from django.http import HttpResponseBase, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsStudent
-from config.async_views import AsyncAPIView, db_step
+from config.async_views import AsyncAPIView, connections_release, db_step
 from config.errors import ApiError
 from config.exception_handler import api_exception_handler, error_body
 from config.openapi import AutoSchema, ErrorSerializer
@@ -247,6 +247,9 @@ def _event(name: str, data: Any) -> bytes:
 
 
 async def _answer_events(*, prepared: Prepared, call: IdempotentCall) -> AsyncIterator[bytes]:
+    # The session middleware may have saved the session after the view returned, in the
+    # request's own thread: that connection goes back before the model is waited on.
+    await sync_to_async(connections_release, thread_sensitive=True)()
     texts: asyncio.Queue[str | None] = asyncio.Queue()
     task = _answer_start(prepared=prepared, call=call, on_text=texts.put_nowait)
     task.add_done_callback(lambda _: texts.put_nowait(None))

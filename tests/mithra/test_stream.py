@@ -240,6 +240,21 @@ class TestUnderTheAsgiServer:
         assert last[0] == "error" and last[1]["error"]["code"] == "test_in_progress"
         assert charged(enrolled) == 0 and not Message.objects.exists()
 
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="the pool is PostgreSQL's")
+    def test_a_question_waiting_on_the_model_holds_no_database_connection(
+        self, openai_fake, enrolled, lesson, server
+    ):
+        # A new session: the ask starts its clocks, so the session is saved after the view.
+        openai_fake.pause_after_first_chunk()
+        with ask_live(browser(server, enrolled), server, about(lesson), "live-0006") as waiting:
+            stream = events(waiting)
+            assert next(stream)[0] == "delta"
+            connection.close()  # the test's own goes back to the pool
+            stats = connection.pool.get_stats()
+            assert stats["pool_size"] - stats["pool_available"] == 0
+            openai_fake.resume()
+            assert list(stream)[-1][0] == "done"
+
     def test_a_question_waiting_on_the_model_does_not_delay_another_students_requests(
         self, openai_fake, enrolled, lesson, course, server
     ):
