@@ -385,6 +385,9 @@ EMAIL_SEND_MAX_RETRIES = _env_int("EMAIL_SEND_MAX_RETRIES", 5)
 # needs to run. Production defaults to REDIS_URL; amqp://user:password@host:5672/vhost selects
 # RabbitMQ instead.
 CELERY_BROKER_URL = _env("CELERY_BROKER_URL", REDIS_URL if PRODUCTION else "")
+# The queue web processes send to and workers consume: deployments sharing one broker each
+# name their own.
+CELERY_TASK_DEFAULT_QUEUE = _env("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 REDIS_BROKER = "redis://127.0.0.1:6379/6"
 RABBITMQ_BROKER = "amqp://guest:guest@127.0.0.1:5672//"
 DEAD_BROKER = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+# This run's own queue: another test run on the same broker never takes its messages.
+QUEUE = f"test-{uuid.uuid4().hex[:12]}"
 
 
 def _answers(port: int) -> bool:
@@ -67,9 +69,11 @@ def broker(request, settings):
     previous = app.conf.broker_url
     settings.CELERY_BROKER_URL = url
     app.conf.broker_url = url
+    app.conf.task_default_queue = QUEUE
     _connections_drop()
     yield url
     app.conf.broker_url = previous
+    app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
     _connections_drop()
 
 
@@ -87,6 +91,7 @@ def worker(broker_url: str, fake_resend, tmp_path: Path) -> Iterator[subprocess.
         **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_ENV"}},
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_BROKER_URL": broker_url,
+        "CELERY_TASK_DEFAULT_QUEUE": QUEUE,
         "RESEND_API_KEY": "re_test_key_for_the_fake_server",
         "RESEND_API_URL": fake_resend.url,
         # A killed worker's claim lapses quickly here (120 s in production).
@@ -162,7 +167,7 @@ def test_a_worker_killed_mid_send_still_delivers_the_code_exactly_once(
 def test_the_broker_carries_the_outbox_id_and_never_the_code(broker, fake_resend):
     sign_up("lata@example.com")  # no worker: the message waits on the broker
     email = OutboxEmail.objects.get()
-    (message,) = redis.Redis.from_url(broker).lrange("celery", 0, -1)
+    (message,) = redis.Redis.from_url(broker).lrange(QUEUE, 0, -1)
     assert str(email.pk).encode() in message
     assert b"lata@example.com" not in message
     assert not fake_resend.requests
@@ -181,7 +186,7 @@ def test_a_rolled_back_transaction_queues_nothing(broker, fake_resend):
         )
         raise RuntimeError("the cause fails")
     assert not OutboxEmail.objects.exists()
-    assert redis.Redis.from_url(broker).llen("celery") == 0
+    assert redis.Redis.from_url(broker).llen(QUEUE) == 0
 
 
 @needs_rabbitmq
