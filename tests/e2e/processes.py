@@ -3,6 +3,7 @@ what only shows between processes (Guru and the student side apart, several stud
 processes, one process serving both)."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -15,8 +16,6 @@ import requests
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-# Ports this suite's servers may use (never the development server's 8000).
-PORTS = iter(range(18520, 18600))
 
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -32,14 +31,18 @@ def database_url() -> str:
 
 
 def next_port() -> int:
-    return next(PORTS)
+    """A port the system has just found free, so that servers of another test run (or
+    anything else on the machine) are never the ones answering."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @contextmanager
 def served(
     *, systems: str, env: dict[str, str], workers: int = 1, threads: int = 1
 ) -> Iterator[str]:
-    """gunicorn (gthread) serving systems on a free port of 18520-18599; yields its URL once
+    """gunicorn (gthread) serving systems on a free port; yields its URL once
     its liveness answers, and stops it afterwards."""
     port = next_port()
     process_env = {
