@@ -3,6 +3,7 @@
 from typing import Any
 
 from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.request import Request
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
@@ -29,5 +30,12 @@ class AdminAPIView(AdminAccess, APIView):
     pass
 
 
+class AdminMetadata(SimpleMetadata):
+    # OPTIONS names renderers and parsers, as it does for the API views; input shapes are
+    # documented once, in the OpenAPI schema (a viewset has no single serializer to describe).
+    def determine_actions(self, request: Request, view: Any) -> dict:
+        return {}
+
+
 class AdminViewSet(AdminAccess, GenericViewSet):
-    pass
+    metadata_class = AdminMetadata
