@@ -31,23 +31,29 @@ from guru.models import (
 )
 from guru.services import commerce, content
 from guru.services.audit import AuditActor
-from guru.services.entities import entity_delete_blockers
+from guru.services.entities import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    entity_delete_blockers,
+)
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
-    """Subclasses say which service creates, updates and deletes their model."""
+    """Writes through guru's audited services, as the admin API does; a model whose writes
+    have rules of their own overrides create, update or delete with its service."""
 
     # The parent a row belongs to is chosen once, as in the API.
     parent_field: str | None = None
 
     def create(self, actor: AuditActor, fields: Mapping[str, Any]) -> Model:
-        raise NotImplementedError
+        return audited_create(actor=actor, model=self.model, fields=fields)
 
     def update(self, actor: AuditActor, obj: Any, fields: Mapping[str, Any]) -> Model:
-        raise NotImplementedError
+        return audited_update(actor=actor, instance=obj, fields=fields)
 
     def delete(self, actor: AuditActor, obj: Any) -> None:
-        raise NotImplementedError
+        audited_delete(actor=actor, instance=obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Sequence[str]:
         readonly = list(super().get_readonly_fields(request, obj))
@@ -96,9 +102,6 @@ class CourseAdmin(AuditedModelAdmin):
     # Thumbnails are served over HTTPS; Django 6 makes this the default.
     formfield_overrides = {URLField: {"assume_scheme": "https"}}
 
-    def create(self, actor: AuditActor, fields: Mapping[str, Any]) -> Model:
-        return content.course_create(actor=actor, fields=fields)
-
     def update(self, actor: AuditActor, obj: Course, fields: Mapping[str, Any]) -> Model:
         return content.course_update(actor=actor, course=obj, fields=fields)
 
@@ -129,15 +132,6 @@ class ModuleAdmin(AuditedModelAdmin):
     list_select_related = ["course"]
     parent_field = "course"
 
-    def create(self, actor: AuditActor, fields: Mapping[str, Any]) -> Model:
-        return content.module_create(actor=actor, fields=fields)
-
-    def update(self, actor: AuditActor, obj: Module, fields: Mapping[str, Any]) -> Model:
-        return content.module_update(actor=actor, module=obj, fields=fields)
-
-    def delete(self, actor: AuditActor, obj: Module) -> None:
-        content.module_delete(actor=actor, module=obj)
-
 
 @admin.register(Lesson, site=guru_admin_site)
 class LessonAdmin(AuditedModelAdmin):
@@ -145,30 +139,12 @@ class LessonAdmin(AuditedModelAdmin):
     list_select_related = ["module"]
     parent_field = "module"
 
-    def create(self, actor: AuditActor, fields: Mapping[str, Any]) -> Model:
-        return content.lesson_create(actor=actor, fields=fields)
-
-    def update(self, actor: AuditActor, obj: Lesson, fields: Mapping[str, Any]) -> Model:
-        return content.lesson_update(actor=actor, lesson=obj, fields=fields)
-
-    def delete(self, actor: AuditActor, obj: Lesson) -> None:
-        content.lesson_delete(actor=actor, lesson=obj)
-
 
 @admin.register(Lab, site=guru_admin_site)
 class LabAdmin(AuditedModelAdmin):
     list_display = ["id", "title", "course", "order", "language", "validation_type"]
     list_select_related = ["course"]
     parent_field = "course"
-
-    def create(self, actor: AuditActor, fields: Mapping[str, Any]) -> Model:
-        return content.lab_create(actor=actor, fields=fields)
-
-    def update(self, actor: AuditActor, obj: Lab, fields: Mapping[str, Any]) -> Model:
-        return content.lab_update(actor=actor, lab=obj, fields=fields)
-
-    def delete(self, actor: AuditActor, obj: Lab) -> None:
-        content.lab_delete(actor=actor, lab=obj)
 
 
 @admin.register(Test, site=guru_admin_site)
@@ -180,12 +156,6 @@ class TestAdmin(AuditedModelAdmin):
     def create(self, actor: AuditActor, fields: Mapping[str, Any]) -> Model:
         return content.test_create(actor=actor, fields=fields, questions=[])
 
-    def update(self, actor: AuditActor, obj: Test, fields: Mapping[str, Any]) -> Model:
-        return content.test_update(actor=actor, test=obj, fields=fields)
-
-    def delete(self, actor: AuditActor, obj: Test) -> None:
-        content.test_delete(actor=actor, test=obj)
-
 
 @admin.register(Question, site=guru_admin_site)
 class QuestionAdmin(AuditedModelAdmin):
@@ -193,30 +163,12 @@ class QuestionAdmin(AuditedModelAdmin):
     list_select_related = ["test"]
     parent_field = "test"
 
-    def create(self, actor: AuditActor, fields: Mapping[str, Any]) -> Model:
-        return content.question_create(actor=actor, fields=fields)
-
-    def update(self, actor: AuditActor, obj: Question, fields: Mapping[str, Any]) -> Model:
-        return content.question_update(actor=actor, question=obj, fields=fields)
-
-    def delete(self, actor: AuditActor, obj: Question) -> None:
-        content.question_delete(actor=actor, question=obj)
-
 
 @admin.register(Project, site=guru_admin_site)
 class ProjectAdmin(AuditedModelAdmin):
     list_display = ["id", "title", "course"]
     list_select_related = ["course"]
     parent_field = "course"
-
-    def create(self, actor: AuditActor, fields: Mapping[str, Any]) -> Model:
-        return content.project_create(actor=actor, fields=fields)
-
-    def update(self, actor: AuditActor, obj: Project, fields: Mapping[str, Any]) -> Model:
-        return content.project_update(actor=actor, project=obj, fields=fields)
-
-    def delete(self, actor: AuditActor, obj: Project) -> None:
-        content.project_delete(actor=actor, project=obj)
 
 
 class CertificateRuleForm(forms.ModelForm):
@@ -258,9 +210,6 @@ class CertificateRuleAdmin(AuditedModelAdmin):
     def update(self, actor: AuditActor, obj: CertificateRule, fields: Mapping[str, Any]) -> Model:
         return self._set(actor, obj.course, fields)
 
-    def delete(self, actor: AuditActor, obj: CertificateRule) -> None:
-        content.certificate_rule_delete(actor=actor, rule=obj)
-
     @staticmethod
     def _set(actor: AuditActor, course: Course, fields: Mapping[str, Any]) -> Model:
         rule, _ = content.certificate_rule_set(
@@ -279,57 +228,21 @@ class CertificateRuleAdmin(AuditedModelAdmin):
 class ActionPriceAdmin(AuditedModelAdmin):
     list_display = ["action", "credits", "is_chargeable"]
 
-    def create(self, actor: AuditActor, fields: Mapping[str, Any]) -> Model:
-        return commerce.action_price_create(actor=actor, fields=fields)
-
-    def update(self, actor: AuditActor, obj: ActionPrice, fields: Mapping[str, Any]) -> Model:
-        return commerce.action_price_update(actor=actor, price=obj, fields=fields)
-
-    def delete(self, actor: AuditActor, obj: ActionPrice) -> None:
-        commerce.action_price_delete(actor=actor, price=obj)
-
 
 @admin.register(CreditPack, site=guru_admin_site)
 class CreditPackAdmin(AuditedModelAdmin):
     list_display = ["name", "credits", "price_paise", "is_active"]
-
-    def create(self, actor: AuditActor, fields: Mapping[str, Any]) -> Model:
-        return commerce.credit_pack_create(actor=actor, fields=fields)
-
-    def update(self, actor: AuditActor, obj: CreditPack, fields: Mapping[str, Any]) -> Model:
-        return commerce.credit_pack_update(actor=actor, pack=obj, fields=fields)
-
-    def delete(self, actor: AuditActor, obj: CreditPack) -> None:
-        commerce.credit_pack_delete(actor=actor, pack=obj)
 
 
 @admin.register(Plan, site=guru_admin_site)
 class PlanAdmin(AuditedModelAdmin):
     list_display = ["name", "price_paise", "period", "is_active"]
 
-    def create(self, actor: AuditActor, fields: Mapping[str, Any]) -> Model:
-        return commerce.plan_create(actor=actor, fields=fields)
-
-    def update(self, actor: AuditActor, obj: Plan, fields: Mapping[str, Any]) -> Model:
-        return commerce.plan_update(actor=actor, plan=obj, fields=fields)
-
-    def delete(self, actor: AuditActor, obj: Plan) -> None:
-        commerce.plan_delete(actor=actor, plan=obj)
-
 
 @admin.register(Voucher, site=guru_admin_site)
 class VoucherAdmin(AuditedModelAdmin):
     list_display = ["code", "credits", "valid_from", "valid_until", "max_redemptions", "is_active"]
     search_fields = ["code"]
-
-    def create(self, actor: AuditActor, fields: Mapping[str, Any]) -> Model:
-        return commerce.voucher_create(actor=actor, fields=fields)
-
-    def update(self, actor: AuditActor, obj: Voucher, fields: Mapping[str, Any]) -> Model:
-        return commerce.voucher_update(actor=actor, voucher=obj, fields=fields)
-
-    def delete(self, actor: AuditActor, obj: Voucher) -> None:
-        commerce.voucher_delete(actor=actor, voucher=obj)
 
 
 @admin.register(PlatformSettings, site=guru_admin_site)

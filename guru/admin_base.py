@@ -3,14 +3,16 @@
 from typing import Any
 
 from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.request import Request
 from rest_framework.views import APIView
+from rest_framework.viewsets import GenericViewSet
 
 from guru.authentication import AdminJWTAuthentication
 from guru.permissions import IsGuruAdmin
 
 
-class AdminAPIView(APIView):
+class AdminAccess:
     # Bearer tokens only: a student's (or anyone's) session cookie never authenticates here.
     authentication_classes = [AdminJWTAuthentication]
     permission_classes = [IsGuruAdmin]
@@ -21,4 +23,19 @@ class AdminAPIView(APIView):
         method = request.method.lower()
         if method not in self.http_method_names or not hasattr(self, method):
             raise MethodNotAllowed(request.method)
-        super().initial(request, *args, **kwargs)
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class AdminAPIView(AdminAccess, APIView):
+    pass
+
+
+class AdminMetadata(SimpleMetadata):
+    # OPTIONS names renderers and parsers, as it does for the API views; input shapes are
+    # documented once, in the OpenAPI schema (a viewset has no single serializer to describe).
+    def determine_actions(self, request: Request, view: Any) -> dict:
+        return {}
+
+
+class AdminViewSet(AdminAccess, GenericViewSet):
+    metadata_class = AdminMetadata

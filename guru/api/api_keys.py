@@ -2,17 +2,16 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.pagination import PagePagination
 from config.serializers import StrictSerializer
-from guru.admin_base import AdminAPIView
-from guru.api.common import paginated_response, parse_body
+from guru.api.common import parse_body
+from guru.api.viewsets import AdminEntityViewSet, ListMixin, path_id
 from guru.models import ApiKey
 from guru.selectors import api_key_get, api_key_list
 from guru.services.api_keys import api_key_issue, api_key_revoke
-from guru.services.audit import AuditActor
 
 
 class ApiKeyOutputSerializer(serializers.ModelSerializer):
@@ -37,48 +36,43 @@ class IssuedApiKeyOutputSerializer(ApiKeyOutputSerializer):
         fields = [*ApiKeyOutputSerializer.Meta.fields, "key"]
 
 
-class ApiKeyCollectionApi(AdminAPIView):
-    pagination_class = PagePagination
+class ApiKeyIssueSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=100)
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=ApiKey.Scope.choices),
+        min_length=1,
+        max_length=len(ApiKey.Scope.choices),
+    )
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
 
-    class InputSerializer(StrictSerializer):
-        name = serializers.CharField(max_length=100)
-        scopes = serializers.ListField(
-            child=serializers.ChoiceField(choices=ApiKey.Scope.choices),
-            min_length=1,
-            max_length=len(ApiKey.Scope.choices),
-        )
-        expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    class Meta:
+        ref_name = "ApiKeyCreate"
 
-        class Meta:
-            ref_name = "ApiKeyCreate"
 
-    @extend_schema(operation_id="admin_api_key_list", responses=ApiKeyOutputSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        return paginated_response(
-            view=self,
-            request=request,
-            queryset=api_key_list(),
-            serializer_class=ApiKeyOutputSerializer,
-        )
+class ApiKeyViewSet(ListMixin, AdminEntityViewSet):
+    entity = "api_key"
+    model = ApiKey
+    lookup_url_kwarg = "key_id"
+    output_serializer = ApiKeyOutputSerializer
+    list_selector = api_key_list
+    get_selector = api_key_get
 
     @extend_schema(
         operation_id="admin_api_key_issue",
-        request=InputSerializer,
+        request=ApiKeyIssueSerializer,
         responses={201: IssuedApiKeyOutputSerializer},
     )
-    def post(self, request: Request) -> Response:
-        fields = parse_body(self.InputSerializer, request)
-        issued = api_key_issue(actor=AuditActor.from_request(request), **fields)
-        body = ApiKeyOutputSerializer(issued.api_key).data | {"key": issued.plain_key}
-        return Response(body, status=201)
+    def create(self, request: Request) -> Response:
+        fields = parse_body(ApiKeyIssueSerializer, request)
+        issued = api_key_issue(actor=self.actor(), **fields)
+        return Response(self.output(issued.api_key) | {"key": issued.plain_key}, status=201)
 
-
-class ApiKeyRevokeApi(AdminAPIView):
     @extend_schema(
-        operation_id="admin_api_key_revoke", request=None, responses=ApiKeyOutputSerializer
+        operation_id="admin_api_key_revoke",
+        parameters=path_id("key_id"),
+        request=None,
+        responses=ApiKeyOutputSerializer,
     )
-    def post(self, request: Request, key_id: int) -> Response:
-        revoked = api_key_revoke(
-            actor=AuditActor.from_request(request), api_key=api_key_get(key_id=key_id)
-        )
-        return Response(ApiKeyOutputSerializer(revoked).data)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, key_id: int) -> Response:
+        return Response(self.output(api_key_revoke(actor=self.actor(), api_key=self.get_object())))

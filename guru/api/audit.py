@@ -1,13 +1,8 @@
 """Admin API: the read-only admin audit log, filterable and paged."""
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
-from rest_framework.response import Response
 
-from config.pagination import PagePagination
-from guru.admin_base import AdminAPIView
-from guru.api.common import paginated_response, parse_query
+from guru.api.viewsets import AdminEntityViewSet, ListMixin
 from guru.models import AdminAuditLog
 from guru.selectors import audit_log_list
 
@@ -32,33 +27,24 @@ class AuditLogOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class AuditLogListApi(AdminAPIView):
-    pagination_class = PagePagination
+class AuditLogFilterSerializer(serializers.Serializer):
+    admin_id = serializers.IntegerField(min_value=1, required=False)
+    action_type = serializers.ChoiceField(choices=AdminAuditLog.Action.choices, required=False)
+    entity_type = serializers.ChoiceField(choices=AdminAuditLog.Entity.choices, required=False)
+    entity_id = serializers.IntegerField(min_value=1, required=False)
+    since = serializers.DateTimeField(required=False, help_text="From this time (inclusive).")
+    until = serializers.DateTimeField(required=False, help_text="Before this time.")
 
-    class FilterSerializer(serializers.Serializer):
-        admin_id = serializers.IntegerField(min_value=1, required=False)
-        action_type = serializers.ChoiceField(choices=AdminAuditLog.Action.choices, required=False)
-        entity_type = serializers.ChoiceField(choices=AdminAuditLog.Entity.choices, required=False)
-        entity_id = serializers.IntegerField(min_value=1, required=False)
-        since = serializers.DateTimeField(required=False, help_text="From this time (inclusive).")
-        until = serializers.DateTimeField(required=False, help_text="Before this time.")
+    def validate(self, attrs: dict) -> dict:
+        if "since" in attrs and "until" in attrs and attrs["until"] <= attrs["since"]:
+            raise serializers.ValidationError({"until": "Must be after since."})
+        return attrs
 
-        def validate(self, attrs: dict) -> dict:
-            if "since" in attrs and "until" in attrs and attrs["until"] <= attrs["since"]:
-                raise serializers.ValidationError({"until": "Must be after since."})
-            return attrs
 
-    @extend_schema(
-        operation_id="admin_audit_log_list",
-        description="Newest first.",
-        parameters=[FilterSerializer],
-        responses=AuditLogOutputSerializer(many=True),
-    )
-    def get(self, request: Request) -> Response:
-        filters = parse_query(self.FilterSerializer, request)
-        return paginated_response(
-            view=self,
-            request=request,
-            queryset=audit_log_list(**filters),
-            serializer_class=AuditLogOutputSerializer,
-        )
+class AuditLogViewSet(ListMixin, AdminEntityViewSet):
+    entity = "audit_log"
+    model = AdminAuditLog
+    output_serializer = AuditLogOutputSerializer
+    filter_serializer = AuditLogFilterSerializer
+    list_selector = audit_log_list
+    descriptions = {"list": "Newest first."}

@@ -1,16 +1,13 @@
-"""What every admin API view shares: parsing input, paging lists, documenting conflicts."""
+"""What every admin API view shares: parsing input, documenting conflicts."""
 
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from rest_framework import serializers
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
-from rest_framework.views import APIView
 
 from config.openapi import ErrorSerializer
-from config.pagination import PagePagination
 from config.serializers import StrictModelSerializer
 
 # Statuses beyond config.openapi's common ones: a second row where a unique rule allows one
@@ -53,16 +50,3 @@ def parse_query(serializer_class: type[serializers.Serializer], request: Request
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-def paginated_response(
-    *,
-    view: APIView,
-    request: Request,
-    queryset: QuerySet,
-    serializer_class: type[serializers.Serializer],
-) -> Response:
-    """A page of the list; the view sets pagination_class so the schema shows the page."""
-    paginator = PagePagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)

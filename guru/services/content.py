@@ -1,5 +1,7 @@
-"""Writes to the catalogue: courses and their publish state, modules, lessons, labs, tests
-and questions, projects, certificate rules. Every write is audited (guru.services.audit)."""
+"""Writes to the catalogue that have rules beyond the model's own: a course's edits and
+publish state, a test created with its questions, a course's certificate rule. Every write is
+audited (guru.services.audit); plain creates, updates and deletes of the other rows go through
+guru.services.entities.audited_create, audited_update and audited_delete."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -15,7 +17,6 @@ from guru.models import (
     Course,
     Lab,
     Lesson,
-    Module,
     Project,
     Question,
     Test,
@@ -30,11 +31,6 @@ from guru.services.entities import (
 )
 
 Fields = Mapping[str, Any]
-
-
-def course_create(*, actor: AuditActor, fields: Fields) -> Course:
-    with admin_write(actor):
-        return entity_create(actor=actor, instance=Course(**fields))
 
 
 def course_update(*, actor: AuditActor, course: Course, fields: Fields) -> Course:
@@ -91,51 +87,6 @@ def course_delete(*, actor: AuditActor, course: Course) -> None:
             )
 
 
-def module_create(*, actor: AuditActor, fields: Fields) -> Module:
-    with admin_write(actor):
-        return entity_create(actor=actor, instance=Module(**fields))
-
-
-def module_update(*, actor: AuditActor, module: Module, fields: Fields) -> Module:
-    with admin_write(actor):
-        return entity_update(actor=actor, instance=module, fields=fields)
-
-
-def module_delete(*, actor: AuditActor, module: Module) -> None:
-    with admin_write(actor):
-        entity_delete(actor=actor, instance=module)
-
-
-def lesson_create(*, actor: AuditActor, fields: Fields) -> Lesson:
-    with admin_write(actor):
-        return entity_create(actor=actor, instance=Lesson(**fields))
-
-
-def lesson_update(*, actor: AuditActor, lesson: Lesson, fields: Fields) -> Lesson:
-    with admin_write(actor):
-        return entity_update(actor=actor, instance=lesson, fields=fields)
-
-
-def lesson_delete(*, actor: AuditActor, lesson: Lesson) -> None:
-    with admin_write(actor):
-        entity_delete(actor=actor, instance=lesson)
-
-
-def lab_create(*, actor: AuditActor, fields: Fields) -> Lab:
-    with admin_write(actor):
-        return entity_create(actor=actor, instance=Lab(**fields))
-
-
-def lab_update(*, actor: AuditActor, lab: Lab, fields: Fields) -> Lab:
-    with admin_write(actor):
-        return entity_update(actor=actor, instance=lab, fields=fields)
-
-
-def lab_delete(*, actor: AuditActor, lab: Lab) -> None:
-    with admin_write(actor):
-        entity_delete(actor=actor, instance=lab)
-
-
 def test_create(*, actor: AuditActor, fields: Fields, questions: Sequence[Fields]) -> Test:
     """A test and its questions, all validated before any is saved: one bad question
     writes nothing."""
@@ -173,46 +124,6 @@ def _question_draft_errors(draft: Question) -> dict[str, list[str]]:
     except DjangoValidationError as exc:
         return invalid_input_from(exc, Question).fields or {}
     return {}
-
-
-def test_update(*, actor: AuditActor, test: Test, fields: Fields) -> Test:
-    with admin_write(actor):
-        return entity_update(actor=actor, instance=test, fields=fields)
-
-
-def test_delete(*, actor: AuditActor, test: Test) -> None:
-    with admin_write(actor):
-        entity_delete(actor=actor, instance=test)
-
-
-def question_create(*, actor: AuditActor, fields: Fields) -> Question:
-    with admin_write(actor):
-        return entity_create(actor=actor, instance=Question(**fields))
-
-
-def question_update(*, actor: AuditActor, question: Question, fields: Fields) -> Question:
-    with admin_write(actor):
-        return entity_update(actor=actor, instance=question, fields=fields)
-
-
-def question_delete(*, actor: AuditActor, question: Question) -> None:
-    with admin_write(actor):
-        entity_delete(actor=actor, instance=question)
-
-
-def project_create(*, actor: AuditActor, fields: Fields) -> Project:
-    with admin_write(actor):
-        return entity_create(actor=actor, instance=Project(**fields))
-
-
-def project_update(*, actor: AuditActor, project: Project, fields: Fields) -> Project:
-    with admin_write(actor):
-        return entity_update(actor=actor, instance=project, fields=fields)
-
-
-def project_delete(*, actor: AuditActor, project: Project) -> None:
-    with admin_write(actor):
-        entity_delete(actor=actor, instance=project)
 
 
 # API names of the rule's many-to-many fields, for error messages.
@@ -253,8 +164,3 @@ def certificate_rule_set(
             return entity_create(actor=actor, instance=rule, many_to_many=requirements), True
         # Many-to-many values are compared and audited like the scalar fields.
         return entity_update(actor=actor, instance=existing, fields=scalars | requirements), False
-
-
-def certificate_rule_delete(*, actor: AuditActor, rule: CertificateRule) -> None:
-    with admin_write(actor):
-        entity_delete(actor=actor, instance=rule)

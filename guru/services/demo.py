@@ -6,19 +6,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.models import User
-from guru.models import Course
+from guru.models import ActionPrice, Course, CreditPack, Lab, Lesson, Module, Project
 from guru.services.audit import AuditActor
-from guru.services.commerce import action_price_create, credit_pack_create, platform_settings_update
-from guru.services.content import (
-    certificate_rule_set,
-    course_create,
-    course_publish,
-    lab_create,
-    lesson_create,
-    module_create,
-    project_create,
-    test_create,
-)
+from guru.services.commerce import platform_settings_update
+from guru.services.content import certificate_rule_set, course_publish, test_create
+from guru.services.entities import audited_create
 
 DEMO_ACTOR_EMAIL = "demo-content@system.ourshiksha.invalid"
 
@@ -52,8 +44,9 @@ def demo_content_load() -> Course | None:
     if Course.objects.exists():
         return None
     actor = AuditActor(admin=demo_actor(), ip_address=None)
-    course = course_create(
+    course = audited_create(
         actor=actor,
+        model=Course,
         fields={
             "title": "Python from scratch",
             "description": "Values, loops, functions and dictionaries, with a lab, a test "
@@ -64,12 +57,15 @@ def demo_content_load() -> Course | None:
         },
     )
     modules = [
-        module_create(actor=actor, fields={"course": course, "title": title, "order": order})
+        audited_create(
+            actor=actor, model=Module, fields={"course": course, "title": title, "order": order}
+        )
         for order, title in enumerate(["Foundations", "Building blocks"])
     ]
     for order, (title, content) in enumerate(_LESSONS):
-        lesson_create(
+        audited_create(
             actor=actor,
+            model=Lesson,
             fields={
                 "module": modules[order // 2],
                 "title": title,
@@ -78,8 +74,9 @@ def demo_content_load() -> Course | None:
                 "tutor_context": f"A first lesson on {title.lower()} for new programmers.",
             },
         )
-    lab = lab_create(
+    lab = audited_create(
         actor=actor,
+        model=Lab,
         fields={
             "course": course,
             "title": "Greet a city",
@@ -119,8 +116,9 @@ def demo_content_load() -> Course | None:
             },
         ],
     )
-    project = project_create(
+    project = audited_create(
         actor=actor,
+        model=Project,
         fields={
             "course": course,
             "title": "Marks report",
@@ -143,10 +141,15 @@ def demo_content_load() -> Course | None:
         ("lab_run", 1, True),
         ("certificate_issue", 10, False),
     ]:
-        action_price_create(
+        audited_create(
             actor=actor,
+            model=ActionPrice,
             fields={"action": action, "credits": credits, "is_chargeable": chargeable},
         )
-    credit_pack_create(actor=actor, fields={"name": "Starter", "credits": 100, "price_paise": 9900})
+    audited_create(
+        actor=actor,
+        model=CreditPack,
+        fields={"name": "Starter", "credits": 100, "price_paise": 9900},
+    )
     platform_settings_update(actor=actor, fields={"welcome_credits": 50})
     return course

@@ -1,6 +1,9 @@
 """The one way a Guru row is created, updated or deleted: validated, saved, audited.
 
-Callers open guru.services.audit.admin_write first; these run inside it.
+entity_create, entity_update and entity_delete run inside a write the caller opened with
+guru.services.audit.admin_write (a service with rules of its own, such as publishing a
+course, composes several in one transaction); audited_create, audited_update and
+audited_delete open it themselves, for the rows whose writes have no rule beyond the model's.
 """
 
 from collections.abc import Iterable, Mapping
@@ -29,6 +32,7 @@ from guru.models import (
 from guru.services.audit import (
     ENTITY_TYPES,
     AuditActor,
+    admin_write,
     audit_changes,
     audit_record,
     audit_snapshot,
@@ -267,3 +271,18 @@ def entity_delete(*, actor: AuditActor, instance: models.Model) -> None:
         )
     instance.delete()
     _touch_course(course_id)
+
+
+def audited_create(*, actor: AuditActor, model: type[M], fields: Mapping[str, Any]) -> M:
+    with admin_write(actor):
+        return entity_create(actor=actor, instance=model(**fields))
+
+
+def audited_update(*, actor: AuditActor, instance: M, fields: Mapping[str, Any]) -> M:
+    with admin_write(actor):
+        return entity_update(actor=actor, instance=instance, fields=fields)
+
+
+def audited_delete(*, actor: AuditActor, instance: models.Model) -> None:
+    with admin_write(actor):
+        entity_delete(actor=actor, instance=instance)
