@@ -161,6 +161,19 @@ class ServiceUnavailable(_Unavailable):
     message = "The service is temporarily unavailable."
 
 
+class CacheUnavailable(ServiceUnavailable):
+    """The shared cache (Redis) does not answer. Rate limits count there, so every request
+    that needs one is refused (fails closed) rather than served unlimited."""
+
+    code = "cache_unavailable"
+    message = "The service is temporarily unavailable. Retry in a moment."
+    reason = UnavailableReason.UPSTREAM_DOWN
+
+    def __init__(self, message: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.headers.setdefault("Retry-After", "5")
+
+
 class UpstreamTimeout(_Unavailable):
     status_code = 504
     code = "upstream_timeout"

@@ -6,14 +6,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django_ratelimit.exceptions import Ratelimited
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from config.errors import NAMED_VALIDATION_CODES, ApiError, Busy
+from config.errors import NAMED_VALIDATION_CODES, ApiError, Busy, CacheUnavailable
 from config.locks import is_lock_timeout
 
 logger = logging.getLogger(__name__)
+
+# What the cache raises when Redis does not answer (django-redis re-raises redis's own).
+CACHE_DOWN_ERRORS = (ConnectionInterrupted, RedisConnectionError, RedisTimeoutError)
 
 # When a django-ratelimit decorator blocks, the window left is unknown: tell clients a minute.
 DEFAULT_RETRY_AFTER_SECONDS = 60
@@ -51,6 +57,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     """DRF's EXCEPTION_HANDLER. Unknown exceptions return None so Django logs them as 500s."""
     if is_lock_timeout(exc):
         exc = Busy()
+    elif isinstance(exc, CACHE_DOWN_ERRORS):
+        logger.error("cache unavailable: %s", type(exc).__name__)
+        exc = CacheUnavailable()
     if isinstance(exc, Ratelimited):
         set_rollback()
         return Response(

@@ -244,8 +244,9 @@ if TRUSTED_PROXY_COUNT:
 # Student sessions live in the database (the record `clearsessions` purges); the cookie is
 # only the key. Idle: the expiry slides while the student is active. Absolute: counted from
 # login, however active (config.authentication enforces both).
-# The database is the record; the cache (Redis in production) spares a query per request.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The database is the record; the cache (Redis in production) spares a query per request
+# (config.sessions: Django's cached_db, read from the database alone while the cache is down).
+SESSION_ENGINE = "config.sessions"
 SESSION_IDLE_TIMEOUT_SECONDS = _env_int("SESSION_IDLE_TIMEOUT_SECONDS", 3 * 24 * 3600)
 SESSION_ABSOLUTE_LIFETIME_SECONDS = _env_int("SESSION_ABSOLUTE_LIFETIME_SECONDS", 14 * 24 * 3600)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_SECONDS
