@@ -20,7 +20,7 @@ from tests.routes import route_of, url_routes
 from tests.test_route_identities import SYSTEM_CALLS, audience_of
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
-HAPROXY = shutil.which("haproxy")
+HAPROXY = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin")
 
 pytestmark = pytest.mark.skipif(HAPROXY is None, reason="haproxy is not installed")
 
