@@ -12,13 +12,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.process_caches import register
 from learning.selectors import completed_lessons_by_course, enrolled_course_ids
 from shishya.guru_client import guru_client
 
 COURSES_PATH = "/api/public/courses"
 # Rendered anonymous catalogues by Guru's ETag: the common request is answered with bytes,
 # without re-serialising (a handful of entries: one per catalogue version seen lately).
-_rendered_catalogues: dict[str, bytes] = {}
+_rendered_catalogues: dict[str, bytes] = register({})
 _RENDERED_KEEP = 4
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from config.errors import ApiError, Busy, Conflict, InsufficientCredits, InvalidInput, NotFound
 from config.locks import is_lock_timeout
+from config.process_caches import register
 from shishya.guru_client import GuruUnavailable, guru_client
 from wallet.models import LedgerEntry, Wallet
 
@@ -139,7 +140,7 @@ def wallet_locked(*, user: User) -> Iterator[Wallet]:
 # Settled welcome credits stay settled: each process remembers whom it saw settled (after
 # commit), so their later requests skip that read. The date joined keeps an id SQLite reuses
 # from passing for another student.
-_WELCOME_SETTLED: set[tuple[int, datetime]] = set()
+_WELCOME_SETTLED: set[tuple[int, datetime]] = register(set())
 _WELCOME_SETTLED_MAX = 100_000
 
 
@@ -199,11 +200,6 @@ def _remember_settled(seen: tuple[int, datetime]) -> None:
     if len(_WELCOME_SETTLED) >= _WELCOME_SETTLED_MAX:
         _WELCOME_SETTLED.clear()
     _WELCOME_SETTLED.add(seen)
-
-
-def wallet_welcome_forget() -> None:
-    """Forgets whom this process saw settled (tests start each case afresh)."""
-    _WELCOME_SETTLED.clear()
 
 
 def wallet_open(*, user: User) -> Wallet:
