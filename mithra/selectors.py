@@ -16,6 +16,7 @@ from config.errors import NotFound
 from config.priced_actions import PricedAction
 from learning.access import lab_open, lesson_open
 from mithra.models import Ask, Conversation, Message
+from shishya import guru_reads
 from shishya.guru_client import guru_client
 
 TUTOR_ACTION = PricedAction.TUTOR_QUESTION.value
@@ -81,12 +82,12 @@ def conversation_history(*, conversation: Conversation) -> list[Message]:
 
 
 def tutor_settings() -> TutorSettings:
-    tutor = guru_client().platform_settings()["tutor"]
+    tutor = guru_reads.platform_settings().tutor
     return TutorSettings(
-        enabled=bool(tutor["enabled"]),
-        daily_question_cap=int(tutor["daily_question_cap"]),
-        model=str(tutor["model"]).strip() or settings.OPENAI_MODEL,
-        max_question_length=int(tutor["max_question_length"]),
+        enabled=tutor.enabled,
+        daily_question_cap=tutor.daily_question_cap,
+        model=tutor.model.strip() or settings.OPENAI_MODEL,
+        max_question_length=tutor.max_question_length,
     )
 
 
@@ -94,10 +95,7 @@ def tutor_price() -> int | None:
     """Guru's current credits per question (never a stale copy: it decides a charge); None
     when Guru prices no tutor question. Charged by the tutor itself, so whether students may
     charge it directly (/api/wallet/deduct) does not matter here."""
-    for priced in guru_client().pricing(require_fresh=True)["actions"]:
-        if priced["action"] == TUTOR_ACTION:
-            return int(priced["credits"])
-    return None
+    return guru_reads.action_price(TUTOR_ACTION, when_missing=guru_reads.UNPRICED)
 
 
 def lesson_subject(*, user: User, course_id: int, lesson_id: int) -> Subject:

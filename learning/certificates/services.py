@@ -28,7 +28,7 @@ from learning.verification_ids import (
     verification_id_new,
     verification_id_normalize,
 )
-from shishya.guru_client import guru_client
+from shishya import guru_reads
 from shishya.services import notification_send
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply, wallet_welcome_settle
@@ -72,11 +72,12 @@ class RevokerNotStaff(Forbidden):
 def certificate_price() -> int:
     """Guru's current credit price of issuing a certificate (never a stale copy). The
     student never charges it directly, so it is read whether or not Guru marks it so."""
-    for priced in guru_client().pricing(require_fresh=True)["actions"]:
-        if priced["action"] == PRICE_ACTION:
-            return int(priced["credits"])
     # No price in Guru is a missing rule, not a free certificate.
-    raise CertificatePriceUnavailable()
+    price = guru_reads.action_price(
+        PRICE_ACTION, when_missing=guru_reads.refuse(CertificatePriceUnavailable)
+    )
+    assert price is not None  # noqa: S101 (refused above otherwise)
+    return price
 
 
 def certificate_issue(*, user: User, course_id: int) -> tuple[Certificate, bool]:

@@ -13,7 +13,7 @@ from config.priced_actions import PricedAction
 from learning.labs import runner
 from learning.labs.selectors import lab_to_grade
 from learning.models import LabCompletion, LabSubmission
-from shishya.guru_client import guru_client
+from shishya import guru_reads
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply, wallet_open
 
@@ -28,8 +28,7 @@ FAILED = LabSubmission.Verdict.FAILED
 def lab_run_price() -> int:
     """Guru's current credits per lab submission (never a stale copy); none listed is free.
     The server charges it itself, so Guru's directly_chargeable flag does not apply."""
-    actions = guru_client().pricing(require_fresh=True)["actions"]
-    return next((int(a["credits"]) for a in actions if a["action"] == LAB_RUN_ACTION), 0)
+    return guru_reads.action_price(LAB_RUN_ACTION, when_missing=guru_reads.FREE) or 0
 
 
 def normalized_output(text: str) -> str:
