@@ -17,7 +17,6 @@ from config.priced_actions import PricedAction
 from learning.access import lab_open, lesson_open
 from mithra.models import Ask, Conversation, Message
 from shishya import guru_reads
-from shishya.guru_client import guru_client
 
 TUTOR_ACTION = PricedAction.TUTOR_QUESTION.value
 
@@ -102,14 +101,14 @@ def lesson_subject(*, user: User, course_id: int, lesson_id: int) -> Subject:
     opened = lesson_open(user=user, course_id=course_id, lesson_id=lesson_id)
     course, module, lesson = opened.course, opened.module, opened.lesson
     return Subject(
-        title=lesson["title"],
+        title=lesson.title,
         context=_join(
-            ("Course", course["title"]),
-            ("Course description", course["description"]),
-            ("Module", module["title"]),
-            ("Lesson", lesson["title"]),
-            ("Notes for the tutor", lesson["tutor_context"]),
-            ("Lesson content", _cut(lesson["content"])),
+            ("Course", course.title),
+            ("Course description", course.description),
+            ("Module", module.title),
+            ("Lesson", lesson.title),
+            ("Notes for the tutor", lesson.tutor_context),
+            ("Lesson content", _cut(lesson.content)),
         ),
     )
 
@@ -129,13 +128,13 @@ _LAB_FIELDS = (
 def lab_subject(*, user: User, course_id: int, lab_id: int) -> Subject:
     """A locked lab is refused here (lab_locked), as on every other path to it."""
     lab, _ = lab_open(user=user, course_id=course_id, lab_id=lab_id)
-    course = guru_client().course(course_id)
-    hints = "\n".join(f"- {hint}" for hint in lab.get("hints") or [])
+    course = guru_reads.course(course_id)
+    hints = "\n".join(f"- {hint}" for hint in lab.hints)
     return Subject(
-        title=lab["title"],
+        title=lab.title,
         context=_join(
-            ("Course", course["title"]),
-            *((label, _cut(str(lab.get(name) or ""))) for label, name in _LAB_FIELDS),
+            ("Course", course.title),
+            *((label, _cut(getattr(lab, name))) for label, name in _LAB_FIELDS),
             ("Hints the student can see", hints),
         ),
     )

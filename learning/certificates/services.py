@@ -29,6 +29,7 @@ from learning.verification_ids import (
     verification_id_normalize,
 )
 from shishya import guru_reads
+from shishya.guru_models import to_json
 from shishya.services import notification_send
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply, wallet_welcome_settle
@@ -109,8 +110,8 @@ def certificate_issue(*, user: User, course_id: int) -> tuple[Certificate, bool]
         )
     certificate_printable_check(
         student_name=user.name.strip(),
-        course_title=content.course["title"],
-        skills=list(content.course["skills"]),
+        course_title=content.course.title,
+        skills=list(content.course.skills),
     )
     credits = certificate_price()
     if credits > 0:
@@ -139,9 +140,9 @@ def certificate_issue(*, user: User, course_id: int) -> tuple[Certificate, bool]
             user=user,
             course_id=course_id,
             student_name=user.name.strip(),
-            course_title=content.course["title"],
-            skills=list(content.course["skills"]),
-            rules_snapshot=content.rules,
+            course_title=content.course.title,
+            skills=list(content.course.skills),
+            rules_snapshot=to_json(content.rules),
             scores=eligibility.scores,
             credits_charged=credits,
             ledger_entry_id=entry.pk if entry else None,
