@@ -6,11 +6,15 @@ ones Guru sends only to some keys (answer material, grading scope only)."""
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, TypeVar
 
 from django.utils.dateparse import parse_datetime
+
+from config.process_caches import register
 
 T = TypeVar("T")
 
@@ -221,45 +225,67 @@ def parse(kind: type[T], data: Json) -> T:
     """data (Guru's JSON) as kind, nested objects and lists included; every field without a
     default must be there. Raises GuruShapeError."""
     try:
-        return _parse(kind, data)
+        return _parser(kind)(data)
     except (KeyError, TypeError, ValueError) as exc:
         raise GuruShapeError(f"{kind.__name__}: {exc!r}") from exc
 
 
-def _parse(kind: Any, data: Json) -> Any:
+@register
+@cache
+def _parser(kind: Any) -> Callable[[Json], Any]:
+    """The function that parses JSON into kind, built once per type from its annotations."""
     if dataclasses.is_dataclass(kind):
-        if not isinstance(data, dict):
-            raise TypeError(f"{kind.__name__} expects an object")
         hints = typing.get_type_hints(kind)
-        values = {}
-        for field in dataclasses.fields(kind):
-            if field.name in data:
-                values[field.name] = _parse(hints[field.name], data[field.name])
-            elif field.default is dataclasses.MISSING:
-                raise KeyError(field.name)
-        return kind(**values)
+        fields = tuple(
+            (field.name, _parser(hints[field.name]), field.default is dataclasses.MISSING)
+            for field in dataclasses.fields(kind)
+        )
+
+        def parse_object(data: Json) -> Any:
+            if not isinstance(data, dict):
+                raise TypeError(f"{kind.__name__} expects an object")
+            values = {}
+            for name, parse_field, required in fields:
+                if name in data:
+                    values[name] = parse_field(data[name])
+                elif required:
+                    raise KeyError(name)
+            return kind(**values)
+
+        return parse_object
     origin = typing.get_origin(kind)
     if origin is tuple:
-        (item, _) = typing.get_args(kind)
-        if not isinstance(data, list):
-            raise TypeError("expected a list")
-        return tuple(_parse(item, value) for value in data)
+        parse_item = _parser(typing.get_args(kind)[0])
+
+        def parse_list(data: Json) -> tuple[Any, ...]:
+            if not isinstance(data, list):
+                raise TypeError("expected a list")
+            return tuple(parse_item(value) for value in data)
+
+        return parse_list
     if origin in (types.UnionType, typing.Union):
-        if data is None:
-            return None
-        (kind,) = [arg for arg in typing.get_args(kind) if arg is not type(None)]
-        return _parse(kind, data)
+        (inner,) = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+        parse_inner = _parser(inner)
+        return lambda data: None if data is None else parse_inner(data)
     if kind is datetime:
-        parsed = parse_datetime(data)
-        if parsed is None:
-            raise ValueError(f"not a date-time: {data!r}")
-        return parsed
+
+        def parse_instant(data: Json) -> datetime:
+            parsed = parse_datetime(data) if isinstance(data, str) else None
+            if parsed is None:
+                raise ValueError(f"not a date-time: {data!r}")
+            return parsed
+
+        return parse_instant
     if kind in (int, str, bool):
-        # bool is an int in Python: a flag is never a number here, nor a number a flag.
-        if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
-            raise TypeError(f"expected {kind.__name__}, got {type(data).__name__}")
-        return data
-    return data  # Json: passed on as Guru sent it
+
+        def parse_scalar(data: Json) -> Any:
+            # bool is an int in Python: a flag is never a number here, nor a number a flag.
+            if type(data) is not kind:
+                raise TypeError(f"expected {kind.__name__}, got {type(data).__name__}")
+            return data
+
+        return parse_scalar
+    return lambda data: data  # Json: passed on as Guru sent it
 
 
 def to_json(value: Any) -> Json:
