@@ -8,10 +8,11 @@ from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from accounts.models import User
+from config.process_caches import register
 
 # Per database connection: the statement reading one user, its fields' names and the
 # conversions the ORM applies to their columns (built once; the ORM builds them per query).
-_USER_READS: WeakKeyDictionary[BaseDatabaseWrapper, tuple[str, list[str], dict]] = (
+_USER_READS: WeakKeyDictionary[BaseDatabaseWrapper, tuple[str, list[str], dict]] = register(
     WeakKeyDictionary()
 )
 

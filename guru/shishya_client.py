@@ -12,6 +12,7 @@ from django.conf import settings
 
 from config.errors import ApiError, ServiceUnavailable, UnavailableReason, UpstreamError
 from config.in_process import mount_in_process
+from config.process_caches import register
 from config.system_signature import system_call_headers
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ class GrantsNotConfigured(ServiceUnavailable):
     message = "Credit grants are not configured on this server."
 
 
+@register
 @lru_cache(maxsize=4)
 def _session(base_url: str, in_process: bool) -> requests.Session:
     # No retries here: the Idempotency-Key makes a retry by the admin safe instead.

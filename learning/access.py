@@ -9,7 +9,6 @@ Each `*_open` returns Guru's item, answer material included, for the caller to w
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 from accounts.models import User
 from config.errors import Forbidden, NotFound
@@ -19,7 +18,9 @@ from learning.selectors import (
     is_enrolled,
     passed_test_ids,
 )
-from shishya.guru_client import GuruNotFound, guru_client
+from shishya import guru_reads
+from shishya.guru_client import GuruNotFound
+from shishya.guru_models import Course, Lab, Lesson, Module, Project, Test
 
 ALWAYS = "always"
 
@@ -67,21 +68,21 @@ def enrollment_require(*, user: User, course_id: int) -> None:
 
 @dataclass(frozen=True)
 class CourseLesson:
-    course: dict[str, Any]
-    module: dict[str, Any]
-    lesson: dict[str, Any]
+    course: Course
+    module: Module
+    lesson: Lesson
 
 
 def lesson_open(*, user: User, course_id: int, lesson_id: int) -> CourseLesson:
     """Guru's lesson (with its tutor context) in its course and module."""
     enrollment_require(user=user, course_id=course_id)
     try:
-        course = guru_client().course(course_id)
+        course = guru_reads.course(course_id)
     except GuruNotFound:
         raise LessonNotFound() from None
-    for module in course["modules"]:
-        for lesson in module["lessons"]:
-            if lesson["id"] == lesson_id:
+    for module in course.modules:
+        for lesson in module.lessons:
+            if lesson.id == lesson_id:
                 return CourseLesson(course=course, module=module, lesson=lesson)
     raise LessonNotFound()
 
@@ -92,63 +93,63 @@ class LabProgress:
 
     done: dict[str, set[int]]
 
-    def unlocks(self, lab: dict[str, Any]) -> bool:
-        if lab["unlock_rule"] == ALWAYS:
+    def unlocks(self, lab: Lab) -> bool:
+        if lab.unlock_rule == ALWAYS:
             return True
         # A rule kind this code does not know keeps the lab locked rather than open.
-        return lab["unlock_reference_id"] in self.done.get(lab["unlock_rule"], set())
+        return lab.unlock_reference_id in self.done.get(lab.unlock_rule, set())
 
 
-def lab_progress(*, user: User, course_id: int, labs: list[dict[str, Any]]) -> LabProgress:
+def lab_progress(*, user: User, course_id: int, labs: list[Lab]) -> LabProgress:
     lessons = completed_lesson_ids(user=user, course_id=course_id)
     done = {
         "lesson_complete": lessons,
         "lab_complete": completed_lab_ids(user=user, course_id=course_id),
         "test_pass": passed_test_ids(user=user, course_id=course_id),
     }
-    if any(lab["unlock_rule"] == "module_complete" for lab in labs):
+    if any(lab.unlock_rule == "module_complete" for lab in labs):
         # Only then is the course outline needed: a module is complete when all its
         # lessons are.
-        modules = guru_client().course(course_id)["modules"]
+        modules = guru_reads.course(course_id).modules
         done["module_complete"] = {
-            module["id"]
+            module.id
             for module in modules
-            if all(lesson["id"] in lessons for lesson in module["lessons"])
+            if all(lesson.id in lessons for lesson in module.lessons)
         }
     return LabProgress(done=done)
 
 
 def lab_open(
     *, user: User, course_id: int, lab_id: int, require_fresh: bool = False
-) -> tuple[dict[str, Any], LabProgress]:
+) -> tuple[Lab, LabProgress]:
     """Guru's lab once it is unlocked for the student, with the progress that unlocked it."""
     enrollment_require(user=user, course_id=course_id)
-    labs = guru_client().course_labs(course_id, require_fresh=require_fresh)
-    lab = next((lab for lab in labs if lab["id"] == lab_id), None)
+    labs = guru_reads.course_labs(course_id, require_fresh=require_fresh)
+    lab = next((lab for lab in labs if lab.id == lab_id), None)
     if lab is None:
         raise LabNotFound()
     progress = lab_progress(user=user, course_id=course_id, labs=[lab])
     if not progress.unlocks(lab):
-        raise LabLocked(rule=lab["unlock_rule"], reference_id=lab["unlock_reference_id"])
+        raise LabLocked(rule=lab.unlock_rule, reference_id=lab.unlock_reference_id)
     return lab, progress
 
 
 def course_test_open(
     *, user: User, course_id: int, test_id: int, require_fresh: bool = False
-) -> dict[str, Any]:
+) -> Test:
     """Guru's test with its answer key: for the server's own use only."""
     enrollment_require(user=user, course_id=course_id)
-    tests = guru_client().course_tests(course_id, require_fresh=require_fresh)
-    test = next((test for test in tests if test["id"] == test_id), None)
+    tests = guru_reads.course_tests(course_id, require_fresh=require_fresh)
+    test = next((test for test in tests if test.id == test_id), None)
     if test is None:
         raise TestNotFound()
     return test
 
 
-def project_open(*, user: User, course_id: int, project_id: int) -> dict[str, Any]:
+def project_open(*, user: User, course_id: int, project_id: int) -> Project:
     enrollment_require(user=user, course_id=course_id)
-    projects = guru_client().course_projects(course_id)
-    project = next((project for project in projects if project["id"] == project_id), None)
+    projects = guru_reads.course_projects(course_id)
+    project = next((project for project in projects if project.id == project_id), None)
     if project is None:
         raise ProjectNotFound()
     return project

@@ -12,13 +12,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.process_caches import register
 from learning.selectors import completed_lessons_by_course, enrolled_course_ids
+from shishya import guru_reads
 from shishya.guru_client import guru_client
+from shishya.guru_models import CourseSummary as GuruCourseSummary
+from shishya.guru_models import to_json
 
 COURSES_PATH = "/api/public/courses"
 # Rendered anonymous catalogues by Guru's ETag: the common request is answered with bytes,
 # without re-serialising (a handful of entries: one per catalogue version seen lately).
-_rendered_catalogues: dict[str, bytes] = {}
+_rendered_catalogues: dict[str, bytes] = register({})
 _RENDERED_KEEP = 4
 
 
@@ -75,16 +79,16 @@ def _progress(completed: int, total: int) -> dict[str, int]:
     return {"completed_lessons": completed, "total_lessons": total, "percent": percent}
 
 
-def _with_student_state(request: Request, courses: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_student_state(request: Request, courses: list[GuruCourseSummary]) -> list[dict[str, Any]]:
     enrolled = enrolled_course_ids(user=request.user)
     done = completed_lessons_by_course(user=request.user, course_ids=enrolled) if enrolled else {}
     return [
         {
-            **course,
-            "enrolled": course["id"] in enrolled,
+            **to_json(course),
+            "enrolled": course.id in enrolled,
             "progress": (
-                _progress(done.get(course["id"], 0), course["lesson_count"])
-                if course["id"] in enrolled
+                _progress(done.get(course.id, 0), course.lesson_count)
+                if course.id in enrolled
                 else None
             ),
         }
@@ -99,12 +103,12 @@ class CourseListView(APIView):
     def get(self, request: Request) -> Response | HttpResponse:
         client = guru_client()
         if request.user.is_authenticated:
-            courses = _with_student_state(request, client.courses())
+            courses = _with_student_state(request, guru_reads.courses())
             return Response(CourseSummary(courses, many=True).data)
         etag = client.fresh_etag(COURSES_PATH, kind="catalog")
         body = _rendered_catalogues.get(etag) if etag else None
         if body is None:
-            courses = _with_student_state(request, client.courses())
+            courses = _with_student_state(request, guru_reads.courses())
             body = JSONRenderer().render(CourseSummary(courses, many=True).data)
             etag = client.fresh_etag(COURSES_PATH, kind="catalog")
             if etag:
@@ -119,17 +123,17 @@ class CourseDetailView(APIView):
 
     @extend_schema(operation_id="course", responses=CourseDetail)
     def get(self, request: Request, course_id: int) -> Response:
-        course = guru_client().course(course_id)
-        total = sum(len(module["lessons"]) for module in course["modules"])
+        course = guru_reads.course(course_id)
+        total = len(course.lesson_ids())
         enrolled = course_id in enrolled_course_ids(user=request.user)
         done = (
             completed_lessons_by_course(user=request.user, course_ids={course_id})
             if enrolled
             else {}
         )
-        course = {
-            **course,
+        shown = {
+            **to_json(course),
             "enrolled": enrolled,
             "progress": _progress(done.get(course_id, 0), total) if enrolled else None,
         }
-        return Response(CourseDetail(course).data)
+        return Response(CourseDetail(shown).data)

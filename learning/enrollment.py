@@ -14,7 +14,7 @@ from accounts.models import User
 from config.openapi import ErrorSerializer
 from learning.models import Enrollment
 from payments.selectors import student_features
-from shishya.guru_client import guru_client
+from shishya import guru_reads
 from shishya.services import notification_send
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply, wallet_open
@@ -37,9 +37,9 @@ def enrollment_create(*, user: User, course_id: int) -> tuple[Enrollment, bool]:
         return existing, False
 
     # A price decides a charge: never a stale copy. Unpublished or unknown courses are 404.
-    course = guru_client().course(course_id, require_fresh=True)
-    cost = int(course["credit_cost"])
-    if course["is_free"] or cost == 0:
+    course = guru_reads.course(course_id, require_fresh=True)
+    cost = course.credit_cost
+    if course.is_free or cost == 0:
         waived_by = WAIVED_FREE_COURSE
     elif student_features(user=user).get(FREE_ENROLLMENT_FEATURE):
         waived_by = FREE_ENROLLMENT_FEATURE
@@ -74,7 +74,7 @@ def enrollment_create(*, user: User, course_id: int) -> tuple[Enrollment, bool]:
         notification_send(
             user=user,
             kind="enrollment",
-            title=f"You are enrolled in {course['title']}",
+            title=f"You are enrolled in {course.title}",
             body=(f"{cost} credits were charged." if entry is not None else "No credits charged."),
             data={"course_id": course_id},
         )

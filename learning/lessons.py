@@ -3,7 +3,6 @@ and next across the whole course and the student's completion state."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,7 +17,9 @@ from accounts.models import User
 from learning.access import LessonNotFound, lesson_open
 from learning.catalogue import COURSES_PATH
 from learning.models import LessonCompletion
+from shishya import guru_reads
 from shishya.guru_client import GuruNotFound, guru_client
+from shishya.guru_models import Course, Lesson, Module
 
 INDEX_KEY = "learning:lesson-index:v1:"
 
@@ -41,25 +42,25 @@ def _lesson_index() -> dict[int, int]:
     if index is not None:
         return index
     index = {}
-    for summary in client.courses():
+    for summary in guru_reads.courses():
         try:
-            course = client.course(summary["id"])
+            course = guru_reads.course(summary.id)
         except GuruNotFound:  # withdrawn since the catalogue was read
             continue
-        for module in course["modules"]:
-            for lesson in module["lessons"]:
-                index[lesson["id"]] = course["id"]
+        for module in course.modules:
+            for lesson in module.lessons:
+                index[lesson.id] = course.id
     cache.set(key, index, timeout=settings.GURU_CACHE_TTLS["catalog"])
     return index
 
 
 @dataclass(frozen=True)
 class LessonInCourse:
-    course: dict[str, Any]
-    module: dict[str, Any]
-    lesson: dict[str, Any]
-    previous: dict[str, Any] | None
-    next: dict[str, Any] | None
+    course: Course
+    module: Module
+    lesson: Lesson
+    previous: Lesson | None
+    next: Lesson | None
 
 
 def lesson_locate(*, user: User, lesson_id: int) -> LessonInCourse:
@@ -72,11 +73,11 @@ def lesson_locate(*, user: User, lesson_id: int) -> LessonInCourse:
     # The course's reading order: modules by their order, lessons by theirs within each.
     ordered = [
         (module, lesson)
-        for module in sorted(course["modules"], key=lambda m: (m["order"], m["id"]))
-        for lesson in sorted(module["lessons"], key=lambda lesson: (lesson["order"], lesson["id"]))
+        for module in sorted(course.modules, key=lambda m: (m.order, m.id))
+        for lesson in sorted(module.lessons, key=lambda lesson: (lesson.order, lesson.id))
     ]
     # lesson_open found it in this very course, so it has a position.
-    position = next(i for i, (_, lesson) in enumerate(ordered) if lesson["id"] == lesson_id)
+    position = next(i for i, (_, lesson) in enumerate(ordered) if lesson.id == lesson_id)
     module, lesson = ordered[position]
     return LessonInCourse(
         course=course,
@@ -144,10 +145,10 @@ class LessonView(APIView):
         completed_at = lesson_completed_at(user=request.user, lesson_id=lesson_id)
         # The tutor's context stays server-side: only what the student reads is sent.
         lesson = {
-            "id": found.lesson["id"],
-            "title": found.lesson["title"],
-            "order": found.lesson["order"],
-            "content": found.lesson["content"],
+            "id": found.lesson.id,
+            "title": found.lesson.title,
+            "order": found.lesson.order,
+            "content": found.lesson.content,
             "course": found.course,
             "module": found.module,
             "previous": found.previous,
@@ -168,7 +169,7 @@ class LessonCompleteView(APIView):
     def post(self, request: Request, lesson_id: int) -> Response:
         found = lesson_locate(user=request.user, lesson_id=lesson_id)
         completion = lesson_complete(
-            user=request.user, course_id=found.course["id"], lesson_id=lesson_id
+            user=request.user, course_id=found.course.id, lesson_id=lesson_id
         )
         data = {
             "lesson_id": completion.lesson_id,

@@ -28,7 +28,8 @@ from learning.verification_ids import (
     verification_id_new,
     verification_id_normalize,
 )
-from shishya.guru_client import GuruNotFound, guru_client
+from shishya import guru_reads
+from shishya.guru_client import GuruNotFound
 
 CENTI = Decimal("0.01")
 # Lowest score of each grade and its grade points; below the last, F with 0 points.
@@ -105,15 +106,14 @@ def marksheet_compute(*, user: User, identity: MarksheetIdentity) -> dict[str, A
             "course_id", flat=True
         )
     )
-    client = guru_client()
-    catalogue = {course["id"]: course for course in client.courses()}
+    catalogue = {course.id: course for course in guru_reads.courses()}
     results: list[CourseResult] = []
     for course_id in sorted(best_by_course):
         course = catalogue.get(course_id)
         if course is None:  # no longer published: Guru no longer vouches for its credits
             continue
         try:
-            test_ids = [test["id"] for test in client.course_tests(course_id)]
+            test_ids = [test.id for test in guru_reads.course_tests(course_id)]
         except GuruNotFound:
             continue
         best = best_by_course[course_id]
@@ -131,8 +131,8 @@ def marksheet_compute(*, user: User, identity: MarksheetIdentity) -> dict[str, A
         results.append(
             CourseResult(
                 course_id=course_id,
-                course_title=course["title"],
-                academic_credits=course["academic_credits"],
+                course_title=course.title,
+                academic_credits=course.academic_credits,
                 completed_via=completed_via,
                 tests_counted=len(submitted),
                 score=score,

@@ -27,7 +27,8 @@ from learning.models import (
     ProjectSubmission,
     TestAttempt,
 )
-from shishya.guru_client import GuruNotFound, GuruUnavailable, guru_client
+from shishya import guru_reads
+from shishya.guru_client import GuruNotFound, GuruUnavailable
 
 
 class PortfolioNotFound(NotFound):
@@ -51,15 +52,14 @@ def portfolio_owner(*, username: str) -> User:
 def _project_titles(course_ids: set[int]) -> tuple[dict[int, str], dict[int, str]]:
     """Guru's course and project titles for the courses of shown projects (cached reads). A
     portfolio still shows the student's work while Guru cannot name it."""
-    client = guru_client()
     try:
-        courses = {course["id"]: course["title"] for course in client.courses()}
+        courses = {course.id: course.title for course in guru_reads.courses()}
     except GuruUnavailable:
         courses = {}
     projects: dict[int, str] = {}
     for course_id in sorted(course_ids):
         try:
-            projects.update({p["id"]: p["title"] for p in client.course_projects(course_id)})
+            projects.update({p.id: p.title for p in guru_reads.course_projects(course_id)})
         except (GuruNotFound, GuruUnavailable):
             continue
     return courses, projects

@@ -15,37 +15,38 @@ from learning.access import enrollment_require
 from learning.certificates.eligibility import Eligibility, certificate_eligibility
 from learning.models import Certificate
 from learning.selectors import course_records
-from shishya.guru_client import GuruNotFound, guru_client
+from shishya import guru_reads
+from shishya.guru_client import GuruNotFound
+from shishya.guru_models import CertificateRule, Course, Lab, Project, Test
 
 
 @dataclass(frozen=True)
 class CourseContent:
     """What Guru publishes of one course, as far as progress and certificates need it."""
 
-    course: dict[str, Any]
+    course: Course
     lesson_ids: list[int]
-    tests: list[dict[str, Any]]
-    labs: list[dict[str, Any]]
-    projects: list[dict[str, Any]]
+    tests: list[Test]
+    labs: list[Lab]
+    projects: list[Project]
     # None when the course offers no certificate.
-    rules: dict[str, Any] | None
+    rules: CertificateRule | None
 
 
 def course_content_get(*, course_id: int, fresh_rules: bool = False) -> CourseContent:
     """Guru's course (404 when it does not publish it) with its assessments and rules.
     fresh_rules: the rules decide a charge, so never a stale copy of them."""
-    client = guru_client()
-    course = client.course(course_id)
+    course = guru_reads.course(course_id)
     try:
-        rules = client.certificate_rules(course_id, require_fresh=fresh_rules)
+        rules = guru_reads.certificate_rules(course_id, require_fresh=fresh_rules)
     except GuruNotFound:
         rules = None
     return CourseContent(
         course=course,
-        lesson_ids=[lesson["id"] for module in course["modules"] for lesson in module["lessons"]],
-        tests=client.course_tests(course_id),
-        labs=client.course_labs(course_id),
-        projects=client.course_projects(course_id),
+        lesson_ids=course.lesson_ids(),
+        tests=guru_reads.course_tests(course_id),
+        labs=guru_reads.course_labs(course_id),
+        projects=guru_reads.course_projects(course_id),
         rules=rules,
     )
 
@@ -68,15 +69,15 @@ def course_progress(*, user: User, course_id: int) -> dict[str, Any]:
     )
     # A test counts as done once passed with its own pass mark (the certificate may ask more).
     passed_tests = {
-        test["id"]
+        test.id
         for test in content.tests
-        if records.best_test_percents.get(test["id"], -1) >= test["pass_percentage"]
+        if records.best_test_percents.get(test.id, -1) >= test.pass_percentage
     }
     parts = {
         "lessons": _tally(records.lesson_ids, content.lesson_ids),
-        "labs": _tally(records.lab_ids, [lab["id"] for lab in content.labs]),
-        "tests": _tally(passed_tests, [test["id"] for test in content.tests]),
-        "projects": _tally(records.project_ids, [project["id"] for project in content.projects]),
+        "labs": _tally(records.lab_ids, [lab.id for lab in content.labs]),
+        "tests": _tally(passed_tests, [test.id for test in content.tests]),
+        "projects": _tally(records.project_ids, [project.id for project in content.projects]),
     }
     done = sum(part["completed"] for part in parts.values())
     total = sum(part["total"] for part in parts.values())

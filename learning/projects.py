@@ -17,7 +17,8 @@ from config.openapi import ErrorSerializer
 from config.serializers import StrictSerializer
 from learning.access import enrollment_require, project_open
 from learning.models import ProjectSubmission
-from shishya.guru_client import guru_client
+from shishya import guru_reads
+from shishya.guru_models import to_json
 from shishya.services import notification_send
 
 URL_MAX_LENGTH = 500
@@ -32,12 +33,12 @@ class ProjectAlreadyAccepted(Conflict):
 def course_projects_for_student(*, user: User, course_id: int) -> list[dict[str, Any]]:
     """Guru's projects of the course, each with the student's submission (or None)."""
     enrollment_require(user=user, course_id=course_id)
-    projects = guru_client().course_projects(course_id)
+    projects = guru_reads.course_projects(course_id)
     submissions = {
         submission.project_id: submission
         for submission in ProjectSubmission.objects.filter(user=user, course_id=course_id)
     }
-    return [{**project, "submission": submissions.get(project["id"])} for project in projects]
+    return [{**to_json(project), "submission": submissions.get(project.id)} for project in projects]
 
 
 def project_submit(
@@ -96,7 +97,7 @@ def project_submit(
         notification_send(
             user=user,
             kind="project_submitted",
-            title=f"Project submitted: {project['title']}",
+            title=f"Project submitted: {project.title}",
             body="Your project is awaiting review.",
             data={"course_id": course_id, "project_id": project_id},
         )

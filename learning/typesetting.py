@@ -23,6 +23,8 @@ from fontTools import unicodedata
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
+from config.process_caches import register
+
 # Shipped with the project (static, so the verification pages serve the same files as web
 # fonts); OFL.txt beside them.
 FONT_DIR = Path(__file__).resolve().parent / "static" / "learning" / "fonts"
@@ -82,6 +84,7 @@ class Run:
         return self.level % 2 == 1
 
 
+@register
 @cache
 def _cmap(family: Family) -> frozenset[int]:
     # Both weights of a family cover the same code points; a run is checked against both.
@@ -96,6 +99,7 @@ def covers(family: Family, character: str) -> bool:
     return ord(character) in _cmap(family)
 
 
+@register
 @cache
 def hb_font(family: Family, weight: str) -> uharfbuzz.Font:
     return uharfbuzz.Font(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(family.path(weight)))))

@@ -11,6 +11,7 @@ import openai
 from django.conf import settings
 
 from config.errors import ServiceUnavailable, UnavailableReason, UpstreamTimeout
+from config.process_caches import register
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def _client(loop: asyncio.AbstractEventLoop) -> openai.AsyncOpenAI:
 
 
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, openai.AsyncOpenAI]]
-_clients = weakref.WeakKeyDictionary()
+_clients = register(weakref.WeakKeyDictionary())
 
 
 async def chat_stream(*, model: str, messages: list[dict[str, str]]) -> AsyncIterator[ChatChunk]:

@@ -16,7 +16,7 @@ from config.errors import NotFound
 from config.priced_actions import PricedAction
 from learning.access import lab_open, lesson_open
 from mithra.models import Ask, Conversation, Message
-from shishya.guru_client import guru_client
+from shishya import guru_reads
 
 TUTOR_ACTION = PricedAction.TUTOR_QUESTION.value
 
@@ -82,12 +82,12 @@ def conversation_history(*, conversation: Conversation) -> list[Message]:
 
 def tutor_settings() -> TutorSettings:
     # It decides whether a question is answered and with which model: Guru's current state.
-    tutor = guru_client().platform_settings(require_fresh=True)["tutor"]
+    tutor = guru_reads.platform_settings(require_fresh=True).tutor
     return TutorSettings(
-        enabled=bool(tutor["enabled"]),
-        daily_question_cap=int(tutor["daily_question_cap"]),
-        model=str(tutor["model"]).strip() or settings.OPENAI_MODEL,
-        max_question_length=int(tutor["max_question_length"]),
+        enabled=tutor.enabled,
+        daily_question_cap=tutor.daily_question_cap,
+        model=tutor.model.strip() or settings.OPENAI_MODEL,
+        max_question_length=tutor.max_question_length,
     )
 
 
@@ -95,24 +95,21 @@ def tutor_price() -> int | None:
     """Guru's current credits per question (never a stale copy: it decides a charge); None
     when Guru prices no tutor question. Charged by the tutor itself, so whether students may
     charge it directly (/api/wallet/deduct) does not matter here."""
-    for priced in guru_client().pricing(require_fresh=True)["actions"]:
-        if priced["action"] == TUTOR_ACTION:
-            return int(priced["credits"])
-    return None
+    return guru_reads.action_price(TUTOR_ACTION, when_missing=guru_reads.UNPRICED)
 
 
 def lesson_subject(*, user: User, course_id: int, lesson_id: int) -> Subject:
     opened = lesson_open(user=user, course_id=course_id, lesson_id=lesson_id)
     course, module, lesson = opened.course, opened.module, opened.lesson
     return Subject(
-        title=lesson["title"],
+        title=lesson.title,
         context=_join(
-            ("Course", course["title"]),
-            ("Course description", course["description"]),
-            ("Module", module["title"]),
-            ("Lesson", lesson["title"]),
-            ("Notes for the tutor", lesson["tutor_context"]),
-            ("Lesson content", _cut(lesson["content"])),
+            ("Course", course.title),
+            ("Course description", course.description),
+            ("Module", module.title),
+            ("Lesson", lesson.title),
+            ("Notes for the tutor", lesson.tutor_context),
+            ("Lesson content", _cut(lesson.content)),
         ),
     )
 
@@ -132,13 +129,13 @@ _LAB_FIELDS = (
 def lab_subject(*, user: User, course_id: int, lab_id: int) -> Subject:
     """A locked lab is refused here (lab_locked), as on every other path to it."""
     lab, _ = lab_open(user=user, course_id=course_id, lab_id=lab_id)
-    course = guru_client().course(course_id)
-    hints = "\n".join(f"- {hint}" for hint in lab.get("hints") or [])
+    course = guru_reads.course(course_id)
+    hints = "\n".join(f"- {hint}" for hint in lab.hints)
     return Subject(
-        title=lab["title"],
+        title=lab.title,
         context=_join(
-            ("Course", course["title"]),
-            *((label, _cut(str(lab.get(name) or ""))) for label, name in _LAB_FIELDS),
+            ("Course", course.title),
+            *((label, _cut(getattr(lab, name))) for label, name in _LAB_FIELDS),
             ("Hints the student can see", hints),
         ),
     )

@@ -7,7 +7,9 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from payments.models import Order, Subscription, WebhookEvent
-from shishya.guru_client import GuruNotFound, GuruUnavailable, guru_client
+from shishya import guru_reads
+from shishya.guru_client import GuruNotFound, GuruUnavailable
+from shishya.guru_models import Plan, to_json
 
 # What a student without an active plan has unlocked: no plan feature at all. Guru's plans
 # describe features as {"name": true}; every name missing here reads as locked, so pay-per-
@@ -43,18 +45,17 @@ def subscription_active(*, user: User) -> Subscription | None:
 def offers_for_sale() -> dict[str, list[dict[str, Any]]]:
     """Guru's active credit packs and plans, prices in paise (display: within seconds of
     Guru's change; the order a student then creates reads the price fresh)."""
-    pricing = guru_client().pricing()
-    return {"credit_packs": pricing["credit_packs"], "plans": pricing["plans"]}
+    pricing = guru_reads.pricing()
+    return {"credit_packs": to_json(pricing.credit_packs), "plans": to_json(pricing.plans)}
 
 
-def guru_plan(*, plan_id: int) -> dict[str, Any] | None:
+def guru_plan(*, plan_id: int) -> Plan | None:
     """Guru's current description of a plan; None when Guru cannot say or no longer lists it
     (a cached copy is fine here: this shows a plan, it charges nothing)."""
     try:
-        plans = guru_client().pricing()["plans"]
+        return guru_reads.pricing().plan(plan_id)
     except (GuruUnavailable, GuruNotFound):
         return None
-    return next((plan for plan in plans if plan["id"] == plan_id), None)
 
 
 def subscription_summary(*, user: User) -> dict[str, Any]:
@@ -63,14 +64,19 @@ def subscription_summary(*, user: User) -> dict[str, Any]:
     subscription = Subscription.objects.filter(user=user).first()
     if subscription is None:
         return {"status": "none", "plan": None, "started_at": None, "current_period_end": None}
-    plan = guru_plan(plan_id=subscription.plan_id) or {
-        "id": subscription.plan_id,
-        "name": subscription.plan_name,
-        "price_paise": None,
-        "currency": None,
-        "period_days": None,
-        "features": subscription.features,
-    }
+    current = guru_plan(plan_id=subscription.plan_id)
+    plan = (
+        to_json(current)
+        if current is not None
+        else {
+            "id": subscription.plan_id,
+            "name": subscription.plan_name,
+            "price_paise": None,
+            "currency": None,
+            "period_days": None,
+            "features": subscription.features,
+        }
+    )
     return {
         "status": "active" if subscription.is_active() else "expired",
         "plan": plan,
@@ -87,5 +93,5 @@ def student_features(*, user: User) -> dict[str, Any]:
     if subscription is None:
         return dict(DEFAULT_FEATURES)
     plan = guru_plan(plan_id=subscription.plan_id)
-    features = plan["features"] if plan is not None else subscription.features
+    features = plan.features if plan is not None else subscription.features
     return {**DEFAULT_FEATURES, **features}

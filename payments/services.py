@@ -22,7 +22,7 @@ from config.locks import is_lock_timeout
 from payments import gateway
 from payments.models import Order, Payment, PaymentReview, Refund, Subscription, WebhookEvent
 from payments.selectors import orders_awaiting_payment, webhook_events_unprocessed
-from shishya.guru_client import guru_client
+from shishya import guru_reads
 from shishya.services import notification_send
 from wallet.models import LedgerEntry, Wallet
 from wallet.services import wallet_apply, wallet_get_or_create
@@ -99,43 +99,36 @@ class _Item:
 
 def _priced_item(*, pack_id: int | None, plan_id: int | None) -> _Item:
     """What the student asked for, at Guru's current price (never a cached copy)."""
-    pricing = guru_client().pricing(require_fresh=True)
+    pricing = guru_reads.pricing(require_fresh=True)
     if pack_id is not None:
-        pack = next((p for p in pricing["credit_packs"] if p["id"] == pack_id), None)
+        pack = pricing.pack(pack_id)
         if pack is None:
             raise CreditPackNotFound()
         item = _Item(
             product=Order.Product.CREDIT_PACK,
             item_id=pack_id,
-            name=str(pack["name"]),
-            amount_paise=pack["price_paise"],
-            currency=pack["currency"],
-            credits=pack["credits"],
+            name=pack.name,
+            amount_paise=pack.price_paise,
+            currency=pack.currency,
+            credits=pack.credits,
         )
-        valid_grant = isinstance(item.credits, int) and item.credits >= 1
+        valid_grant = pack.credits >= 1
     else:
-        plan = next((p for p in pricing["plans"] if p["id"] == plan_id), None)
+        plan = pricing.plan(plan_id) if plan_id is not None else None
         if plan is None:
             raise PlanNotFound()
         item = _Item(
             product=Order.Product.PLAN,
-            item_id=plan["id"],
-            name=str(plan["name"]),
-            amount_paise=plan["price_paise"],
-            currency=plan["currency"],
-            period_days=plan["period_days"],
-            features=dict(plan.get("features") or {}),
+            item_id=plan.id,
+            name=plan.name,
+            amount_paise=plan.price_paise,
+            currency=plan.currency,
+            period_days=plan.period_days,
+            features=dict(plan.features or {}),
         )
-        valid_grant = isinstance(item.period_days, int) and item.period_days >= 1
-    # Integers only, and Razorpay's minimum of one rupee: a free plan is not sold online.
-    if not (
-        valid_grant
-        and isinstance(item.amount_paise, int)
-        and not isinstance(item.amount_paise, bool)
-        and item.amount_paise >= 100
-        and isinstance(item.currency, str)
-        and len(item.currency) == 3
-    ):
+        valid_grant = plan.period_days >= 1
+    # Razorpay's minimum of one rupee: a free plan is not sold online.
+    if not (valid_grant and item.amount_paise >= 100 and len(item.currency) == 3):
         raise NotPurchasable()
     return item
 

@@ -31,6 +31,7 @@ from urllib3.util.retry import Retry
 
 from config.errors import NotFound, ServiceUnavailable, UnavailableReason
 from config.in_process import mount_in_process
+from config.process_caches import register
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ _WAIT_STEP_SECONDS = 0.02
 # Each process also keeps its own copy of what it last read, under the same rule as the shared
 # cache's (the version it was read under, its TTL): a read then costs no cache round trip.
 # Kept pickled, so every caller still gets objects of its own to change.
-_LOCAL_COPIES: dict[str, "_LocalCopy"] = {}
+_LOCAL_COPIES: dict[str, "_LocalCopy"] = register({})
 _LOCAL_COPIES_MAX = 1024
 # The version this process last saw, and when the request that read it was sent.
 _local_version: tuple[int, float] | None = None
@@ -86,6 +87,7 @@ class _UpstreamFailed(Exception):
     """Guru did not give a usable answer (down, 5xx, timeout, 429, invalid JSON)."""
 
 
+@register
 @lru_cache(maxsize=8)
 def _session(
     base_url: str, api_key: str, retries: int, backoff: float, in_process: bool
@@ -387,10 +389,9 @@ def _keep_local(key: str, entry: _Entry) -> Any:
     return entry.data
 
 
-def local_copies_clear() -> None:
-    """Forgets this process's own copies and version (tests start each case afresh)."""
+@register
+def _local_version_forget() -> None:
     global _local_version
-    _LOCAL_COPIES.clear()
     _local_version = None
 
 

@@ -10,12 +10,12 @@ from django.test.utils import override_settings
 
 from config import celery as tasks
 from config.in_process import InProcessTransport
+from config.process_caches import clear_all as process_caches_clear
 from guru.shishya_client import shishya_session
-from shishya.guru_client import guru_client, local_copies_clear
+from shishya.guru_client import guru_client
 from tests.fakes.openai import API_KEY as OPENAI_API_KEY
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.resend import FakeResend
-from wallet.services import wallet_welcome_forget
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -31,14 +31,12 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Rate-limit counters, cached reads and per-process memos never leak from one test into
-    the next."""
+    the next (config.process_caches holds every memo a process keeps)."""
     cache.clear()
-    local_copies_clear()
-    wallet_welcome_forget()
+    process_caches_clear()
     yield
     cache.clear()
-    local_copies_clear()
-    wallet_welcome_forget()
+    process_caches_clear()
 
 
 class _TestTaskPool(ThreadPoolExecutor):

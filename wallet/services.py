@@ -14,7 +14,9 @@ from django.utils import timezone
 from accounts.models import User
 from config.errors import ApiError, Busy, Conflict, InsufficientCredits, InvalidInput, NotFound
 from config.locks import is_lock_timeout
-from shishya.guru_client import GuruUnavailable, guru_client
+from config.process_caches import register
+from shishya import guru_reads
+from shishya.guru_client import GuruUnavailable
 from wallet.models import LedgerEntry, Wallet
 
 logger = logging.getLogger(__name__)
@@ -139,7 +141,7 @@ def wallet_locked(*, user: User) -> Iterator[Wallet]:
 # Settled welcome credits stay settled: each process remembers whom it saw settled (after
 # commit), so their later requests skip that read. The date joined keeps an id SQLite reuses
 # from passing for another student.
-_WELCOME_SETTLED: set[tuple[int, datetime]] = set()
+_WELCOME_SETTLED: set[tuple[int, datetime]] = register(set())
 _WELCOME_SETTLED_MAX = 100_000
 
 
@@ -161,13 +163,13 @@ def wallet_welcome_settle(*, user: User) -> None:
         amount = 0
         if not granted.exists():
             try:
-                settings_now = guru_client().platform_settings(require_fresh=True)
+                settings_now = guru_reads.platform_settings(require_fresh=True)
             except GuruUnavailable:
                 logger.warning(
                     "welcome credits deferred: Guru unavailable", extra={"user_id": user.pk}
                 )
                 return
-            amount = int(settings_now["welcome_credits"])
+            amount = settings_now.welcome_credits
         with transaction.atomic(), _wallet_lock_timeout():
             locked = Wallet.objects.select_for_update().get(pk=wallet.pk)
             if locked.welcome_settled_at is None:
@@ -201,11 +203,6 @@ def _remember_settled(seen: tuple[int, datetime]) -> None:
     _WELCOME_SETTLED.add(seen)
 
 
-def wallet_welcome_forget() -> None:
-    """Forgets whom this process saw settled (tests start each case afresh)."""
-    _WELCOME_SETTLED.clear()
-
-
 def wallet_open(*, user: User) -> Wallet:
     """The student's wallet before a spend, its welcome credits settled first
     (wallet_welcome_settle). Reads use wallet.selectors.wallet_balance: a GET never writes."""
@@ -220,11 +217,15 @@ class ActionNotChargeable(InvalidInput):
 
 def action_price(*, action: str) -> int:
     """Guru's current credit price of a directly chargeable action (never a stale copy)."""
-    pricing = guru_client().pricing(require_fresh=True)
-    for priced in pricing["actions"]:
-        if priced["action"] == action and priced["directly_chargeable"]:
-            return int(priced["credits"])
-    raise ActionNotChargeable(fields={"action": ["Unknown or not directly chargeable."]})
+    price = guru_reads.action_price(
+        action, when_missing=guru_reads.refuse(_not_chargeable), directly_chargeable_only=True
+    )
+    assert price is not None  # noqa: S101 (refused above otherwise)
+    return price
+
+
+def _not_chargeable() -> ActionNotChargeable:
+    return ActionNotChargeable(fields={"action": ["Unknown or not directly chargeable."]})
 
 
 def wallet_deduct_action(

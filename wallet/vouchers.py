@@ -1,19 +1,17 @@
 """Voucher redemption: Guru says what a code is worth and how often it may be used; the
 student side counts redemptions and credits the wallet, exactly once per student."""
 
-from datetime import datetime
-
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
 from config.errors import ApiError, Conflict, NotFound
 from config.keyed_hash import keyed_hash
-from shishya.guru_client import GuruNotFound, guru_client
+from shishya import guru_reads
+from shishya.guru_client import GuruNotFound
 from wallet.models import LedgerEntry, VoucherRedemption, VoucherUsage
 from wallet.services import wallet_apply
 
@@ -38,10 +36,6 @@ class VoucherAlreadyRedeemed(Conflict):
     message = "You have already redeemed this voucher."
 
 
-def _instant(value: str | None) -> datetime | None:
-    return parse_datetime(value) if value else None
-
-
 def _unknown_code_key(code: str) -> str:
     return "voucher-unknown:" + keyed_hash(code, purpose="voucher-unknown")
 
@@ -52,13 +46,12 @@ def voucher_redeem(*, user: User, code: str) -> VoucherRedemption:
     # while Guru's content version stays the one it was refused under (an admin creating the
     # code moves the version): guessing costs Guru's key quota (shared by every student)
     # nothing more.
-    client = guru_client()
-    version = client.current_version()
+    version = guru_reads.content_version()
     refused_under = cache.get(_unknown_code_key(code))
     if version is not None and refused_under == version:
         raise VoucherNotFound()
     try:
-        voucher = client.voucher(code, require_fresh=True)
+        voucher = guru_reads.voucher(code)
     except GuruNotFound:
         if version is not None:
             cache.set(
@@ -66,10 +59,8 @@ def voucher_redeem(*, user: User, code: str) -> VoucherRedemption:
             )
         raise VoucherNotFound() from None
     now = timezone.now()
-    starts, ends = _instant(voucher.get("valid_from")), _instant(voucher.get("valid_until"))
-    if not voucher.get("active", True) or (starts and now < starts) or (ends and now >= ends):
+    if not voucher.active or not voucher.valid_from <= now < voucher.valid_until:
         raise VoucherExpired()
-    max_redemptions = voucher.get("max_redemptions")
 
     with transaction.atomic():
         VoucherUsage.objects.get_or_create(code=code)
@@ -78,11 +69,11 @@ def voucher_redeem(*, user: User, code: str) -> VoucherRedemption:
         usage = VoucherUsage.objects.select_for_update().get(code=code)
         if VoucherRedemption.objects.filter(user=user, code=code).exists():
             raise VoucherAlreadyRedeemed()
-        if max_redemptions is not None and usage.redemptions >= int(max_redemptions):
+        if usage.redemptions >= voucher.max_redemptions:
             raise VoucherExhausted()
         entry = wallet_apply(
             user=user,
-            amount=int(voucher["credits"]),
+            amount=voucher.credits,
             kind=LedgerEntry.Kind.VOUCHER,
             reference=f"voucher:{code}",
             idempotency_key=f"voucher:{code}",

@@ -3,12 +3,17 @@
 from dataclasses import dataclass
 from typing import Any
 
+from shishya.guru_models import Test, to_json
+
 # What a student sees of a question while sitting the test (no answer, no explanation).
 SERVED_FIELDS = ("id", "order", "type", "prompt", "options", "points")
 
 
-def served_questions(test: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{name: question[name] for name in SERVED_FIELDS} for question in test["questions"]]
+def served_questions(test: Test) -> list[dict[str, Any]]:
+    return [
+        {name: to_json(getattr(question, name)) for name in SERVED_FIELDS}
+        for question in test.questions
+    ]
 
 
 def _is_index(value: Any) -> bool:
@@ -61,7 +66,7 @@ class Grade:
     passed: bool
 
 
-def grade(*, served: list[dict[str, Any]], answers: dict[str, Any], key: dict[str, Any]) -> Grade:
+def grade(*, served: list[dict[str, Any]], answers: dict[str, Any], key: Test) -> Grade:
     """Scores the questions as served with Guru's current answer key (key: Guru's test).
 
     Points are the served ones (what the student was shown). A served question no longer in
@@ -69,14 +74,14 @@ def grade(*, served: list[dict[str, Any]], answers: dict[str, Any], key: dict[st
     way. The percentage is rounded down, so
     rounding never passes a student.
     """
-    answer_key = {question["id"]: question for question in key["questions"]}
+    answer_key = {question.id: question for question in key.questions}
     results, score, total = [], 0, 0
     for question in served:
         keyed = answer_key.get(question["id"])
-        if keyed is None or keyed["type"] != question["type"]:
+        if keyed is None or keyed.type != question["type"]:
             continue
         answer = answers.get(str(question["id"]))
-        correct = is_correct(question["type"], answer, keyed["correct_answer"])
+        correct = is_correct(question["type"], answer, keyed.correct_answer)
         awarded = question["points"] if correct else 0
         score, total = score + awarded, total + question["points"]
         results.append(
@@ -85,7 +90,7 @@ def grade(*, served: list[dict[str, Any]], answers: dict[str, Any], key: dict[st
                 "correct": correct,
                 "points_awarded": awarded,
                 "points": question["points"],
-                "explanation": keyed.get("explanation", ""),
+                "explanation": keyed.explanation if keyed.explanation is not None else "",
             }
         )
     percent = score * 100 // total if total else 0
@@ -94,5 +99,5 @@ def grade(*, served: list[dict[str, Any]], answers: dict[str, Any], key: dict[st
         score_points=score,
         max_points=total,
         percent=percent,
-        passed=percent >= key["pass_percentage"],
+        passed=percent >= key.pass_percentage,
     )

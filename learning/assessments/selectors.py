@@ -11,7 +11,8 @@ from django.utils import timezone
 from accounts.models import User
 from learning.access import course_test_open, enrollment_require
 from learning.models import TestAttempt
-from shishya.guru_client import guru_client
+from shishya import guru_reads
+from shishya.guru_models import Test
 
 SUMMARY_FIELDS = (
     "id",
@@ -40,16 +41,16 @@ def shown_status(attempt: TestAttempt, cutoff: datetime) -> str:
     return attempt.status
 
 
-def _summary(test: dict[str, Any], attempts: list[TestAttempt]) -> dict[str, Any]:
+def _summary(test: Test, attempts: list[TestAttempt]) -> dict[str, Any]:
     cutoff = submit_cutoff()
     graded = [a.percent for a in attempts if a.status == TestAttempt.Status.SUBMITTED]
     active = next((a for a in attempts if shown_status(a, cutoff) == "active"), None)
     return {
-        **{name: test[name] for name in SUMMARY_FIELDS},
-        "question_count": len(test["questions"]),
-        "total_points": sum(question["points"] for question in test["questions"]),
+        **{name: getattr(test, name) for name in SUMMARY_FIELDS},
+        "question_count": len(test.questions),
+        "total_points": sum(question.points for question in test.questions),
         "attempts_used": len(attempts),
-        "attempts_left": max(0, test["max_attempts"] - len(attempts)),
+        "attempts_left": max(0, test.max_attempts - len(attempts)),
         "best_percent": max(graded, default=None),
         "passed": any(a.passed for a in attempts),
         "active_attempt_id": active.pk if active else None,
@@ -58,13 +59,13 @@ def _summary(test: dict[str, Any], attempts: list[TestAttempt]) -> dict[str, Any
 
 def student_tests(*, user: User, course_id: int) -> list[dict[str, Any]]:
     enrollment_require(user=user, course_id=course_id)
-    tests = guru_client().course_tests(course_id)
+    tests = guru_reads.course_tests(course_id)
     by_test: dict[int, list[TestAttempt]] = {}
     for attempt in TestAttempt.objects.filter(user=user, course_id=course_id).order_by(
         "attempt_number"
     ):
         by_test.setdefault(attempt.test_id, []).append(attempt)
-    return [_summary(test, by_test.get(test["id"], [])) for test in tests]
+    return [_summary(test, by_test.get(test.id, [])) for test in tests]
 
 
 def student_test(*, user: User, course_id: int, test_id: int) -> dict[str, Any]:

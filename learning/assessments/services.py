@@ -103,10 +103,10 @@ def test_attempt_start(*, user: User, course_id: int, test_id: int) -> TestAttem
                 course_id=course_id,
                 test_id=test_id,
                 attempt_number=number,
-                max_attempts=test["max_attempts"],
+                max_attempts=test.max_attempts,
                 questions=served_questions(test),
                 started_at=now,
-                deadline=now + timedelta(minutes=test["time_limit_minutes"]),
+                deadline=now + timedelta(minutes=test.time_limit_minutes),
             )
     except IntegrityError:
         pass
@@ -114,8 +114,8 @@ def test_attempt_start(*, user: User, course_id: int, test_id: int) -> TestAttem
     active = TestAttempt.objects.filter(user=user, status=ACTIVE).first()
     if active is not None:
         raise _in_progress(active)
-    if number > test["max_attempts"]:
-        raise MaxAttemptsReached(details={"max_attempts": test["max_attempts"]})
+    if number > test.max_attempts:
+        raise MaxAttemptsReached(details={"max_attempts": test.max_attempts})
     raise AttemptStartConflict()
 
 

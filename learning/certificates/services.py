@@ -28,7 +28,8 @@ from learning.verification_ids import (
     verification_id_new,
     verification_id_normalize,
 )
-from shishya.guru_client import guru_client
+from shishya import guru_reads
+from shishya.guru_models import to_json
 from shishya.services import notification_send
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply, wallet_welcome_settle
@@ -72,11 +73,12 @@ class RevokerNotStaff(Forbidden):
 def certificate_price() -> int:
     """Guru's current credit price of issuing a certificate (never a stale copy). The
     student never charges it directly, so it is read whether or not Guru marks it so."""
-    for priced in guru_client().pricing(require_fresh=True)["actions"]:
-        if priced["action"] == PRICE_ACTION:
-            return int(priced["credits"])
     # No price in Guru is a missing rule, not a free certificate.
-    raise CertificatePriceUnavailable()
+    price = guru_reads.action_price(
+        PRICE_ACTION, when_missing=guru_reads.refuse(CertificatePriceUnavailable)
+    )
+    assert price is not None  # noqa: S101 (refused above otherwise)
+    return price
 
 
 def certificate_issue(*, user: User, course_id: int) -> tuple[Certificate, bool]:
@@ -108,8 +110,8 @@ def certificate_issue(*, user: User, course_id: int) -> tuple[Certificate, bool]
         )
     certificate_printable_check(
         student_name=user.name.strip(),
-        course_title=content.course["title"],
-        skills=list(content.course["skills"]),
+        course_title=content.course.title,
+        skills=list(content.course.skills),
     )
     credits = certificate_price()
     if credits > 0:
@@ -138,9 +140,9 @@ def certificate_issue(*, user: User, course_id: int) -> tuple[Certificate, bool]
             user=user,
             course_id=course_id,
             student_name=user.name.strip(),
-            course_title=content.course["title"],
-            skills=list(content.course["skills"]),
-            rules_snapshot=content.rules,
+            course_title=content.course.title,
+            skills=list(content.course.skills),
+            rules_snapshot=to_json(content.rules),
             scores=eligibility.scores,
             credits_charged=credits,
             ledger_entry_id=entry.pk if entry else None,

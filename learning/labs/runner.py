@@ -15,6 +15,7 @@ import requests
 from django.conf import settings
 
 from config.errors import ServiceUnavailable, UnavailableReason, UpstreamError
+from config.process_caches import register
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class Run:
     compile_output: str
 
 
+@register
 @lru_cache(maxsize=2)
 def _session(auth_token: str) -> requests.Session:
     # No retries: a POST creates a submission, and a retried run may be charged twice upstream.

@@ -2,8 +2,6 @@
 code runner), charged Guru's lab_run price once per verdict, recorded once per
 Idempotency-Key, and completing the lab once."""
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
@@ -13,7 +11,8 @@ from config.priced_actions import PricedAction
 from learning.labs import runner
 from learning.labs.selectors import lab_to_grade
 from learning.models import LabCompletion, LabSubmission
-from shishya.guru_client import guru_client
+from shishya import guru_reads
+from shishya.guru_models import Lab
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply, wallet_open
 
@@ -28,8 +27,7 @@ FAILED = LabSubmission.Verdict.FAILED
 def lab_run_price() -> int:
     """Guru's current credits per lab submission (never a stale copy); none listed is free.
     The server charges it itself, so Guru's directly_chargeable flag does not apply."""
-    actions = guru_client().pricing(require_fresh=True)["actions"]
-    return next((int(a["credits"]) for a in actions if a["action"] == LAB_RUN_ACTION), 0)
+    return guru_reads.action_price(LAB_RUN_ACTION, when_missing=guru_reads.FREE) or 0
 
 
 def normalized_output(text: str) -> str:
@@ -45,12 +43,12 @@ def _feedback(message: str, output: str = "") -> str:
     return f"{message}\n\n{output}" if output.strip() else message
 
 
-def _static_check(lab: dict[str, Any], code: str) -> tuple[str, str]:
-    if lab["validation_type"] == "regex":
+def _static_check(lab: Lab, code: str) -> tuple[str, str]:
+    if lab.validation_type == "regex":
         # The pattern is Guru's (admins'); RE2 scans the code (at most LAB_CODE_MAX_BYTES) in
         # linear time whatever the pattern says.
         try:
-            passed = pattern_search(lab["expected_pattern"], code)
+            passed = pattern_search(lab.expected_pattern, code)
         except PatternUnsupported:
             # Saved before Guru checked patterns with RE2 (its migration lists such labs):
             # never a guessed verdict, nothing charged.
@@ -58,14 +56,14 @@ def _static_check(lab: dict[str, Any], code: str) -> tuple[str, str]:
                 reason=UnavailableReason.NOT_SUPPORTED, details={"check": "pattern"}
             ) from None
     else:
-        passed = lab["expected_output"] in code
+        passed = lab.expected_output in code
     if passed:
         return PASSED, "Your code passes this lab's check."
     return FAILED, "Your code does not pass this lab's check yet."
 
 
-def _executed_check(lab: dict[str, Any], code: str) -> tuple[str, str]:
-    run = runner.code_run(language=lab["language"], source_code=code)
+def _executed_check(lab: Lab, code: str) -> tuple[str, str]:
+    run = runner.code_run(language=lab.language, source_code=code)
     if run.status_id == runner.COMPILATION_ERROR:
         return FAILED, _feedback("Compilation error.", run.compile_output)
     if run.status_id == runner.TIME_LIMIT_EXCEEDED:
@@ -74,20 +72,20 @@ def _executed_check(lab: dict[str, Any], code: str) -> tuple[str, str]:
         return FAILED, _feedback(f"Runtime error ({run.status}).", run.stderr or run.stdout)
     # Accepted (or Wrong Answer, which Judge0 only says when given an expected output, and
     # it never is: the comparison is ours, so the expected output never leaves the server).
-    if normalized_output(run.stdout) == normalized_output(lab["expected_output"]):
+    if normalized_output(run.stdout) == normalized_output(lab.expected_output):
         return PASSED, _feedback("Your program's output is correct.", run.stdout)
     return FAILED, _feedback("Your program's output is not the expected output.", run.stdout)
 
 
-def _check(lab: dict[str, Any], code: str) -> tuple[str, str]:
-    if lab["validation_type"] in ("regex", "contains"):
+def _check(lab: Lab, code: str) -> tuple[str, str]:
+    if lab.validation_type in ("regex", "contains"):
         return _static_check(lab, code)
-    if lab["validation_type"] == "stdout":
+    if lab.validation_type == "stdout":
         return _executed_check(lab, code)
     # A validation type Guru added that this code does not know: never a guessed verdict.
     raise runner.LabRunnerUnavailable(
         reason=UnavailableReason.NOT_SUPPORTED,
-        details={"validation_type": lab["validation_type"]},
+        details={"validation_type": lab.validation_type},
     )
 
 
@@ -105,9 +103,9 @@ def lab_submit(
             raise IdempotencyKeyReused()
         return previous
     lab = lab_to_grade(user=user, course_id=course_id, lab_id=lab_id)
-    if lab["validation_type"] == "stdout":
+    if lab.validation_type == "stdout":
         # A lab that cannot run here is refused before prices and balances are looked at.
-        runner.runner_language_id(lab["language"])
+        runner.runner_language_id(lab.language)
     price = lab_run_price()
     balance = wallet_open(user=user).balance
     if balance < price:

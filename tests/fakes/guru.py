@@ -43,3 +43,17 @@ class FakeGuru(FakeServer):
         if request.headers.get("if-none-match") == etag:
             return Reply(304, headers={"ETag": etag})
         return Reply(200, body, headers={"ETag": etag})
+
+
+def platform_settings(*, welcome_credits: int) -> dict:
+    """GET /api/public/settings as Guru serves it (the tutor as Guru's defaults have it)."""
+    return {
+        "welcome_credits": welcome_credits,
+        "tutor": {
+            "enabled": True,
+            "daily_question_cap": 20,
+            "model": "",
+            "max_question_length": 2000,
+        },
+        "updated_at": "2026-01-01T00:00:00Z",
+    }

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from tests.fakes.guru import FakeGuru
+from tests.fakes.guru import FakeGuru, platform_settings
 from tests.fakes.razorpay import KEY_ID, KEY_SECRET, FakeRazorpay
 from tests.payments.helpers import PRICING, WEBHOOK_SECRET
 
@@ -13,7 +13,7 @@ def guru(settings):
     """Guru's public pricing: two credit packs, two plans on sale and a free plan."""
     with FakeGuru() as server:
         server.documents["/api/public/pricing"] = PRICING
-        server.documents["/api/public/settings"] = {"welcome_credits": 0, "tutor": {}}
+        server.documents["/api/public/settings"] = platform_settings(welcome_credits=0)
         settings.GURU_BASE_URL = server.url
         settings.GURU_API_KEY = "ais_" + "1" * 64
         settings.GURU_RETRY_BACKOFF_SECONDS = 0

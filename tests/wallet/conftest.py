@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from tests.fakes.guru import FakeGuru
+from tests.fakes.guru import FakeGuru, platform_settings
 
 PRICING = {
     "actions": [
@@ -19,7 +19,7 @@ def guru(settings):
     """Guru's pricing and settings as the public API serves them."""
     with FakeGuru() as server:
         server.documents["/api/public/pricing"] = PRICING
-        server.documents["/api/public/settings"] = {"welcome_credits": 50, "tutor": {}}
+        server.documents["/api/public/settings"] = platform_settings(welcome_credits=50)
         settings.GURU_BASE_URL = server.url
         settings.GURU_API_KEY = "ais_" + "1" * 64
         settings.GURU_RETRY_BACKOFF_SECONDS = 0

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.concurrency import race
+from tests.fakes.guru import platform_settings
 from tests.fakes.server import Reply
 from wallet.api import DeductOutput, charge_output
 from wallet.models import IdempotencyRecord, LedgerEntry, Wallet
@@ -83,7 +84,7 @@ class TestDeduct:
             assert response.json()["error"]["code"] == "action_not_chargeable"
 
     def test_insufficient_credits_is_402_and_writes_nothing(self, guru, student_client):
-        guru.documents["/api/public/settings"] = {"welcome_credits": 5, "tutor": {}}
+        guru.documents["/api/public/settings"] = platform_settings(welcome_credits=5)
         response = deduct(student_client, {"action": "resume_review", "reference": "x"})
         assert response.status_code == 402
         assert response.json()["error"]["code"] == "insufficient_credits"
@@ -175,7 +176,7 @@ class TestIdempotency:
     def test_a_402_is_replayed_but_a_503_is_not_stored(
         self, guru, student_client, student, settings
     ):
-        guru.documents["/api/public/settings"] = {"welcome_credits": 0, "tutor": {}}
+        guru.documents["/api/public/settings"] = platform_settings(welcome_credits=0)
         assert (
             deduct(student_client, {"action": "resume_review", "reference": "x"}).status_code == 402
         )
@@ -286,7 +287,7 @@ def test_a_refusal_that_loses_the_race_to_store_answers_with_the_stored_response
     refused request's lookup and its own record: the stored answer is returned, not a 500."""
     from wallet import idempotency
 
-    guru.documents["/api/public/settings"] = {"welcome_credits": 0, "tutor": {}}
+    guru.documents["/api/public/settings"] = platform_settings(welcome_credits=0)
     client = Client()
     client.force_login(student)
     body = {"action": "resume_review", "reference": "x"}

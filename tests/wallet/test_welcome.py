@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from tests.accounts.helpers import Browser, code_in
+from tests.fakes.guru import platform_settings
 from tests.wallet.test_wallet_api import deduct
 from wallet.models import LedgerEntry, Wallet
 
@@ -35,7 +36,7 @@ def welcome_amounts() -> list[int]:
 
 @pytest.mark.django_db(transaction=True)  # the code's email leaves after commit
 def test_verifying_the_email_grants_gurus_welcome_credits_of_that_moment(guru, fake_resend):
-    guru.documents["/api/public/settings"] = {"welcome_credits": 100, "tutor": {}}
+    guru.documents["/api/public/settings"] = platform_settings(welcome_credits=100)
     browser = sign_up_and_verify(fake_resend)
     assert welcome_amounts() == [100]
     assert Wallet.objects.get(user__email=EMAIL).welcome_settled_at is not None
@@ -79,7 +80,7 @@ def test_a_welcome_row_without_the_settled_mark_counts_as_settled(guru, student,
         reference="welcome",
         idempotency_key="welcome",
     )
-    guru.documents["/api/public/settings"] = {"welcome_credits": 70, "tutor": {}}
+    guru.documents["/api/public/settings"] = platform_settings(welcome_credits=70)
     response = deduct(student_client, {"action": "resume_review", "reference": "x"})
     assert response.status_code == 200, response.content
     assert welcome_amounts() == [50]
