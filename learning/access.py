@@ -12,51 +12,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.models import User
-from config.errors import Forbidden, NotFound
+from learning.errors import (
+    LabLocked,
+    LabNotFound,
+    LessonNotFound,
+    NotEnrolled,
+    ProjectNotFound,
+    TestNotFound,
+)
 from learning.selectors import (
     completed_lab_ids,
     completed_lesson_ids,
     is_enrolled,
     passed_test_ids,
 )
-from shishya.guru_client import GuruNotFound, guru_client
+from shishya.errors import GuruNotFound
+from shishya.guru_client import guru_client
 
 ALWAYS = "always"
-
-
-class NotEnrolled(Forbidden):
-    code = "not_enrolled"
-    message = "Enroll in this course first."
-
-
-class LessonNotFound(NotFound):
-    code = "lesson_not_found"
-    message = "Lesson not found."
-
-
-class LabNotFound(NotFound):
-    code = "lab_not_found"
-    message = "This course has no such lab."
-
-
-class TestNotFound(NotFound):
-    __test__ = False  # not a pytest test class
-
-    code = "test_not_found"
-    message = "This course has no such test."
-
-
-class ProjectNotFound(NotFound):
-    code = "project_not_found"
-    message = "Project not found in this course."
-
-
-class LabLocked(Forbidden):
-    code = "lab_locked"
-    message = "This lab is locked until its unlock rule is met."
-
-    def __init__(self, *, rule: str, reference_id: int | None) -> None:
-        super().__init__(details={"rule": rule, "reference_id": reference_id})
 
 
 def enrollment_require(*, user: User, course_id: int) -> None:

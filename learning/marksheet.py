@@ -28,7 +28,8 @@ from learning.verification_ids import (
     verification_id_new,
     verification_id_normalize,
 )
-from shishya.guru_client import GuruNotFound, guru_client
+from shishya.errors import GuruNotFound
+from shishya.guru_client import guru_client
 
 CENTI = Decimal("0.01")
 # Lowest score of each grade and its grade points; below the last, F with 0 points.

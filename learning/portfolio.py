@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from config.client_ip import client_ip
-from config.errors import NotFound
 from config.ratelimit import rate_limit
+from learning.errors import PortfolioNotFound
 from learning.models import (
     Certificate,
     Enrollment,
@@ -27,14 +27,10 @@ from learning.models import (
     ProjectSubmission,
     TestAttempt,
 )
-from shishya.guru_client import GuruNotFound, GuruUnavailable, guru_client
+from shishya.errors import GuruNotFound, GuruUnavailable
+from shishya.guru_client import guru_client
 
 PUBLIC_PORTFOLIO_RATE = "60/m"
-
-
-class PortfolioNotFound(NotFound):
-    code = "portfolio_not_found"
-    message = "No public portfolio with this username."
 
 
 def portfolio_owner(*, username: str) -> User:

@@ -15,7 +15,8 @@ from learning.access import enrollment_require
 from learning.certificates.eligibility import Eligibility, certificate_eligibility
 from learning.models import Certificate
 from learning.selectors import course_records
-from shishya.guru_client import GuruNotFound, guru_client
+from shishya.errors import GuruNotFound
+from shishya.guru_client import guru_client
 
 
 @dataclass(frozen=True)

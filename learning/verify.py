@@ -19,7 +19,8 @@ from config.client_ip import client_ip
 from config.errors import ApiError, RateLimited
 from config.openapi import ErrorSerializer
 from config.ratelimit import rate_limit
-from learning.certificates.selectors import CertificateRevoked, certificate_public_get
+from learning.certificates.selectors import certificate_public_get
+from learning.errors import CertificateRevoked
 from learning.marksheet import (
     CLASSIFICATION_CHOICES,
     CLASSIFICATION_LABELS,

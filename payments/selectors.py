@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from payments.models import Order, Subscription, WebhookEvent
-from shishya.guru_client import GuruNotFound, GuruUnavailable, guru_client
+from shishya.errors import GuruNotFound, GuruUnavailable
+from shishya.guru_client import guru_client
 
 # What a student without an active plan has unlocked: no plan feature at all. Guru's plans
 # describe features as {"name": true}; every name missing here reads as locked, so pay-per-

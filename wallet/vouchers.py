@@ -11,31 +11,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
-from config.errors import ApiError, Conflict, NotFound
 from config.keyed_hash import keyed_hash
-from shishya.guru_client import GuruNotFound, guru_client
+from shishya.errors import GuruNotFound
+from shishya.guru_client import guru_client
+from wallet.errors import VoucherAlreadyRedeemed, VoucherExhausted, VoucherExpired, VoucherNotFound
 from wallet.models import LedgerEntry, VoucherRedemption, VoucherUsage
 from wallet.services import wallet_apply
-
-
-class VoucherNotFound(NotFound):
-    code = "voucher_not_found"
-    message = "This voucher code does not exist."
-
-
-class VoucherExpired(ApiError):
-    code = "voucher_expired"
-    message = "This voucher is not valid now."
-
-
-class VoucherExhausted(Conflict):
-    code = "voucher_exhausted"
-    message = "This voucher has been fully redeemed."
-
-
-class VoucherAlreadyRedeemed(Conflict):
-    code = "voucher_already_redeemed"
-    message = "You have already redeemed this voucher."
 
 
 def _instant(value: str | None) -> datetime | None:

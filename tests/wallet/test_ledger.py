@@ -6,10 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from config.errors import InsufficientCredits
+from config.errors import IdempotencyKeyReused, InsufficientCredits
 from tests.concurrency import lock_timeout, race, row_locked
 from wallet.models import ImmutableRowError, LedgerEntry, Wallet
-from wallet.services import LedgerKeyReused, wallet_apply, wallet_get_or_create
+from wallet.services import wallet_apply, wallet_get_or_create
 
 DEDUCTION = LedgerEntry.Kind.DEDUCTION
 GRANT = LedgerEntry.Kind.ADMIN_GRANT
@@ -82,7 +82,7 @@ class TestWalletApply:
     def test_same_key_with_another_amount_is_refused(self):
         user = make_student()
         wallet_apply(user=user, amount=10, kind=GRANT, reference="r", idempotency_key="k")
-        with pytest.raises(LedgerKeyReused):
+        with pytest.raises(IdempotencyKeyReused):
             wallet_apply(user=user, amount=20, kind=GRANT, reference="r", idempotency_key="k")
 
     def test_keys_are_per_wallet(self):
@@ -211,7 +211,7 @@ class TestLedgerProperty(HypothesisTestCase):
                     expected += amount
             except InsufficientCredits:
                 assert key not in applied and expected + amount < 0
-            except LedgerKeyReused:
+            except IdempotencyKeyReused:
                 assert applied[key] != amount
             wallet = Wallet.objects.get(user=user)
             assert wallet.balance == expected == ledger_sum(wallet) >= 0
@@ -229,7 +229,7 @@ def test_every_connection_waits_for_a_row_lock_at_most_the_configured_time(setti
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_wallet_locked_longer_than_the_lock_timeout_answers_wallet_busy():
-    from wallet.services import WalletBusy
+    from wallet.errors import WalletBusy
 
     user = make_student()
     wallet = wallet_get_or_create(user=user)
