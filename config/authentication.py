@@ -13,7 +13,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from config.errors import Forbidden
+from config.errors import CsrfFailed
 
 if TYPE_CHECKING:
     # rest_framework.views imports this module through DEFAULT_AUTHENTICATION_CLASSES.
@@ -23,11 +23,6 @@ SESSION_STARTED_AT = "_auth_started_at"
 SESSION_SEEN_AT = "_auth_seen_at"
 # Sliding the idle timeout costs a session write; once per interval is precise enough.
 SESSION_TOUCH_INTERVAL_SECONDS = 300
-
-
-class CsrfFailed(Forbidden):
-    code = "csrf_failed"
-    message = "CSRF verification failed. Send the X-CSRFToken header."
 
 
 def session_clock_start(session: SessionBase) -> None:

@@ -179,3 +179,18 @@ class UpstreamTimeout(_Unavailable):
     code = "upstream_timeout"
     message = "An upstream service did not answer in time."
     reason = UnavailableReason.TIMEOUT
+
+
+class CsrfFailed(Forbidden):
+    code = "csrf_failed"
+    message = "CSRF verification failed. Send the X-CSRFToken header."
+
+
+class SystemSignatureInvalid(NotAuthenticated):
+    code = "system_signature_invalid"
+    message = "Missing, stale or invalid system signature."
+
+
+class SystemSignatureReplayed(NotAuthenticated):
+    code = "system_signature_replayed"
+    message = "This signature was already used: sign every request afresh."

@@ -29,7 +29,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
-from config.errors import NotAuthenticated
+from config.errors import SystemSignatureInvalid, SystemSignatureReplayed
 from config.models import SignedCallRecord
 
 SCHEME = "v1"
@@ -38,16 +38,6 @@ TIMESTAMP_HEADER = "X-Signature-Timestamp"
 KEY_ID_HEADER = "X-Signature-Key-Id"
 NONCE_HEADER = "X-Signature-Nonce"
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
-
-
-class SystemSignatureInvalid(NotAuthenticated):
-    code = "system_signature_invalid"
-    message = "Missing, stale or invalid system signature."
-
-
-class SystemSignatureReplayed(NotAuthenticated):
-    code = "system_signature_replayed"
-    message = "This signature was already used: sign every request afresh."
 
 
 def _signature(

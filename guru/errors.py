@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from config.errors import Conflict, InvalidInput, NotAuthenticated
+from config.errors import Conflict, Forbidden, NotAuthenticated, ServiceUnavailable, UpstreamError
 
 
 class ContentInUse(Conflict):
@@ -57,6 +57,36 @@ class AdminOtpRejected(_AdminUnauthenticated):
     OTP service's own code (otp_incorrect, otp_expired, otp_used, ...) and details."""
 
 
-class PasswordIncorrect(InvalidInput):
-    code = "password_incorrect"
-    message = "The current password is incorrect."
+class ApiKeyMissing(NotAuthenticated):
+    code = "api_key_missing"
+    message = "Send a Guru API key in the X-API-Key header."
+
+
+class ApiKeyInvalid(NotAuthenticated):
+    code = "api_key_invalid"
+    message = "This API key is not valid."
+
+
+class ApiKeyRevoked(Forbidden):
+    code = "api_key_revoked"
+    message = "This API key has been revoked."
+
+
+class ApiKeyExpired(Forbidden):
+    code = "api_key_expired"
+    message = "This API key has expired."
+
+
+class ApiKeyScopeMissing(Forbidden):
+    code = "api_key_scope_missing"
+    message = "This API key lacks the scope this endpoint needs."
+
+
+class ShishyaUnavailable(UpstreamError):
+    code = "shishya_unavailable"
+    message = "The student side did not answer. Nothing was granted; try again."
+
+
+class GrantsNotConfigured(ServiceUnavailable):
+    code = "grants_unavailable"
+    message = "Credit grants are not configured on this server."

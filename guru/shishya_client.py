@@ -10,22 +10,13 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 
-from config.errors import ApiError, ServiceUnavailable, UnavailableReason, UpstreamError
+from config.errors import ApiError, UnavailableReason
 from config.in_process import mount_in_process
 from config.process_caches import register
 from config.system_signature import system_call_headers
+from guru.errors import GrantsNotConfigured, ShishyaUnavailable
 
 logger = logging.getLogger(__name__)
-
-
-class ShishyaUnavailable(UpstreamError):
-    code = "shishya_unavailable"
-    message = "The student side did not answer. Nothing was granted; try again."
-
-
-class GrantsNotConfigured(ServiceUnavailable):
-    code = "grants_unavailable"
-    message = "Credit grants are not configured on this server."
 
 
 @register

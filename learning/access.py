@@ -11,7 +11,14 @@ Each `*_open` returns Guru's item, answer material included, for the caller to w
 from dataclasses import dataclass
 
 from accounts.models import User
-from config.errors import Forbidden, NotFound
+from learning.errors import (
+    LabLocked,
+    LabNotFound,
+    LessonNotFound,
+    NotEnrolled,
+    ProjectNotFound,
+    TestNotFound,
+)
 from learning.selectors import (
     completed_lab_ids,
     completed_lesson_ids,
@@ -19,45 +26,10 @@ from learning.selectors import (
     passed_test_ids,
 )
 from shishya import guru_reads
-from shishya.guru_client import GuruNotFound
+from shishya.errors import GuruNotFound
 from shishya.guru_models import Course, Lab, Lesson, Module, Project, Test
 
 ALWAYS = "always"
-
-
-class NotEnrolled(Forbidden):
-    code = "not_enrolled"
-    message = "Enroll in this course first."
-
-
-class LessonNotFound(NotFound):
-    code = "lesson_not_found"
-    message = "Lesson not found."
-
-
-class LabNotFound(NotFound):
-    code = "lab_not_found"
-    message = "This course has no such lab."
-
-
-class TestNotFound(NotFound):
-    __test__ = False  # not a pytest test class
-
-    code = "test_not_found"
-    message = "This course has no such test."
-
-
-class ProjectNotFound(NotFound):
-    code = "project_not_found"
-    message = "Project not found in this course."
-
-
-class LabLocked(Forbidden):
-    code = "lab_locked"
-    message = "This lab is locked until its unlock rule is met."
-
-    def __init__(self, *, rule: str, reference_id: int | None) -> None:
-        super().__init__(details={"rule": rule, "reference_id": reference_id})
 
 
 def enrollment_require(*, user: User, course_id: int) -> None:

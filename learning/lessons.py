@@ -14,11 +14,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from learning.access import LessonNotFound, lesson_open
+from learning.access import lesson_open
 from learning.catalogue import COURSES_PATH
+from learning.errors import LessonNotFound
 from learning.models import LessonCompletion
 from shishya import guru_reads
-from shishya.guru_client import GuruNotFound, guru_client
+from shishya.errors import GuruNotFound
+from shishya.guru_client import guru_client
 from shishya.guru_models import Course, Lesson, Module
 
 INDEX_KEY = "learning:lesson-index:v1:"

@@ -29,7 +29,7 @@ from learning.verification_ids import (
     verification_id_normalize,
 )
 from shishya import guru_reads
-from shishya.guru_client import GuruNotFound
+from shishya.errors import GuruNotFound
 
 CENTI = Decimal("0.01")
 # Lowest score of each grade and its grade points; below the last, F with 0 points.

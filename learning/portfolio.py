@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from config.errors import NotFound
 from config.ratelimit import source_limit
+from learning.errors import PortfolioNotFound
 from learning.models import (
     Certificate,
     Enrollment,
@@ -28,12 +28,9 @@ from learning.models import (
     TestAttempt,
 )
 from shishya import guru_reads
-from shishya.guru_client import GuruNotFound, GuruUnavailable
+from shishya.errors import GuruNotFound, GuruUnavailable
 
-
-class PortfolioNotFound(NotFound):
-    code = "portfolio_not_found"
-    message = "No public portfolio with this username."
+PUBLIC_PORTFOLIO_RATE = "60/m"
 
 
 def portfolio_owner(*, username: str) -> User:

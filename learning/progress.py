@@ -16,7 +16,7 @@ from learning.certificates.eligibility import Eligibility, certificate_eligibili
 from learning.models import Certificate
 from learning.selectors import course_records
 from shishya import guru_reads
-from shishya.guru_client import GuruNotFound
+from shishya.errors import GuruNotFound
 from shishya.guru_models import CertificateRule, Course, Lab, Project, Test
 
 

@@ -12,10 +12,10 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.validators import http_url
-from config.errors import Conflict
 from config.openapi import ErrorSerializer
 from config.serializers import StrictSerializer
 from learning.access import enrollment_require, project_open
+from learning.errors import ProjectAlreadyAccepted
 from learning.models import ProjectSubmission
 from shishya import guru_reads
 from shishya.guru_models import to_json
@@ -23,11 +23,6 @@ from shishya.services import notification_send
 
 URL_MAX_LENGTH = 500
 NOTES_MAX_LENGTH = 5000
-
-
-class ProjectAlreadyAccepted(Conflict):
-    code = "project_already_accepted"
-    message = "This project was accepted; it cannot be resubmitted."
 
 
 def course_projects_for_student(*, user: User, course_id: int) -> list[dict[str, Any]]:

@@ -18,7 +18,8 @@ from rest_framework.views import APIView
 from config.errors import ApiError, RateLimited
 from config.openapi import ErrorSerializer
 from config.ratelimit import source_limit
-from learning.certificates.selectors import CertificateRevoked, certificate_public_get
+from learning.certificates.selectors import certificate_public_get
+from learning.errors import CertificateRevoked
 from learning.marksheet import (
     CLASSIFICATION_CHOICES,
     CLASSIFICATION_LABELS,

@@ -10,36 +10,15 @@ from dataclasses import dataclass
 import openai
 from django.conf import settings
 
-from config.errors import ServiceUnavailable, UnavailableReason, UpstreamTimeout
+from config.errors import UnavailableReason
 from config.process_caches import register
+from mithra.errors import TutorBusy, TutorTimeout, TutorUnavailable, TutorUpstreamError
 
 logger = logging.getLogger(__name__)
 
 # How long a student is told to wait when OpenAI says it is overloaded and names no time.
 _DEFAULT_BUSY_RETRY_AFTER = 5
 _MAX_BUSY_RETRY_AFTER = 60
-
-
-class TutorUnavailable(ServiceUnavailable):
-    code = "tutor_unavailable"
-    message = "The tutor is not available right now."
-
-
-class TutorBusy(ServiceUnavailable):
-    code = "tutor_busy"
-    message = "The tutor is busy. Try again in a moment; nothing was charged."
-    reason = UnavailableReason.BUSY
-
-
-class TutorUpstreamError(ServiceUnavailable):
-    code = "tutor_upstream_error"
-    message = "The tutor could not answer. Try again; nothing was charged."
-    reason = UnavailableReason.UPSTREAM_DOWN
-
-
-class TutorTimeout(UpstreamTimeout):
-    code = "tutor_timeout"
-    message = "The tutor took too long to answer. Try again; nothing was charged."
 
 
 @dataclass(frozen=True)

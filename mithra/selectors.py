@@ -12,18 +12,13 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import NotFound
 from config.priced_actions import PricedAction
 from learning.access import lab_open, lesson_open
+from mithra.errors import ConversationNotFound
 from mithra.models import Ask, Conversation, Message
 from shishya import guru_reads
 
 TUTOR_ACTION = PricedAction.TUTOR_QUESTION.value
-
-
-class ConversationNotFound(NotFound):
-    code = "conversation_not_found"
-    message = "No such conversation."
 
 
 @dataclass(frozen=True)

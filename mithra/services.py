@@ -26,23 +26,22 @@ from accounts.models import User
 from config.async_views import db_step
 from config.errors import (
     ApiError,
-    Conflict,
     InsufficientCredits,
     InvalidInput,
-    RateLimited,
-    ServiceUnavailable,
     UnavailableReason,
 )
 from learning.access import enrollment_require
 from learning.selectors import test_attempt_active
-from mithra.models import Ask, Conversation, Message
-from mithra.openai_chat import (
-    ChatAnswer,
+from mithra.errors import (
+    ConversationMismatch,
+    DailyCapReached,
+    TestInProgress,
+    TutorDisabled,
     TutorTimeout,
     TutorUnavailable,
-    chat_stream,
-    tutor_configured,
 )
+from mithra.models import Ask, Conversation, Message
+from mithra.openai_chat import ChatAnswer, chat_stream, tutor_configured
 from mithra.prompts import prompt_messages
 from mithra.selectors import (
     TUTOR_ACTION,
@@ -59,7 +58,7 @@ from mithra.selectors import (
     tutor_usage,
 )
 from payments.selectors import student_features
-from wallet.idempotency import IdempotentRequestInFlight
+from wallet.errors import IdempotentRequestInFlight
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply, wallet_get_or_create, wallet_locked, wallet_open
 
@@ -67,29 +66,6 @@ logger = logging.getLogger(__name__)
 
 # A plan feature (Guru's plans) under which questions cost no credits; the daily cap stays.
 UNLIMITED_FEATURE = "tutor_unlimited"
-
-
-class TutorDisabled(ServiceUnavailable):
-    code = "tutor_disabled"
-    message = "The tutor is switched off for now."
-    reason = UnavailableReason.DISABLED
-
-
-class TestInProgress(Conflict):
-    __test__ = False  # not a pytest test class
-
-    code = "test_in_progress"
-    message = "The tutor is off while you are taking a test."
-
-
-class ConversationMismatch(InvalidInput):
-    code = "conversation_mismatch"
-    message = "This conversation is about another course, lesson or lab."
-
-
-class DailyCapReached(RateLimited):
-    code = "tutor_daily_cap_reached"
-    message = "You have asked the tutor as many questions as a day allows."
 
 
 @dataclass(frozen=True)

@@ -11,21 +11,9 @@ from django.conf import settings
 from django.utils import timezone
 from razorpay.errors import BadRequestError, GatewayError, ServerError, SignatureVerificationError
 
-from config.errors import ServiceUnavailable, UnavailableReason, UpstreamError
+from payments.errors import PaymentsUnavailable, PaymentsUpstreamError
 
 logger = logging.getLogger(__name__)
-
-
-class PaymentsUnavailable(ServiceUnavailable):
-    code = "payments_unavailable"
-    message = "Payments are not available right now."
-    # Raised only where the Razorpay keys or the webhook secret are missing.
-    reason = UnavailableReason.NOT_CONFIGURED
-
-
-class PaymentsUpstreamError(UpstreamError):
-    code = "payments_upstream_error"
-    message = "The payment provider did not answer. Try again in a moment."
 
 
 # What the SDK raises when Razorpay refuses, fails or cannot be reached (ValueError: a body

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from payments.models import Order, Subscription, WebhookEvent
 from shishya import guru_reads
-from shishya.guru_client import GuruNotFound, GuruUnavailable
+from shishya.errors import GuruNotFound, GuruUnavailable
 from shishya.guru_models import Plan, to_json
 
 # What a student without an active plan has unlocked: no plan feature at all. Guru's plans

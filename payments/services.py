@@ -17,9 +17,22 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import Conflict, InvalidInput, NotFound
 from config.locks import is_lock_timeout
 from payments import gateway
+from payments.errors import (
+    CreditPackNotFound,
+    NotPurchasable,
+    OrderNotFound,
+    PaymentMismatch,
+    PaymentNotCaptured,
+    PaymentSignatureInvalid,
+    PaymentsUnavailable,
+    PaymentsUpstreamError,
+    PlanChangeUnavailable,
+    PlanNotFound,
+    WebhookPayloadInvalid,
+    WebhookSignatureInvalid,
+)
 from payments.models import Order, Payment, PaymentReview, Refund, Subscription, WebhookEvent
 from payments.selectors import orders_awaiting_payment, webhook_events_unprocessed
 from shishya import guru_reads
@@ -32,56 +45,6 @@ logger = logging.getLogger(__name__)
 # Razorpay statuses of a payment whose money is ours: captured, or authorised on an order
 # created with payment_capture=1 (Razorpay captures it automatically).
 PAID_STATUSES = ("captured", "authorized")
-
-
-class CreditPackNotFound(NotFound):
-    code = "credit_pack_not_found"
-    message = "This credit pack is not on sale."
-
-
-class PlanNotFound(NotFound):
-    code = "plan_not_found"
-    message = "This plan is not on sale."
-
-
-class NotPurchasable(InvalidInput):
-    code = "not_purchasable"
-    message = "This item cannot be bought online."
-
-
-class PlanChangeUnavailable(Conflict):
-    code = "plan_change_unavailable"
-    message = "You already have another active plan; buy it again once that plan ends."
-
-
-class OrderNotFound(NotFound):
-    code = "order_not_found"
-    message = "No such order."
-
-
-class PaymentSignatureInvalid(InvalidInput):
-    code = "invalid_signature"
-    message = "The payment signature is not valid."
-
-
-class PaymentNotCaptured(Conflict):
-    code = "payment_not_captured"
-    message = "The payment is not complete yet; the order is fulfilled once it is."
-
-
-class PaymentMismatch(Conflict):
-    code = "payment_mismatch"
-    message = "The payment does not match the order; it has been flagged for review."
-
-
-class WebhookSignatureInvalid(InvalidInput):
-    code = "invalid_signature"
-    message = "The webhook signature is not valid."
-
-
-class WebhookPayloadInvalid(InvalidInput):
-    code = "invalid_payload"
-    message = "The webhook body is not a Razorpay event."
 
 
 # --- Orders -----------------------------------------------------------------------------------
@@ -138,7 +101,7 @@ def order_create(*, user: User, pack_id: int | None = None, plan_id: int | None 
     if (pack_id is None) == (plan_id is None):
         raise ValueError("exactly one of pack_id and plan_id")
     if not gateway.payments_configured():
-        raise gateway.PaymentsUnavailable()
+        raise PaymentsUnavailable()
     item = _priced_item(pack_id=pack_id, plan_id=plan_id)
     if item.product == Order.Product.PLAN:
         current = Subscription.objects.filter(user=user).first()
@@ -153,7 +116,7 @@ def order_create(*, user: User, pack_id: int | None = None, plan_id: int | None 
         notes={"order_id": str(order_id), "user_id": str(user.pk)},
     )
     if razorpay_order.get("amount") != item.amount_paise or not razorpay_order.get("id"):
-        raise gateway.PaymentsUpstreamError()
+        raise PaymentsUpstreamError()
     with transaction.atomic():
         return Order.objects.create(
             id=order_id,
@@ -308,7 +271,7 @@ def payment_verify(
     """Checkout's callback: the student's own order, a valid signature over the order id we
     stored, then the payment as Razorpay reports it."""
     if not gateway.payments_configured():
-        raise gateway.PaymentsUnavailable()
+        raise PaymentsUnavailable()
     order = Order.objects.filter(user=user, razorpay_order_id=razorpay_order_id).first()
     if order is None:
         raise OrderNotFound()
@@ -457,7 +420,7 @@ def webhook_event_process(*, event: WebhookEvent) -> str:
 def _webhook_event_finish(*, event: WebhookEvent) -> WebhookEvent:
     try:
         outcome = webhook_event_process(event=event)
-    except gateway.PaymentsUpstreamError:
+    except PaymentsUpstreamError:
         # Kept unprocessed: reconcile_payments tries again, and so does a Razorpay retry.
         return event
     WebhookEvent.objects.filter(pk=event.pk, processed_at__isnull=True).update(
@@ -513,7 +476,7 @@ def payments_reconcile(
     for order in orders_awaiting_payment(created_after=now - since, created_before=now - grace):
         try:
             payments = gateway.razorpay_order_payments(order_id=order.razorpay_order_id)
-        except gateway.PaymentsUpstreamError:
+        except PaymentsUpstreamError:
             count("upstream_error")
             continue
         paid = [p for p in payments if p.get("status") in PAID_STATUSES]

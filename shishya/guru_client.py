@@ -29,9 +29,9 @@ from django.core.cache import cache
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from config.errors import NotFound, ServiceUnavailable, UnavailableReason
 from config.in_process import mount_in_process
 from config.process_caches import register
+from shishya.errors import GuruMisconfigured, GuruNotFound, GuruUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -47,22 +47,6 @@ _LOCAL_COPIES: dict[str, "_LocalCopy"] = register({})
 _LOCAL_COPIES_MAX = 1024
 # The version this process last saw, and when the request that read it was sent.
 _local_version: tuple[int, float] | None = None
-
-
-class GuruUnavailable(ServiceUnavailable):
-    code = "guru_unavailable"
-    message = "Course data is temporarily unavailable. Try again in a moment."
-    reason = UnavailableReason.UPSTREAM_DOWN
-
-
-class GuruNotFound(NotFound):
-    pass
-
-
-class GuruMisconfigured(GuruUnavailable):
-    """Guru refused our API key: an operator problem, shown to students as unavailable."""
-
-    reason = UnavailableReason.CREDENTIALS_REFUSED
 
 
 @dataclass(frozen=True)

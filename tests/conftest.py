@@ -13,6 +13,7 @@ from config.in_process import InProcessTransport
 from config.process_caches import clear_all as process_caches_clear
 from guru.shishya_client import shishya_session
 from shishya.guru_client import guru_client
+from tests.factories import AdminFactory, StudentFactory
 from tests.fakes.openai import API_KEY as OPENAI_API_KEY
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.resend import FakeResend
@@ -164,3 +165,20 @@ def shishya_in_process(settings, keep_test_transaction_open):
     settings.GURU_SYSTEM_KEY_ID = "guru-1"
     settings.GURU_SYSTEM_KEY = "grant-signing-secret"
     shishya_session().mount("http://testserver/", InProcessTransport(inline=True))
+
+
+@pytest.fixture
+def student(db):
+    """The student most tests act as: verified, named, logs in with factories.PASSWORD."""
+    return StudentFactory(email="asha@example.com", name="Asha", verified=True)
+
+
+@pytest.fixture
+def student_client(client, student):
+    client.force_login(student)
+    return client
+
+
+@pytest.fixture
+def admin(db):
+    return AdminFactory(email="guru@example.com", verified=True)

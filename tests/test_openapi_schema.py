@@ -31,6 +31,7 @@ from accounts.models import User
 from config.openapi_summaries import OPERATION_SUMMARIES
 from guru.models import AdminSession
 from guru.tokens import admin_tokens_issue
+from tests.factories import AdminFactory
 from tests.fakes.judge0 import FakeJudge0
 from tests.fakes.openai import API_KEY as OPENAI_API_KEY
 from tests.fakes.openai import FakeOpenAI
@@ -119,8 +120,10 @@ def as_student() -> dict[str, Any]:
 def as_admin() -> dict[str, Any]:
     admin = User.objects.filter(email="schemathesis.admin@example.com").first()
     if admin is None:
-        admin = User.objects.create_superuser(
-            "schemathesis.admin@example.com", "schemathesis-admin-password-1", name="Admin"
+        admin = AdminFactory(
+            email="schemathesis.admin@example.com",
+            password="schemathesis-admin-password-1",
+            name="Admin",
         )
     session = AdminSession.objects.create(
         user=admin, channel="api", credentials_version=admin.credentials_version

@@ -10,11 +10,11 @@ GET (its permission check does not depend on the method).
 import pytest
 from django.urls import URLPattern
 
-from accounts.models import User
 from config.system_signature import system_call_headers
 from guru.admin_site import SITE_SESSION_KEY
 from guru.models import AdminSession
 from guru.tokens import admin_tokens_issue
+from tests.factories import AdminFactory, StudentFactory
 from tests.routes import methods_of, route_of, url_routes
 from tests.system_calls import as_meta
 
@@ -177,8 +177,8 @@ def callers(guru_in_process, settings):
     from django.test import Client
 
     settings.SYSTEM_KEYS = {"guru": "system-secret-for-the-walk"}
-    student = User.objects.create_user("walker@example.com", "a-long-passphrase")
-    admin = User.objects.create_superuser("walk.admin@example.com", "a-long-passphrase")
+    student = StudentFactory(email="walker@example.com", password="a-long-passphrase")
+    admin = AdminFactory(email="walk.admin@example.com", password="a-long-passphrase")
     site_session = AdminSession.objects.create(
         user=admin, channel=AdminSession.Channel.SITE, credentials_version=admin.credentials_version
     )

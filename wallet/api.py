@@ -18,6 +18,7 @@ from config.ratelimit import (
 )
 from config.serializers import StrictSerializer
 from config.system_signature import SystemSignatureAuthentication, system_caller
+from wallet.errors import VoucherNotFound
 from wallet.idempotency import idempotency_key_parameter, idempotent, student_caller
 from wallet.models import LedgerEntry
 from wallet.selectors import ledger_entries, wallet_balance
@@ -28,7 +29,7 @@ from wallet.services import (
     wallet_system_reverse,
     wallet_welcome_settle,
 )
-from wallet.vouchers import VoucherNotFound, voucher_redeem
+from wallet.vouchers import voucher_redeem
 
 IDEMPOTENCY_KEY = idempotency_key_parameter(
     "Unique per intended charge (8-200 of letters, digits, . _ : -); "

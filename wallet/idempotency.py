@@ -26,8 +26,9 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.errors import ApiError, Conflict, IdempotencyKeyReused, InvalidInput
+from config.errors import ApiError, IdempotencyKeyReused
 from config.exception_handler import api_exception_handler
+from wallet.errors import IdempotencyKeyRequired, IdempotentRequestInFlight
 from wallet.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -46,19 +47,6 @@ def idempotency_key_parameter(description: str) -> OpenApiParameter:
         pattern=KEY_PATTERN,
         description=description,
     )
-
-
-class IdempotencyKeyRequired(InvalidInput):
-    code = "idempotency_key_required"
-    message = "Send an Idempotency-Key header (8-200 characters: letters, digits, . _ : -)."
-
-
-class IdempotentRequestInFlight(Conflict):
-    code = "idempotency_in_flight"
-    message = "A request with this Idempotency-Key is still being processed."
-
-    def __init__(self) -> None:
-        super().__init__(headers={"Retry-After": "1"})
 
 
 def _fingerprint(request: Request) -> str:

@@ -12,24 +12,19 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import ApiError, Busy, Conflict, InsufficientCredits, InvalidInput, NotFound
+from config.errors import (
+    ApiError,
+    IdempotencyKeyReused,
+    InsufficientCredits,
+)
 from config.locks import is_lock_timeout
 from config.process_caches import register
 from shishya import guru_reads
-from shishya.guru_client import GuruUnavailable
+from shishya.errors import GuruUnavailable
+from wallet.errors import ActionNotChargeable, DailyCapExceeded, StudentNotFound, WalletBusy
 from wallet.models import LedgerEntry, Wallet
 
 logger = logging.getLogger(__name__)
-
-
-class WalletBusy(Busy):
-    code = "wallet_busy"
-    message = "Your wallet is busy with another request. Retry in a moment."
-
-
-class LedgerKeyReused(Conflict):
-    code = "idempotency_key_reused"
-    message = "This idempotency key was already used for a different credit change."
 
 
 def wallet_get_or_create(*, user: User) -> Wallet:
@@ -111,7 +106,9 @@ def _apply_locked(
     )
     if existing is not None:
         if existing.amount != amount or existing.kind != kind:
-            return LedgerKeyReused()
+            return IdempotencyKeyReused(
+                "This idempotency key was already used for a different credit change."
+            )
         return existing
     if locked is not None and locked.balance + amount < 0:
         return InsufficientCredits(details={"balance": locked.balance, "required": -amount})
@@ -210,11 +207,6 @@ def wallet_open(*, user: User) -> Wallet:
     return wallet_get_or_create(user=user)
 
 
-class ActionNotChargeable(InvalidInput):
-    code = "action_not_chargeable"
-    message = "This action cannot be charged directly."
-
-
 def action_price(*, action: str) -> int:
     """Guru's current credit price of a directly chargeable action (never a stale copy)."""
     price = guru_reads.action_price(
@@ -239,16 +231,6 @@ def wallet_deduct_action(
         reference=f"{action}:{reference}",
         idempotency_key=f"deduct:{idempotency_key}",
     )
-
-
-class StudentNotFound(NotFound):
-    code = "student_not_found"
-    message = "No student has this email address."
-
-
-class DailyCapExceeded(InvalidInput):
-    code = "daily_cap_exceeded"
-    message = "This grant would exceed today's cap of system credits for the student."
 
 
 def _system_student(student_email: str) -> User:

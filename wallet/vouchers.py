@@ -8,32 +8,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import ApiError, Conflict, NotFound
 from config.keyed_hash import keyed_hash
 from shishya import guru_reads
-from shishya.guru_client import GuruNotFound
+from shishya.errors import GuruNotFound
+from wallet.errors import VoucherAlreadyRedeemed, VoucherExhausted, VoucherExpired, VoucherNotFound
 from wallet.models import LedgerEntry, VoucherRedemption, VoucherUsage
 from wallet.services import wallet_apply
-
-
-class VoucherNotFound(NotFound):
-    code = "voucher_not_found"
-    message = "This voucher code does not exist."
-
-
-class VoucherExpired(ApiError):
-    code = "voucher_expired"
-    message = "This voucher is not valid now."
-
-
-class VoucherExhausted(Conflict):
-    code = "voucher_exhausted"
-    message = "This voucher has been fully redeemed."
-
-
-class VoucherAlreadyRedeemed(Conflict):
-    code = "voucher_already_redeemed"
-    message = "You have already redeemed this voucher."
 
 
 def _unknown_code_key(code: str) -> str:

@@ -11,8 +11,14 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from config.errors import Forbidden, NotAuthenticated
 from config.keyed_hash import keyed_hash_candidates
+from guru.errors import (
+    ApiKeyExpired,
+    ApiKeyInvalid,
+    ApiKeyMissing,
+    ApiKeyRevoked,
+    ApiKeyScopeMissing,
+)
 from guru.models import ApiKey
 from guru.services.api_keys import HASH_PURPOSE
 
@@ -21,31 +27,6 @@ _KEY_SHAPE = re.compile(r"^ais_[0-9a-f]{64}$")
 # Last use is recorded at most this often per key: a write per request would cost more
 # than the read it records.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-class ApiKeyMissing(NotAuthenticated):
-    code = "api_key_missing"
-    message = "Send a Guru API key in the X-API-Key header."
-
-
-class ApiKeyInvalid(NotAuthenticated):
-    code = "api_key_invalid"
-    message = "This API key is not valid."
-
-
-class ApiKeyRevoked(Forbidden):
-    code = "api_key_revoked"
-    message = "This API key has been revoked."
-
-
-class ApiKeyExpired(Forbidden):
-    code = "api_key_expired"
-    message = "This API key has expired."
-
-
-class ApiKeyScopeMissing(Forbidden):
-    code = "api_key_scope_missing"
-    message = "This API key lacks the scope this endpoint needs."
 
 
 class ApiKeyCaller:

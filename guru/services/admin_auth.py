@@ -15,12 +15,13 @@ from accounts.errors import (
     OtpInvalid,
     OtpSuperseded,
     OtpUsed,
+    PasswordIncorrect,
 )
 from accounts.models import OtpChallenge, User
 from accounts.services import otp_challenge_send, otp_verify
 from config.celery import task_enqueue_after_commit
 from config.errors import InvalidInput
-from guru.errors import AdminOtpRejected, AdminSessionEnded, PasswordIncorrect
+from guru.errors import AdminOtpRejected, AdminSessionEnded
 from guru.models import AdminSession
 from guru.tokens import admin_refresh_token_read
 

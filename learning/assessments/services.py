@@ -11,10 +11,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import Conflict, Forbidden, InvalidInput, NotFound
+from config.errors import Forbidden, InvalidInput
 from learning.access import course_test_open, enrollment_require
 from learning.assessments.grading import answer_error, grade, served_questions
 from learning.assessments.selectors import student_attempts, submit_cutoff
+from learning.errors import (
+    AttemptExpired,
+    AttemptNotFound,
+    AttemptNotStarted,
+    AttemptStartConflict,
+    MaxAttemptsReached,
+    TestInProgress,
+)
 from learning.models import TestAttempt
 
 logger = logging.getLogger(__name__)
@@ -22,41 +30,6 @@ logger = logging.getLogger(__name__)
 ACTIVE = TestAttempt.Status.ACTIVE
 SUBMITTED = TestAttempt.Status.SUBMITTED
 EXPIRED = TestAttempt.Status.EXPIRED
-
-
-class TestInProgress(Conflict):
-    __test__ = False  # not a pytest test class
-
-    code = "test_in_progress"
-    message = "Finish (or let expire) the test you are sitting before starting another."
-
-
-class MaxAttemptsReached(Conflict):
-    code = "max_attempts_reached"
-    message = "You have used every attempt this test allows."
-
-
-class AttemptStartConflict(Conflict):
-    code = "attempt_start_conflict"
-    message = "Another start of this test happened at the same moment. Try again."
-
-    def __init__(self) -> None:
-        super().__init__(headers={"Retry-After": "1"})
-
-
-class AttemptNotStarted(Conflict):
-    code = "attempt_not_started"
-    message = "Start the test before submitting answers."
-
-
-class AttemptExpired(Conflict):
-    code = "attempt_expired"
-    message = "The time for this attempt ran out; it has been closed without a grade."
-
-
-class AttemptNotFound(NotFound):
-    code = "attempt_not_found"
-    message = "No test attempt has this id."
 
 
 def _in_progress(attempt: TestAttempt) -> TestInProgress:

@@ -12,12 +12,9 @@ from rest_framework.views import APIView
 from config.openapi import ErrorSerializer
 from config.serializers import StrictSerializer
 from learning.certificates.document import certificate_page_url, certificate_pdf
-from learning.certificates.selectors import (
-    CertificateRevoked,
-    certificate_of_student_get,
-    certificates_of,
-)
+from learning.certificates.selectors import certificate_of_student_get, certificates_of
 from learning.certificates.services import certificate_issue
+from learning.errors import CertificateRevoked
 from learning.models import Certificate
 
 

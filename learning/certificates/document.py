@@ -7,7 +7,7 @@ import segno
 from django.conf import settings
 from django.urls import reverse
 
-from config.errors import InvalidInput
+from learning.errors import CertificateTextUnprintable
 from learning.models import Certificate
 from learning.typesetting import Document, TextUnprintable, printable_check
 
@@ -18,11 +18,6 @@ QR_ERROR_LEVEL = "m"
 _INK = (0x1F, 0x2A, 0x44)
 _ACCENT = (0xC8, 0x90, 0x2E)
 MM = 72 / 25.4  # points per millimetre
-
-
-class CertificateTextUnprintable(InvalidInput):
-    code = "certificate_text_unprintable"
-    message = "The certificate cannot print some characters of this text."
 
 
 def certificate_printable_check(*, student_name: str, course_title: str, skills: list[str]) -> None:

@@ -3,14 +3,9 @@
 from django.db.models import QuerySet
 
 from accounts.models import User
-from config.errors import Gone, NotFound
+from config.errors import NotFound
 from learning.models import Certificate
 from learning.verification_ids import CERTIFICATE_PREFIX, verification_id_normalize
-
-
-class CertificateRevoked(Gone):
-    code = "certificate_revoked"
-    message = "This certificate has been revoked."
 
 
 def certificates_of(*, user: User) -> QuerySet[Certificate]:

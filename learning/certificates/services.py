@@ -9,17 +9,22 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import (
-    Conflict,
-    Forbidden,
     InvalidInput,
     NotFound,
-    ServiceUnavailable,
-    UnavailableReason,
 )
 from config.priced_actions import PricedAction
-from learning.access import NotEnrolled, enrollment_require
+from learning.access import enrollment_require
 from learning.certificates.document import certificate_printable_check
 from learning.certificates.eligibility import certificate_eligibility
+from learning.errors import (
+    CertificateAlreadyRevoked,
+    CertificateNotOffered,
+    CertificatePriceUnavailable,
+    CertificateRequirementsUnmet,
+    NotEnrolled,
+    RevokerNotStaff,
+    StudentNameRequired,
+)
 from learning.models import Certificate, Enrollment
 from learning.progress import course_content_get
 from learning.selectors import course_records
@@ -37,37 +42,6 @@ from wallet.services import wallet_apply, wallet_welcome_settle
 logger = logging.getLogger(__name__)
 
 PRICE_ACTION = PricedAction.CERTIFICATE_ISSUE.value
-
-
-class CertificateNotOffered(NotFound):
-    code = "certificate_not_offered"
-    message = "This course does not offer a certificate."
-
-
-class CertificateRequirementsUnmet(Forbidden):
-    code = "certificate_requirements_unmet"
-    message = "The course's certificate requirements are not met yet."
-
-
-class StudentNameRequired(InvalidInput):
-    code = "student_name_required"
-    message = "Add your name to your profile first: it is printed on the certificate."
-
-
-class CertificatePriceUnavailable(ServiceUnavailable):
-    code = "certificate_price_unavailable"
-    reason = UnavailableReason.NOT_PRICED
-    message = "Certificates cannot be issued right now: no price is set for them."
-
-
-class CertificateAlreadyRevoked(Conflict):
-    code = "certificate_already_revoked"
-    message = "This certificate is already revoked."
-
-
-class RevokerNotStaff(Forbidden):
-    code = "revoker_not_staff"
-    message = "Only an active admin can revoke a certificate."
 
 
 def certificate_price() -> int:

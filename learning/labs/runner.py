@@ -14,8 +14,9 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from config.errors import ServiceUnavailable, UnavailableReason, UpstreamError
+from config.errors import UnavailableReason
 from config.process_caches import register
+from learning.errors import LabRunnerFailed, LabRunnerUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -29,16 +30,6 @@ RUNTIME_ERRORS = frozenset(range(7, 13))  # SIGSEGV, SIGXFSZ, SIGFPE, SIGABRT, N
 # processing, 13 internal error, 14 exec format error) are the runner's problem.
 FINISHED = frozenset({ACCEPTED, WRONG_ANSWER, TIME_LIMIT_EXCEEDED, COMPILATION_ERROR})
 FINISHED |= RUNTIME_ERRORS
-
-
-class LabRunnerUnavailable(ServiceUnavailable):
-    code = "lab_runner_unavailable"
-    message = "Code cannot be run right now. Nothing was charged; try again later."
-
-
-class LabRunnerFailed(UpstreamError):
-    code = "lab_runner_failed"
-    message = "The code runner failed to run this submission. Nothing was charged."
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from accounts.models import User
 from config.errors import IdempotencyKeyReused, InsufficientCredits, UnavailableReason
 from config.patterns import PatternUnsupported, pattern_search
 from config.priced_actions import PricedAction
+from learning.errors import LabRunnerUnavailable
 from learning.labs import runner
 from learning.labs.selectors import lab_to_grade
 from learning.models import LabCompletion, LabSubmission
@@ -52,7 +53,7 @@ def _static_check(lab: Lab, code: str) -> tuple[str, str]:
         except PatternUnsupported:
             # Saved before Guru checked patterns with RE2 (its migration lists such labs):
             # never a guessed verdict, nothing charged.
-            raise runner.LabRunnerUnavailable(
+            raise LabRunnerUnavailable(
                 reason=UnavailableReason.NOT_SUPPORTED, details={"check": "pattern"}
             ) from None
     else:
@@ -83,7 +84,7 @@ def _check(lab: Lab, code: str) -> tuple[str, str]:
     if lab.validation_type == "stdout":
         return _executed_check(lab, code)
     # A validation type Guru added that this code does not know: never a guessed verdict.
-    raise runner.LabRunnerUnavailable(
+    raise LabRunnerUnavailable(
         reason=UnavailableReason.NOT_SUPPORTED,
         details={"validation_type": lab.validation_type},
     )

@@ -10,8 +10,7 @@ from django.test import Client
 
 from accounts.models import OtpChallenge
 from accounts.otp_codes import otp_code
-
-PASSWORD = "correct-horse-battery"
+from tests.factories import PASSWORD
 
 
 class Browser:

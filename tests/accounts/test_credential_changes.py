@@ -12,7 +12,7 @@ from accounts.models import User
 from guru.admin_site import SITE_SESSION_KEY
 from guru.models import AdminSession
 from guru.tokens import admin_tokens_issue
-from tests.accounts.helpers import PASSWORD, Browser, log_in
+from tests.accounts.helpers import Browser, log_in
 
 # student: the verified student of tests/accounts/conftest.py
 
@@ -58,11 +58,6 @@ WRITERS = [by_save, pytest.param(by_queryset_update, marks=postgres_only)]
 def apply(change, writer, user):
     for field, value in change(user):
         writer(user, field, value)
-
-
-@pytest.fixture
-def admin(db):
-    return User.objects.create_superuser("root@example.com", PASSWORD)
 
 
 def admin_token(admin) -> str:

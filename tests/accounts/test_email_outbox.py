@@ -4,7 +4,6 @@ beat's requeue."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from accounts.email import (
 from accounts.models import OtpChallenge, OutboxEmail
 from accounts.services import otp_challenge_send
 from tests.accounts.helpers import code_of_challenge
+from tests.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ADMIN = OtpChallenge.Purpose.ADMIN_LOGIN
@@ -24,7 +24,7 @@ ADMIN = OtpChallenge.Purpose.ADMIN_LOGIN
 
 @pytest.fixture
 def user():
-    return get_user_model().objects.create_user("asha@example.com", "a-long-passphrase")
+    return StudentFactory(email="asha@example.com")
 
 
 def send_code(user) -> OtpChallenge:

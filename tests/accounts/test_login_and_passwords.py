@@ -8,23 +8,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db.models import F
-from django.utils import timezone
 
 from accounts import services
 from accounts.models import OtpChallenge
 from tests.accounts.helpers import PASSWORD, Browser, code_in, log_in
+from tests.factories import StudentFactory
 
 # Transactional: codes are emailed once the request's transaction commits.
 pytestmark = pytest.mark.django_db(transaction=True)
 User = get_user_model()
 NEW_PASSWORD = "a-brand-new-passphrase"
-
-
-@pytest.fixture
-def admin(db):
-    return User.objects.create_superuser(
-        "guru@example.com", PASSWORD, email_verified_at=timezone.now()
-    )
 
 
 def forgot(browser: Browser, email: str):
@@ -98,7 +91,7 @@ def test_admin_email_signup_is_answered_like_any_other_and_sends_nothing(
 def test_known_and_unknown_emails_get_the_same_status_and_body(
     student, fake_resend, path, known, body
 ):
-    User.objects.create_user("pending@example.com", None)  # an unverified signup
+    StudentFactory(email="pending@example.com", password=None)  # an unverified signup
     known_response = Browser().post(path, {"email": known, **body})
     unknown_response = Browser().post(path, {"email": "nobody@example.com", **body})
     assert known_response.status_code == unknown_response.status_code
@@ -250,7 +243,7 @@ def test_signup_hashes_the_password_whatever_the_address(student, admin, address
 
 
 def test_forgot_sends_nothing_to_unknown_or_unverified_addresses(browser, fake_resend):
-    User.objects.create_user("pending@example.com", None)
+    StudentFactory(email="pending@example.com", password=None)
     assert forgot(browser, "pending@example.com").status_code == 202
     assert forgot(browser, "nobody@example.com").status_code == 202
     assert fake_resend.emails == []

@@ -24,6 +24,7 @@ from accounts.services import (
     otp_verify,
 )
 from tests.accounts.helpers import code_in, code_of_challenge
+from tests.factories import AdminFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 SIGNUP = OtpChallenge.Purpose.SIGNUP
@@ -33,7 +34,7 @@ ADMIN = OtpChallenge.Purpose.ADMIN_LOGIN
 
 @pytest.fixture
 def user():
-    return get_user_model().objects.create_user("student@example.com", "a-long-passphrase")
+    return StudentFactory(email="student@example.com", password="a-long-passphrase")
 
 
 def wrong(code: str) -> str:
@@ -120,7 +121,7 @@ def test_code_for_another_purpose_is_refused(user):
 
 
 def test_challenge_is_bound_to_its_user(user):
-    other = get_user_model().objects.create_user("other@example.com", "a-long-passphrase")
+    other = StudentFactory(email="other@example.com", password="a-long-passphrase")
     issued = otp_challenge_create(user=user, purpose=SIGNUP)
     with pytest.raises(OtpInvalid):
         otp_verify(
@@ -242,15 +243,15 @@ def test_purge_deletes_only_old_expired_challenges(user):
 def test_purge_deletes_students_who_never_verified_and_have_no_recent_code(user):
     User = get_user_model()
     long_ago = timezone.now() - timedelta(days=2)
-    abandoned = User.objects.create_user("gone@example.com", None, date_joined=long_ago)
+    abandoned = StudentFactory(email="gone@example.com", password=None, date_joined=long_ago)
     otp_challenge_create(user=abandoned, purpose=SIGNUP)
     OtpChallenge.objects.filter(user=abandoned).update(
         created_at=long_ago, expires_at=long_ago + timedelta(minutes=5)
     )
-    waiting = User.objects.create_user("waiting@example.com", None, date_joined=long_ago)
+    waiting = StudentFactory(email="waiting@example.com", password=None, date_joined=long_ago)
     otp_challenge_create(user=waiting, purpose=SIGNUP)  # a code from today: still live
-    new = User.objects.create_user("new@example.com", None)
-    admin = User.objects.create_superuser("admin@example.com", None, date_joined=long_ago)
+    new = StudentFactory(email="new@example.com", password=None)
+    admin = AdminFactory(email="admin@example.com", password=None, date_joined=long_ago)
     User.objects.filter(pk=user.pk).update(date_joined=long_ago, email_verified_at=long_ago)
 
     call_command("purge_otp_challenges", stdout=StringIO())

@@ -6,6 +6,7 @@ from django.db import IntegrityError
 
 from accounts.services import profile_update
 from tests.accounts.helpers import PASSWORD, log_in
+from tests.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -83,7 +84,7 @@ def test_bad_or_reserved_usernames_are_refused(logged_in, username):
 
 
 def test_a_username_is_unique_whatever_its_case(logged_in, db):
-    User.objects.create_user("other@example.com", PASSWORD, username="taken_name")
+    StudentFactory(email="other@example.com", password=PASSWORD, username="taken_name")
     response = update(logged_in, {"username": "Taken_Name"})
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "username_taken"

@@ -6,7 +6,6 @@ from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.management import call_command
@@ -16,6 +15,7 @@ from accounts.models import UserSession
 from config.authentication import SESSION_SEEN_AT, SESSION_STARTED_AT
 from tests.accounts.helpers import PASSWORD, Browser, log_in
 from tests.config.test_production_settings import setting
+from tests.factories import AdminFactory
 
 # The store the project is configured with (its cache layer included).
 SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
@@ -155,7 +155,7 @@ def test_logout_requires_a_session(browser):
 
 
 def test_admin_site_sessions_are_not_student_sessions(db):
-    admin = get_user_model().objects.create_superuser("root@example.com", PASSWORD)
+    admin = AdminFactory(email="root@example.com", password=PASSWORD)
     browser = Browser()
     browser.client.force_login(admin)
     # The student API does not see it at all: as anonymous (every route is walked with it in

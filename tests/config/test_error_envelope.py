@@ -2,8 +2,9 @@ import json
 import logging
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
+
+from tests.factories import StudentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.config.error_views")]
 
@@ -128,7 +129,7 @@ def test_request_id_from_trusted_proxy_is_kept(client, settings):
 
 
 def test_session_request_without_csrf_token_is_403_csrf_failed(db):
-    user = get_user_model().objects.create_user("csrf@example.com", "pw-long-enough-1")
+    user = StudentFactory(email="csrf@example.com", password="pw-long-enough-1")
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     response = client.post("/api/test/private", json.dumps({}), content_type="application/json")
@@ -137,7 +138,7 @@ def test_session_request_without_csrf_token_is_403_csrf_failed(db):
 
 
 def test_session_request_with_csrf_token_passes_csrf(db):
-    user = get_user_model().objects.create_user("csrf2@example.com", "pw-long-enough-1")
+    user = StudentFactory(email="csrf2@example.com", password="pw-long-enough-1")
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     token = "t" * 32  # CSRF compares the cookie with the header
@@ -152,7 +153,7 @@ def test_session_request_with_csrf_token_passes_csrf(db):
 @pytest.mark.urls("config.urls")
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_unsafe_request_without_csrf_token_to_an_unknown_path_is_404(method):
-    user = get_user_model().objects.create_user("csrf3@example.com", "pw-long-enough-1")
+    user = StudentFactory(email="csrf3@example.com", password="pw-long-enough-1")
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     for path in ("/api/no-such-route", "/api/admin/no-such-route", "/no-such-page"):

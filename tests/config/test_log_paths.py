@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 
 from config.logging import RedactSecretsFilter
-from shishya.guru_client import GuruUnavailable, guru_client
+from shishya.errors import GuruUnavailable
+from shishya.guru_client import guru_client
 from tests.fakes.guru import FakeGuru
 from tests.fakes.server import Reply
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from config.models import SignedCallRecord
 from config.system_signature import SystemSignatureAuthentication, system_call_headers
+from tests.factories import StudentFactory
 from tests.routes import methods_of, url_routes
 from tests.system_calls import as_meta
 
@@ -102,7 +103,7 @@ def test_unversioned_and_unknown_schemes_are_refused(path, method):
 
 
 def test_a_captured_grant_sent_again_with_a_fresh_key_credits_nothing(django_user_model):
-    django_user_model.objects.create_user("kid@example.com", "a-long-passphrase")
+    StudentFactory(email="kid@example.com")
     body = json.dumps({"student_email": "kid@example.com", "credits": 5, "reason": "x"}).encode()
     headers = sign("/api/wallet/add", "POST", key="grant-0001", body=body)
     assert send("/api/wallet/add", "POST", headers, body).json()["balance"] == 5

@@ -5,13 +5,12 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 from rest_framework.views import APIView
 
 from accounts.throttles import StudentRateThrottle, student_rate_setting
+from tests.factories import StudentFactory
 
 # Routes whose every call costs a PDF render or holds a worker on Guru's rules and the
 # student's record: a budget stricter than the default's.
@@ -51,13 +50,6 @@ def test_every_api_route_has_a_per_student_limit(route, pattern, view_class):
         assert student_rate_setting(view) == "STUDENT_CERTIFICATE_RATE"
 
 
-@pytest.fixture
-def student(db):
-    return get_user_model().objects.create_user(
-        "limits@example.com", "a-long-passphrase", email_verified_at=timezone.now()
-    )
-
-
 def test_a_student_past_the_budget_gets_429_with_retry_after(student, settings):
     settings.STUDENT_RATE = "3/m"
     client = Client()
@@ -70,7 +62,7 @@ def test_a_student_past_the_budget_gets_429_with_retry_after(student, settings):
     assert int(limited["Retry-After"]) >= 1
     # Another student has a budget of their own.
     other = Client()
-    other.force_login(get_user_model().objects.create_user("other@example.com", "x"))
+    other.force_login(StudentFactory(email="other@example.com"))
     assert other.get("/api/notifications").status_code == 200
 
 

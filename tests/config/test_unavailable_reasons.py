@@ -3,8 +3,6 @@ whichever service failed: found by walking every such error class and every plac
 raised, so an error added later is held to it too."""
 
 import ast
-import importlib
-import pkgutil
 from pathlib import Path
 
 import pytest
@@ -17,40 +15,25 @@ from config.errors import (
     UpstreamError,
     UpstreamTimeout,
 )
+from tests.config.error_classes import APPS, import_everything, subclasses
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("accounts", "config", "guru", "learning", "mithra", "payments", "shishya", "wallet")
-
-
-def _import_everything() -> None:
-    for app in APPS:
-        package = importlib.import_module(app)
-        for module in pkgutil.walk_packages(package.__path__, prefix=f"{app}."):
-            if ".migrations" not in module.name:
-                importlib.import_module(module.name)
-
-
-def _subclasses(cls: type) -> set[type]:
-    found = set()
-    for sub in cls.__subclasses__():
-        found |= {sub, *_subclasses(sub)}
-    return found
 
 
 def unavailable_classes() -> set[type[ApiError]]:
-    _import_everything()
+    import_everything()
     return {
         cls
         for base in (ServiceUnavailable, UpstreamError, UpstreamTimeout)
-        for cls in {base, *_subclasses(base)}
+        for cls in {base, *subclasses(base)}
     }
 
 
 def test_every_5xx_error_of_the_project_is_an_unavailable_error():
-    _import_everything()
+    import_everything()
     others = {
         cls.__name__
-        for cls in _subclasses(ApiError)
+        for cls in subclasses(ApiError)
         if cls.status_code >= 500 and cls not in unavailable_classes()
     }
     # A 500 is our own fault (server_error), never an upstream's.

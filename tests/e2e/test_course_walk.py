@@ -3,12 +3,11 @@ project's real Guru public API: enroll, lessons, a locked then unlocked lab, a J
 test submitted late and then on time, a project, a certificate and the marksheet."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
-from django.utils import timezone
 
 from guru.models import ActionPrice, CertificateRule, Project
 from learning.models import Certificate, TestAttempt
+from tests.factories import StudentFactory
 from tests.fakes.judge0 import AUTH_TOKEN, FakeJudge0
 from tests.learning.content import LAB_RUN_PRICE, balance, guru_course
 from tests.learning.test_tests import ALL_RIGHT, assert_no_answer_material, expire, submit
@@ -41,12 +40,7 @@ def course(guru_in_process):
 
 
 def test_a_student_walks_a_whole_course(course, judge0, settings):
-    student = get_user_model().objects.create_user(
-        "asha@example.com",
-        "a-long-passphrase",
-        name="Asha Verma",
-        email_verified_at=timezone.now(),
-    )
+    student = StudentFactory(email="asha@example.com", name="Asha Verma", verified=True)
     wallet_apply(
         user=student,
         amount=100,

@@ -18,6 +18,7 @@ from guru.models import ActionPrice, AdminSession, CreditPack, PlatformSettings,
 from guru.tokens import admin_tokens_issue
 from tests.accounts.helpers import code_in
 from tests.e2e.processes import needs_postgresql, served, student_session
+from tests.factories import AdminFactory, StudentFactory
 from tests.fakes.razorpay import FakeRazorpay
 from tests.fakes.resend import FakeResend
 from tests.guru.catalogue import api_key, course_with_content
@@ -35,7 +36,7 @@ DISPLAY_DELAY_SECONDS = 2.0
 
 
 def admin_bearer() -> dict[str, str]:
-    admin = User.objects.create_superuser("asha.admin@ourshiksha.ai", PASSWORD, name="Asha")
+    admin = AdminFactory(email="asha.admin@ourshiksha.ai", password=PASSWORD, name="Asha")
     admin.password = make_password(PASSWORD, hasher=PBKDF2PasswordHasher())
     admin.save(update_fields=["password"])
     session = AdminSession.objects.create(
@@ -47,9 +48,7 @@ def admin_bearer() -> dict[str, str]:
 
 
 def student(email: str, credits: int = 0) -> User:
-    user = User.objects.create_user(
-        email, None, name="Ravi Kumar", email_verified_at=timezone.now()
-    )
+    user = StudentFactory(email=email, password=None, name="Ravi Kumar", verified=True)
     # Hashed as the servers can check it (the test process hashes with MD5 for speed).
     user.password = make_password(PASSWORD, hasher=PBKDF2PasswordHasher())
     user.save(update_fields=["password"])

@@ -7,24 +7,18 @@ import pytest
 from django.test import TestCase
 from rest_framework.test import APIClient
 
-from accounts.models import User
 from guru.models import Course, Lab, Lesson, Module, Project, Question, Test
+from tests.factories import AdminFactory
 
 PASSWORD = "correct-horse-battery-staple-42"
 ADMIN_EMAIL = "asha.admin@ourshiksha.ai"
-STUDENT_EMAIL = "ravi.student@example.com"
 PROBE = "/api/admin/test/probe"
 _CODE_LINE = re.compile(r"^Your One-Time Verification Code is: (\d{6})$", re.MULTILINE)
 
 
 @pytest.fixture
 def admin_user(db):
-    return User.objects.create_superuser(ADMIN_EMAIL, PASSWORD, name="Asha")
-
-
-@pytest.fixture
-def student(db):
-    return User.objects.create_user(STUDENT_EMAIL, PASSWORD, name="Ravi")
+    return AdminFactory(email=ADMIN_EMAIL, password=PASSWORD, name="Asha")
 
 
 def login(client, email: str = ADMIN_EMAIL, password: str = PASSWORD, **headers):

@@ -18,11 +18,12 @@ from accounts.models import OtpChallenge, User
 from guru.models import AdminSession
 from guru.services.admin_auth import admin_login_code_send
 from guru.tokens import admin_tokens_issue
+from tests.factories import PASSWORD as STUDENT_PASSWORD
+from tests.factories import AdminFactory
 from tests.guru.conftest import (
     ADMIN_EMAIL,
     PASSWORD,
     PROBE,
-    STUDENT_EMAIL,
     bearer,
     emailed_code,
     error_code,
@@ -86,7 +87,7 @@ def test_unknown_email_wrong_password_and_student_get_the_admins_answer(
     answers = [
         login(client, "nobody@example.com", PASSWORD),
         login(client, ADMIN_EMAIL, "not-the-password"),
-        login(client, STUDENT_EMAIL, PASSWORD),
+        login(client, student.email, STUDENT_PASSWORD),
         login(client, ADMIN_EMAIL, PASSWORD),
     ]
     assert {a.status_code for a in answers} == {200}
@@ -234,7 +235,7 @@ def test_code_from_another_challenge_is_refused(client, admin_user, fake_resend)
 
 
 def test_challenge_of_another_admin_is_refused(client, admin_user, fake_resend):
-    other = User.objects.create_superuser("other.admin@ourshiksha.ai", PASSWORD)
+    other = AdminFactory(email="other.admin@ourshiksha.ai", password=PASSWORD)
     other_id = login(client, other.email).json()["challenge_id"]
     code = emailed_code(fake_resend, other.email)
     response = verify(client, other_id, code, email=ADMIN_EMAIL)

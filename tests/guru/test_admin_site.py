@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import OtpChallenge
 from guru.admin_site import SITE_SESSION_KEY
 from guru.models import AdminSession
+from tests.factories import PASSWORD as STUDENT_PASSWORD
 from tests.guru.conftest import (
     ADMIN_EMAIL,
     PASSWORD,
@@ -82,7 +83,7 @@ def test_wrong_password_looks_like_the_right_one_but_no_code_opens_it(
 
 
 def test_student_credentials_do_not_open_the_site(client, student, fake_resend):
-    password_step(client, student.email)
+    password_step(client, student.email, STUDENT_PASSWORD)
     fake_resend.settle()
     assert fake_resend.emails == []
     client.post(VERIFY, {"otp": "123456"})

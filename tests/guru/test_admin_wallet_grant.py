@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def grant(api, key="grant-0001", **body):
-    payload = {"student_email": "ravi.student@example.com", "credits": 40, "reason": "prize"}
+    payload = {"student_email": "asha@example.com", "credits": 40, "reason": "prize"}
     return api.post(
         "/api/admin/wallet/grant", {**payload, **body}, format="json", HTTP_IDEMPOTENCY_KEY=key
     )
@@ -55,7 +55,7 @@ def test_student_side_down_is_502_and_grants_nothing(api, student, settings):
 def test_idempotency_key_is_required(api, student, shishya_in_process):
     response = api.post(
         "/api/admin/wallet/grant",
-        {"student_email": "ravi.student@example.com", "credits": 5, "reason": "x"},
+        {"student_email": "asha@example.com", "credits": 5, "reason": "x"},
         format="json",
     )
     assert response.status_code == 400
@@ -66,7 +66,7 @@ def test_reversal_takes_credits_back_and_is_audited(api, admin_user, student, sh
     grant(api)
     response = api.post(
         "/api/admin/wallet/reverse",
-        {"student_email": "ravi.student@example.com", "credits": 15, "reason": "refund error"},
+        {"student_email": "asha@example.com", "credits": 15, "reason": "refund error"},
         format="json",
         HTTP_IDEMPOTENCY_KEY="reverse-0001",
     )
@@ -81,7 +81,7 @@ def test_reversal_takes_credits_back_and_is_audited(api, admin_user, student, sh
 def test_reversal_beyond_the_balance_is_refused_with_its_code(api, student, shishya_in_process):
     response = api.post(
         "/api/admin/wallet/reverse",
-        {"student_email": "ravi.student@example.com", "credits": 5, "reason": "x"},
+        {"student_email": "asha@example.com", "credits": 5, "reason": "x"},
         format="json",
         HTTP_IDEMPOTENCY_KEY="reverse-0002",
     )

@@ -7,9 +7,9 @@ from auditlog.models import LogEntry
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from accounts.models import User
 from guru.models import AdminAuditLog, AuditLogImmutable, Course, Lesson, PlatformSettings
 from guru.selectors import platform_settings_get
+from tests.factories import AdminFactory
 
 # Transactional: the admin site sign-in emails its code once the login commits.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -354,9 +354,7 @@ def test_admin_site_refuses_to_delete_content_a_rule_names(site, course, lesson,
 @pytest.fixture
 def history(api, admin_user):
     """Two admins' changes: courses by the first, a pack by the second, one row back-dated."""
-    other_admin = User.objects.create_user(
-        "second@ourshiksha.test", "another-long-pass", role="ADMIN"
-    )
+    other_admin = AdminFactory(email="second@ourshiksha.test", password="another-long-pass")
     first = api.post("/api/admin/course", {"title": "A"}, format="json").json()["id"]
     api.put(f"/api/admin/course/{first}", {"title": "A2"}, format="json")
     api.post("/api/admin/course", {"title": "B"}, format="json")

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import User
+from tests.factories import PASSWORD as STUDENT_PASSWORD
 from tests.guru.conftest import ADMIN_EMAIL, PASSWORD, PROBE, bearer, sign_in
 
 # Transactional: the code is emailed once the login's transaction commits.
@@ -75,4 +76,4 @@ def test_reset_password_is_for_admins_only(student):
     with pytest.raises(CommandError, match="No admin"):
         createadmin("--email", student.email, "--reset-password", stdin=f"{NEW_PASSWORD}\n")
     student.refresh_from_db()
-    assert student.check_password(PASSWORD)
+    assert student.check_password(STUDENT_PASSWORD)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from guru.models import ApiKey, Course, Lab, Lesson, Module
+from tests.factories import AdminFactory
 from tests.guru.catalogue import api_key, assessments_for, course_with_content, pricing
 
 pytestmark = pytest.mark.django_db
@@ -207,9 +208,7 @@ class TestETags:
         course = course_with_content()
         etag = catalog_client.get(f"/api/public/courses/{course.pk}")["ETag"]
         admin = APIClient()
-        admin.force_authenticate(
-            django_user_model.objects.create_superuser("a@x.io", "pw-pw-pw-pw")
-        )
+        admin.force_authenticate(AdminFactory(email="a@x.io"))
         response = admin.put(
             f"/api/admin/course/{course.pk}",
             {

@@ -3,10 +3,8 @@ material carries a recognisable string, so a test can assert none of it reaches 
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-
 from guru.models import ActionPrice, Course, Lab, Lesson, Module, Question, Test
-from learning.models import Enrollment
+from tests.factories import EnrollmentFactory
 from tests.guru.catalogue import course_with_content
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply
@@ -157,8 +155,7 @@ def guru_course(*, max_attempts: int = 1, lab_run_price: int | None = LAB_RUN_PR
 
 
 def enrolled_student(course: Course, *, credits: int = 100, email: str = "s@example.com"):
-    student = get_user_model().objects.create_user(email, "a-long-passphrase")
-    Enrollment.objects.create(user=student, course_id=course.pk)
+    student = EnrollmentFactory(user__email=email, course_id=course.pk).user
     if credits:
         wallet_apply(
             user=student,

@@ -5,7 +5,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from learning.models import Enrollment
@@ -24,10 +23,6 @@ ANSWER_MATERIAL = (
     "Secret rubric",
     "Explain 0.0 simply",
 )
-
-
-def make_student(email: str = "learner@example.com", **fields: Any):
-    return get_user_model().objects.create_user(email, "a-long-passphrase", **fields)
 
 
 def logged_in(user) -> Client:

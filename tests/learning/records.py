@@ -3,7 +3,6 @@ them (enrollment, lessons, labs, tests, projects) are tested on their own."""
 
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from learning.models import (
@@ -16,16 +15,6 @@ from learning.models import (
 )
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply
-
-
-def make_student(email: str = "asha@example.com", name: str = "Asha Rao"):
-    return get_user_model().objects.create_user(email, "a-long-passphrase", name=name)
-
-
-def make_admin(email: str = "staff@example.com"):
-    return get_user_model().objects.create_user(
-        email, "a-long-passphrase", name="Staff", role="ADMIN"
-    )
 
 
 def enroll(student, course_id: int) -> Enrollment:

@@ -1,9 +1,9 @@
 """GET /api/courses and /api/courses/:id: Guru's catalogue as students see it."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from learning.models import Enrollment, LessonCompletion
+from tests.factories import StudentFactory
 from tests.guru.catalogue import api_key, assessments_for, course_with_content
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +40,7 @@ def test_anonymous_catalogue_lists_published_courses_without_student_state(clien
 def test_catalogue_shows_the_students_enrollment_and_progress(client):
     course = course_with_content()
     other = course_with_content(title="Other")
-    student = get_user_model().objects.create_user("s@example.com", "a-long-passphrase")
+    student = StudentFactory(email="s@example.com")
     Enrollment.objects.create(user=student, course_id=course.pk)
     lesson_ids = list(course.modules.first().lessons.values_list("id", flat=True))
     for lesson_id in lesson_ids[:3]:

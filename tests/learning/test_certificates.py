@@ -9,7 +9,6 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
-from django.utils import timezone
 from pypdf import PdfReader
 
 from guru.models import ActionPrice, CertificateRule, Lab, PlatformSettings, Test
@@ -24,8 +23,9 @@ from learning.verification_ids import (
     verification_id_normalize,
 )
 from shishya.models import Notification
+from tests.factories import AdminFactory, StudentFactory
 from tests.guru.catalogue import assessments_for, course_with_content
-from tests.learning.records import complete_lab, enroll, fund, make_admin, make_student, sit_test
+from tests.learning.records import complete_lab, enroll, fund, sit_test
 from wallet.models import LedgerEntry, Wallet
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")
@@ -52,7 +52,7 @@ def make_eligible(student, course, *, percent: int = 75) -> None:
 
 @pytest.fixture
 def student(course):
-    student = make_student()
+    student = StudentFactory(name="Asha Rao")
     make_eligible(student, course)
     fund(student, 100)
     return student
@@ -113,7 +113,7 @@ class TestGenerate:
         )
 
     def test_unmet_requirements_are_listed_and_nothing_is_charged(self, client, course):
-        student = make_student("b@example.com", "Bala")
+        student = StudentFactory(email="b@example.com", name="Bala")
         enroll(student, course.pk)
         fund(student, 100)
         test = Test.objects.get(course=course)
@@ -137,7 +137,7 @@ class TestGenerate:
         assert response.json()["error"]["details"]["missing"][0]["required"] == 80
 
     def test_too_few_credits_is_402_and_issues_nothing(self, client, course):
-        student = make_student("c@example.com", "Chitra")
+        student = StudentFactory(email="c@example.com", name="Chitra")
         make_eligible(student, course)
         fund(student, PRICE - 1)
         client.force_login(student)
@@ -160,7 +160,7 @@ class TestGenerate:
 
     def test_a_course_without_rules_offers_no_certificate(self, client):
         course = course_with_content(title="No rules")
-        student = make_student()
+        student = StudentFactory(name="Asha Rao")
         enroll(student, course.pk)
         client.force_login(student)
         response = generate(client, course)
@@ -168,7 +168,7 @@ class TestGenerate:
         assert response.json()["error"]["code"] == "certificate_not_offered"
 
     def test_not_enrolled_is_403_and_a_nameless_student_is_asked_for_a_name(self, client, course):
-        stranger = make_student("d@example.com", "")
+        stranger = StudentFactory(email="d@example.com", name="")
         client.force_login(stranger)
         assert generate(client, course).json()["error"]["code"] == "not_enrolled"
         make_eligible(stranger, course)
@@ -178,7 +178,7 @@ class TestGenerate:
 
     def test_a_name_no_shipped_font_prints_is_refused_before_any_charge(self, client, course):
         # Chinese, Japanese and Korean are out: their fonts would be 15-20 MB a weight.
-        student = make_student("li@example.com", "Li 李小龍")
+        student = StudentFactory(email="li@example.com", name="Li 李小龍")
         make_eligible(student, course)
         fund(student, 100)
         client.force_login(student)
@@ -193,7 +193,7 @@ class TestGenerate:
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_generates_issue_one_certificate_and_charge_once(course):
-    student = make_student()
+    student = StudentFactory(name="Asha Rao")
     make_eligible(student, course)
     fund(student, 100)
     # Guru's answers are cached first, so the threads race on the database alone.
@@ -232,7 +232,7 @@ class TestReading:
         assert [row["id"] for row in listed["results"]] == [mine["id"]]
         assert student_client.get(f"/api/certificates/{mine['id']}").status_code == 200
 
-        other = make_student("e@example.com", "Esha")
+        other = StudentFactory(email="e@example.com", name="Esha")
         client.force_login(other)
         assert client.get("/api/certificates").json()["results"] == []
         for path in (f"/api/certificates/{mine['id']}", f"/api/certificates/{mine['id']}/pdf"):
@@ -255,7 +255,7 @@ class TestReading:
             assert student_client.get(path).status_code == 200, path
         assert student_client.get(f"/api/certificates/{typed}").json()["id"] == certificate_id
         # Forgiving the typing never widens whose certificate it is.
-        other = make_student("f@example.com", "Farah")
+        other = StudentFactory(email="f@example.com", name="Farah")
         client.force_login(other)
         assert client.get(f"/api/certificates/{typed}").status_code == 404
 
@@ -331,7 +331,7 @@ class TestPdf:
 class TestRevoke:
     def test_staff_revoke_with_a_reason_recorded_and_audited(self, student_client, student, course):
         certificate_id = generate(student_client, course).json()["id"]
-        admin = make_admin()
+        admin = AdminFactory(email="staff@example.com", name="Staff")
         call_command(
             "revoke_certificate",
             certificate_id.lower(),
@@ -362,7 +362,7 @@ class TestRevoke:
             call_command(
                 "revoke_certificate", certificate_id, "--reason", "x", "--by", student.email
             )
-        admin = make_admin()
+        admin = AdminFactory(email="staff@example.com", name="Staff")
         with pytest.raises(CommandError, match="reason"):
             call_command("revoke_certificate", certificate_id, "--reason", " ", "--by", admin.email)
         with pytest.raises(CommandError, match="not_found"):
@@ -386,9 +386,8 @@ def test_a_certificate_as_the_first_spend_gets_the_welcome_grant_that_waited_on_
     PlatformSettings.objects.update_or_create(
         pk=PlatformSettings.SINGLETON_ID, defaults={"welcome_credits": 30}
     )
-    student = make_student()
-    student.email_verified_at = timezone.now()  # while Guru could not answer: never settled
-    student.save(update_fields=["email_verified_at"])
+    # Verified while Guru could not answer: the welcome grant was never settled.
+    student = StudentFactory(verified=True)
     make_eligible(student, course)
     client.force_login(student)
     assert generate(client, course).status_code == 201

@@ -12,13 +12,13 @@ from learning.models import Enrollment
 from payments.models import Subscription
 from shishya.guru_client import guru_client
 from shishya.models import Notification
+from tests.factories import StudentFactory
 from tests.guru.catalogue import course_with_content
 from tests.learning.core_helpers import (
     assert_no_answer_material,
     balance,
     fund,
     logged_in,
-    make_student,
 )
 from wallet.models import LedgerEntry
 
@@ -40,7 +40,7 @@ def deductions(user) -> list[int]:
 def test_free_course_enrolls_at_once_without_a_charge():
     course = course_with_content()
     Course.objects.filter(pk=course.pk).update(is_free=True, credit_cost=0)
-    student = make_student()
+    student = StudentFactory()
     response = logged_in(student).post(enroll_path(course))
     assert response.status_code == 201
     assert response.json()["credits_charged"] == 0 and response.json()["waived_by"] == "free"
@@ -51,7 +51,7 @@ def test_free_course_enrolls_at_once_without_a_charge():
 
 def test_paid_course_charges_its_credit_cost_once_and_a_repeat_answers_200():
     course = course_with_content()  # 30 credits
-    student = make_student()
+    student = StudentFactory()
     fund(student, 100)
     client = logged_in(student)
     first = client.post(enroll_path(course))
@@ -79,7 +79,7 @@ def test_plan_feature_free_enrollment_waives_the_charge():
     plan = Plan.objects.create(
         name="Scholar", price_paise=49900, period="monthly", features=["free_enrollment"]
     )
-    student = make_student()
+    student = StudentFactory()
     now = timezone.now()
     Subscription.objects.create(
         user=student,
@@ -98,7 +98,7 @@ def test_plan_feature_free_enrollment_waives_the_charge():
 
 def test_an_expired_plan_waives_nothing():
     course = course_with_content()
-    student = make_student()
+    student = StudentFactory()
     past = timezone.now() - timedelta(days=1)
     Subscription.objects.create(
         user=student,
@@ -114,7 +114,7 @@ def test_an_expired_plan_waives_nothing():
 
 def test_insufficient_credits_is_402_and_writes_nothing():
     course = course_with_content()
-    student = make_student()
+    student = StudentFactory()
     fund(student, 29)
     response = logged_in(student).post(enroll_path(course))
     assert response.status_code == 402
@@ -128,7 +128,7 @@ def test_insufficient_credits_is_402_and_writes_nothing():
 
 def test_unpublished_or_unknown_course_is_404_and_charges_nothing():
     draft = course_with_content(published=False)
-    student = make_student()
+    student = StudentFactory()
     fund(student, 100)
     client = logged_in(student)
     for course_id in (draft.pk, 999999):
@@ -148,7 +148,7 @@ def test_enrolling_needs_a_session(client):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_enrollments_charge_once():
     course = course_with_content()
-    student = make_student()
+    student = StudentFactory()
     fund(student, 100)
     guru_client().course(course.pk)  # warm Guru's copy: the race is ours, not the cache's
     statuses: list[int] = []

@@ -5,12 +5,12 @@ import pytest
 from guru.models import Lesson, Module
 from guru.services.version import content_version_bump
 from learning.models import LessonCompletion
+from tests.factories import StudentFactory
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.core_helpers import (
     assert_no_answer_material,
     enroll,
     logged_in,
-    make_student,
 )
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")
@@ -37,7 +37,7 @@ def test_lesson_has_content_and_navigation_across_modules_in_their_order():
         "Lesson 0.0",
         "Lesson 0.1",
     ]
-    student = make_student()
+    student = StudentFactory()
     enroll(student, course)
     client = logged_in(student)
 
@@ -60,7 +60,7 @@ def test_lesson_has_content_and_navigation_across_modules_in_their_order():
 def test_completing_a_lesson_is_idempotent_and_shows_in_the_lesson():
     course = course_with_content()
     lesson = reading_order(course)[0]
-    student = make_student()
+    student = StudentFactory()
     enroll(student, course)
     client = logged_in(student)
     first = client.post(f"{lesson_path(lesson.pk)}/complete")
@@ -77,7 +77,7 @@ def test_completing_a_lesson_is_idempotent_and_shows_in_the_lesson():
 def test_a_student_not_enrolled_gets_403_not_enrolled_and_completes_nothing():
     course = course_with_content()
     lesson = reading_order(course)[0]
-    client = logged_in(make_student())
+    client = logged_in(StudentFactory())
     for response in (
         client.get(lesson_path(lesson.pk)),
         client.post(f"{lesson_path(lesson.pk)}/complete"),
@@ -90,7 +90,7 @@ def test_a_student_not_enrolled_gets_403_not_enrolled_and_completes_nothing():
 def test_unknown_and_unpublished_lessons_are_404():
     draft = course_with_content(title="Draft", published=False)
     course_with_content()
-    student = make_student()
+    student = StudentFactory()
     enroll(student, draft)  # even an enrollment does not reveal a withdrawn course
     client = logged_in(student)
     for lesson_id in (reading_order(draft)[0].pk, 999999):
@@ -102,7 +102,7 @@ def test_unknown_and_unpublished_lessons_are_404():
 
 def test_a_lesson_added_in_guru_is_found_once_the_catalogue_changes(settings):
     course = course_with_content(modules=1, lessons=1)
-    student = make_student()
+    student = StudentFactory()
     enroll(student, course)
     client = logged_in(student)
     assert client.get(lesson_path(reading_order(course)[0].pk)).status_code == 200
@@ -122,7 +122,7 @@ def test_lesson_reads_are_bounded_and_an_unknown_id_never_rescans_guru(
 ):
     course = course_with_content()
     lesson = reading_order(course)[0]
-    student = make_student()
+    student = StudentFactory()
     enroll(student, course)
     client = logged_in(student)
     client.get(lesson_path(lesson.pk))  # builds the lesson index and Guru's cached copies
@@ -138,7 +138,7 @@ def test_lesson_responses_carry_no_answer_material_or_tutor_context():
     course = course_with_content()
     assessments_for(course)
     lesson = reading_order(course)[0]
-    student = make_student()
+    student = StudentFactory()
     enroll(student, course)
     client = logged_in(student)
     got = client.get(lesson_path(lesson.pk))

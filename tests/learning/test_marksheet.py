@@ -8,8 +8,9 @@ import pytest
 from guru.models import Course, Test
 from learning.marksheet import classification_for, grade_for
 from learning.models import Certificate, MarksheetIdentity, TestAttempt
+from tests.factories import StudentFactory
 from tests.guru.catalogue import course_with_content
-from tests.learning.records import enroll, make_student, sit_test
+from tests.learning.records import enroll, sit_test
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")
 
@@ -34,7 +35,7 @@ def sit_all(student, course, tests, percents) -> None:
 
 @pytest.fixture
 def student_client(client):
-    student = make_student()
+    student = StudentFactory(name="Asha Rao")
     client.force_login(student)
     client.student = student
     return client

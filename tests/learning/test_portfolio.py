@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from learning.models import Certificate, LessonCompletion, ProjectSubmission
+from tests.factories import StudentFactory
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.core_helpers import (
     assert_no_answer_material,
@@ -12,7 +13,6 @@ from tests.learning.core_helpers import (
     fund,
     json_values,
     logged_in,
-    make_student,
 )
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")
@@ -29,8 +29,8 @@ def course():
 
 @pytest.fixture
 def student(course) -> User:
-    student = make_student(
-        EMAIL,
+    student = StudentFactory(
+        email=EMAIL,
         name="Asha Rao",
         username="asha",
         headline="Python learner",

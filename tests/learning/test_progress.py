@@ -4,12 +4,12 @@ import pytest
 
 from guru.models import CertificateRule, Lab, Project, Test
 from learning.models import ProjectSubmission
+from tests.factories import StudentFactory
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.records import (
     complete_lab,
     complete_lessons,
     enroll,
-    make_student,
     sit_test,
     submit_project,
 )
@@ -35,7 +35,7 @@ def course():
 
 @pytest.fixture
 def student_client(client):
-    student = make_student()
+    student = StudentFactory()
     client.force_login(student)
     client.student = student
     return client

@@ -5,12 +5,12 @@ import pytest
 from guru.models import Project
 from learning.models import ProjectSubmission
 from shishya.models import Notification
+from tests.factories import StudentFactory
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.core_helpers import (
     assert_no_answer_material,
     enroll,
     logged_in,
-    make_student,
 )
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")
@@ -36,7 +36,7 @@ def project(course) -> Project:
 
 @pytest.fixture
 def student(course):
-    student = make_student()
+    student = StudentFactory()
     enroll(student, course)
     return student
 
@@ -146,7 +146,7 @@ def test_invalid_submissions_are_400_and_store_nothing(course, project, student,
 def test_not_enrolled_comes_first_and_unknown_projects_are_404(course, project, student):
     other = course_with_content(title="Other")
     other_project = Project.objects.create(course=other, title="Elsewhere", description="x")
-    outsider = logged_in(make_student("other@example.com"))
+    outsider = logged_in(StudentFactory(email="other@example.com"))
     # The one access rule (learning.access): an outsider hears not_enrolled whatever the
     # project or course, so it learns nothing of what a course holds.
     for response in (

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
@@ -16,6 +15,7 @@ from django.utils import timezone
 from learning import selectors as learning_selectors
 from learning.models import TestAttempt
 from tests.concurrency import race
+from tests.factories import AdminFactory
 from tests.learning.content import ANSWER_KEYS, SECRETS, enrolled_student, guru_course
 
 pytestmark = pytest.mark.django_db
@@ -305,7 +305,7 @@ def test_an_admin_resets_an_attempt_with_a_reason_and_it_is_audited(student_clie
     attempt_id = start(student_client, content).json()["id"]
     submit(student_client, content, {"0": 0})
     assert start(student_client, content).status_code == 409  # the one attempt is used
-    admin = get_user_model().objects.create_superuser("staff@example.com", "a-long-passphrase")
+    admin = AdminFactory(email="staff@example.com")
     out = io.StringIO()
     call_command(
         "reset_test_attempt",
@@ -329,7 +329,7 @@ def test_an_admin_resets_an_attempt_with_a_reason_and_it_is_audited(student_clie
 
 def test_only_an_admin_may_reset_and_only_with_a_reason(student, content, student_client):
     attempt_id = start(student_client, content).json()["id"]
-    get_user_model().objects.create_superuser("staff@example.com", "a-long-passphrase")
+    AdminFactory(email="staff@example.com")
     for actor, reason in (
         ("s@example.com", "because"),
         ("nobody@example.com", "because"),

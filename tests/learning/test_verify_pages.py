@@ -15,7 +15,7 @@ from django.utils import timezone
 from learning.certificates.document import certificate_page_url
 from learning.models import Certificate
 from learning.verification_ids import CERTIFICATE_PREFIX, verification_id_new
-from tests.learning.records import make_student
+from tests.factories import StudentFactory
 from tests.learning.test_marksheet import course_with_tests, sit_all
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")
@@ -188,7 +188,7 @@ def issue(
 
 @pytest.fixture
 def student():
-    return make_student()
+    return StudentFactory(name="Asha Rao")
 
 
 class TestCertificateJson:
@@ -311,7 +311,7 @@ class TestPagesInChromium:
         self, live_server, name, families
     ):
         # Whatever fonts this machine has: every glyph comes from the fonts the page serves.
-        student = make_student("names@example.com", name)
+        student = StudentFactory(email="names@example.com", name=name)
         certificate = issue(student, course_title="கணினி அறிவியல்")
         drawn = fonts_drawing(
             f"{live_server.url}/verify/certificate/{certificate.id}",

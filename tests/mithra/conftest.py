@@ -1,7 +1,4 @@
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
-from django.utils import timezone
 
 from guru.models import Course, Lab, Lesson
 from learning.models import Enrollment
@@ -40,26 +37,8 @@ def lab(course) -> Lab:
     return Lab.objects.get(course=course)
 
 
-def make_student(email: str):
-    return get_user_model().objects.create_user(
-        email, "a-long-passphrase", email_verified_at=timezone.now()
-    )
-
-
-@pytest.fixture
-def student(db):
-    return make_student("learner@example.com")
-
-
 @pytest.fixture
 def enrolled(student, course):
     Enrollment.objects.create(user=student, course_id=course.pk)
     fund(student, 10)
     return student
-
-
-@pytest.fixture
-def student_client(student):
-    client = Client()
-    client.force_login(student)
-    return client

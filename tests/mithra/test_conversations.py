@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from mithra.models import Conversation
-from tests.mithra.conftest import make_student
+from tests.factories import StudentFactory
 from tests.mithra.helpers import ask, fund
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def other_conversation(openai_fake, course, lesson):
     from learning.models import Enrollment
 
-    other = make_student("other@example.com")
+    other = StudentFactory(email="other@example.com", verified=True)
     Enrollment.objects.create(user=other, course_id=course.pk)
     fund(other, 10)
     client = Client()

@@ -17,8 +17,8 @@ from learning.models import Enrollment, TestAttempt
 from mithra.models import Ask, Message
 from mithra.selectors import hold_seconds
 from tests.asgi_server import asgi_server, events
+from tests.factories import StudentFactory
 from tests.fakes.openai import ANSWER
-from tests.mithra.conftest import make_student
 from tests.mithra.helpers import ask, balance, charged, fund
 
 QUESTION = "Why does my variable forget its value between lessons?"
@@ -258,7 +258,7 @@ class TestUnderTheAsgiServer:
     def test_a_question_waiting_on_the_model_does_not_delay_another_students_requests(
         self, openai_fake, enrolled, lesson, course, server
     ):
-        other = make_student("other@example.com")
+        other = StudentFactory(email="other@example.com", verified=True)
         Enrollment.objects.create(user=other, course_id=course.pk)
         fund(other, 10)
         openai_fake.pause_after_first_chunk(streams=1)

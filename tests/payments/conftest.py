@@ -1,8 +1,7 @@
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
-from django.utils import timezone
 
+from tests.factories import StudentFactory
 from tests.fakes.guru import FakeGuru, platform_settings
 from tests.fakes.razorpay import KEY_ID, KEY_SECRET, FakeRazorpay
 from tests.payments.helpers import PRICING, WEBHOOK_SECRET
@@ -33,26 +32,8 @@ def razorpay(settings):
         yield server
 
 
-def _student(email: str):
-    return get_user_model().objects.create_user(
-        email, "a-long-passphrase", email_verified_at=timezone.now()
-    )
-
-
-@pytest.fixture
-def student(db):
-    return _student("learner@example.com")
-
-
-@pytest.fixture
-def student_client(student):
-    client = Client()
-    client.force_login(student)
-    return client
-
-
 @pytest.fixture
 def other_client(db):
     client = Client()
-    client.force_login(_student("other@example.com"))
+    client.force_login(StudentFactory(email="other@example.com", verified=True))
     return client

@@ -31,7 +31,7 @@ class TestCreateOrder:
             "currency": "INR",
             "name": "OurShiksha",
             "description": "Starter",
-            "prefill": {"email": "learner@example.com"},
+            "prefill": {"email": "asha@example.com"},
         }
 
     def test_plan_order_keeps_a_snapshot_of_what_it_buys(self, guru, razorpay, student_client):

@@ -5,12 +5,8 @@ import threading
 
 import pytest
 
-from shishya.guru_client import (
-    GuruMisconfigured,
-    GuruNotFound,
-    GuruUnavailable,
-    guru_client,
-)
+from shishya.errors import GuruMisconfigured, GuruNotFound, GuruUnavailable
+from shishya.guru_client import guru_client
 from tests.fakes.guru import FakeGuru
 from tests.fakes.server import Reply
 

@@ -3,7 +3,8 @@
 import pytest
 
 from guru.models import ApiKey, Lesson
-from shishya.guru_client import GuruMisconfigured, GuruNotFound, guru_client
+from shishya.errors import GuruMisconfigured, GuruNotFound
+from shishya.guru_client import guru_client
 from tests.guru.catalogue import assessments_for, course_with_content
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from shishya import services
 from shishya.models import Notification
 from shishya.services import notification_broadcast, notification_send
+from tests.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -16,12 +17,12 @@ User = get_user_model()
 
 @pytest.fixture
 def asha(db):
-    return User.objects.create_user("asha@example.com", "pw", email_verified_at=timezone.now())
+    return StudentFactory(email="asha@example.com", verified=True)
 
 
 @pytest.fixture
 def ravi(db):
-    return User.objects.create_user("ravi@example.com", "pw", email_verified_at=timezone.now())
+    return StudentFactory(email="ravi@example.com", verified=True)
 
 
 @pytest.fixture

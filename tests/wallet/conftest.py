@@ -1,6 +1,4 @@
 import pytest
-from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from tests.fakes.guru import FakeGuru, platform_settings
 
@@ -24,16 +22,3 @@ def guru(settings):
         settings.GURU_API_KEY = "ais_" + "1" * 64
         settings.GURU_RETRY_BACKOFF_SECONDS = 0
         yield server
-
-
-@pytest.fixture
-def student(db):
-    return get_user_model().objects.create_user(
-        "learner@example.com", "a-long-passphrase", email_verified_at=timezone.now()
-    )
-
-
-@pytest.fixture
-def student_client(client, student):
-    client.force_login(student)
-    return client

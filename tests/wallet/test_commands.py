@@ -1,10 +1,10 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from tests.factories import StudentFactory
 from wallet.models import IdempotencyRecord, LedgerEntry, Wallet
 from wallet.services import wallet_apply
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_check_wallets_passes_when_balances_match(capsys):
-    user = get_user_model().objects.create_user("a@example.com", "a-long-passphrase")
+    user = StudentFactory(email="a@example.com")
     wallet_apply(
         user=user, amount=9, kind=LedgerEntry.Kind.ADMIN_GRANT, reference="r", idempotency_key="k"
     )
@@ -21,7 +21,7 @@ def test_check_wallets_passes_when_balances_match(capsys):
 
 
 def test_check_wallets_reports_a_mismatch_and_fails(capsys):
-    user = get_user_model().objects.create_user("a@example.com", "a-long-passphrase")
+    user = StudentFactory(email="a@example.com")
     wallet_apply(
         user=user, amount=9, kind=LedgerEntry.Kind.ADMIN_GRANT, reference="r", idempotency_key="k"
     )

@@ -1,25 +1,21 @@
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Sum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from config.errors import InsufficientCredits
+from config.errors import IdempotencyKeyReused, InsufficientCredits
 from tests.concurrency import lock_timeout, race, row_locked
+from tests.factories import StudentFactory
 from wallet.models import ImmutableRowError, LedgerEntry, Wallet
-from wallet.services import LedgerKeyReused, wallet_apply, wallet_get_or_create
+from wallet.services import wallet_apply, wallet_get_or_create
 
 DEDUCTION = LedgerEntry.Kind.DEDUCTION
 GRANT = LedgerEntry.Kind.ADMIN_GRANT
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks and triggers need PostgreSQL"
 )
-
-
-def make_student(email: str = "s@example.com"):
-    return get_user_model().objects.create_user(email, "a-long-passphrase")
 
 
 def ledger_sum(wallet: Wallet) -> int:
@@ -29,7 +25,7 @@ def ledger_sum(wallet: Wallet) -> int:
 @pytest.mark.django_db
 class TestWalletApply:
     def test_credit_then_debit_writes_one_row_each_with_running_balance(self):
-        user = make_student()
+        user = StudentFactory()
         wallet_apply(user=user, amount=100, kind=GRANT, reference="r", idempotency_key="k1")
         entry = wallet_apply(
             user=user, amount=-30, kind=DEDUCTION, reference="lab:1", idempotency_key="k2"
@@ -39,7 +35,7 @@ class TestWalletApply:
         assert wallet.balance == 70 == ledger_sum(wallet)
 
     def test_insufficient_credits_is_402_and_writes_nothing(self):
-        user = make_student()
+        user = StudentFactory()
         wallet_apply(user=user, amount=5, kind=GRANT, reference="r", idempotency_key="k1")
         with pytest.raises(InsufficientCredits) as raised:
             wallet_apply(user=user, amount=-6, kind=DEDUCTION, reference="x", idempotency_key="k2")
@@ -49,14 +45,14 @@ class TestWalletApply:
         assert LedgerEntry.objects.count() == 1
 
     def test_same_key_applies_once_and_returns_the_first_entry(self):
-        user = make_student()
+        user = StudentFactory()
         first = wallet_apply(user=user, amount=10, kind=GRANT, reference="r", idempotency_key="k")
         again = wallet_apply(user=user, amount=10, kind=GRANT, reference="r", idempotency_key="k")
         assert again.pk == first.pk
         assert Wallet.objects.get(user=user).balance == 10
 
     def test_a_repeat_after_the_balance_ran_out_returns_the_first_entry(self):
-        user = make_student()
+        user = StudentFactory()
         wallet_apply(user=user, amount=10, kind=GRANT, reference="r", idempotency_key="k1")
         first = wallet_apply(
             user=user, amount=-10, kind=DEDUCTION, reference="x", idempotency_key="k2"
@@ -68,7 +64,7 @@ class TestWalletApply:
         assert Wallet.objects.get(user=user).balance == 0
 
     def test_a_refusal_leaves_the_callers_transaction_usable(self):
-        user = make_student()
+        user = StudentFactory()
         with transaction.atomic():
             with pytest.raises(InsufficientCredits):
                 wallet_apply(
@@ -80,13 +76,13 @@ class TestWalletApply:
         )
 
     def test_same_key_with_another_amount_is_refused(self):
-        user = make_student()
+        user = StudentFactory()
         wallet_apply(user=user, amount=10, kind=GRANT, reference="r", idempotency_key="k")
-        with pytest.raises(LedgerKeyReused):
+        with pytest.raises(IdempotencyKeyReused):
             wallet_apply(user=user, amount=20, kind=GRANT, reference="r", idempotency_key="k")
 
     def test_keys_are_per_wallet(self):
-        alice, bob = make_student("a@example.com"), make_student("b@example.com")
+        alice, bob = StudentFactory(email="a@example.com"), StudentFactory(email="b@example.com")
         wallet_apply(user=alice, amount=10, kind=GRANT, reference="r", idempotency_key="k")
         wallet_apply(user=bob, amount=10, kind=GRANT, reference="r", idempotency_key="k")
         assert Wallet.objects.get(user=bob).balance == 10
@@ -95,11 +91,11 @@ class TestWalletApply:
     def test_amount_must_be_a_non_zero_integer(self, amount):
         with pytest.raises(ValueError):
             wallet_apply(
-                user=make_student(), amount=amount, kind=GRANT, reference="r", idempotency_key="k"
+                user=StudentFactory(), amount=amount, kind=GRANT, reference="r", idempotency_key="k"
             )
 
     def test_ledger_rows_cannot_be_changed_or_removed_through_the_orm(self):
-        user = make_student()
+        user = StudentFactory()
         entry = wallet_apply(user=user, amount=10, kind=GRANT, reference="r", idempotency_key="k")
         entry.amount = 1000
         with pytest.raises(ImmutableRowError):
@@ -108,13 +104,13 @@ class TestWalletApply:
             entry.delete()
 
     def test_database_refuses_a_negative_balance(self):
-        wallet = wallet_get_or_create(user=make_student())
+        wallet = wallet_get_or_create(user=StudentFactory())
         with pytest.raises(DatabaseError), transaction.atomic():
             Wallet.objects.filter(pk=wallet.pk).update(balance=-1)
 
     @postgres_only
     def test_database_trigger_refuses_update_and_delete_of_ledger_rows(self):
-        user = make_student()
+        user = StudentFactory()
         entry = wallet_apply(user=user, amount=10, kind=GRANT, reference="r", idempotency_key="k")
         with pytest.raises(DatabaseError), transaction.atomic():
             LedgerEntry.objects.filter(pk=entry.pk).update(amount=1000)
@@ -126,7 +122,7 @@ class TestWalletApply:
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_deducts_of_ten_from_a_hundred_exactly_ten_succeed():
-    user = make_student()
+    user = StudentFactory()
     wallet_apply(user=user, amount=100, kind=GRANT, reference="seed", idempotency_key="seed")
 
     def deduct(n: int) -> str:
@@ -150,7 +146,7 @@ def test_fifty_concurrent_deducts_of_ten_from_a_hundred_exactly_ten_succeed():
 def test_credits_arriving_between_the_update_and_the_lock_are_counted(monkeypatch):
     """The charge's conditional update finds too little; before it locks the row to say so,
     a grant commits: under the lock the balance is checked again and the charge goes through."""
-    user = make_student()
+    user = StudentFactory()
     wallet_apply(user=user, amount=5, kind=GRANT, reference="r", idempotency_key="k0")
     change_balance = Wallet.objects.change_balance
 
@@ -174,7 +170,7 @@ def test_credits_arriving_between_the_update_and_the_lock_are_counted(monkeypatc
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_key_apply_once():
-    user = make_student()
+    user = StudentFactory()
 
     def grant() -> None:
         wallet_apply(user=user, amount=25, kind=GRANT, reference="r", idempotency_key="same")
@@ -196,7 +192,7 @@ class TestLedgerProperty(HypothesisTestCase):
     )
     def test_balance_always_equals_ledger_sum_and_never_goes_negative(self, changes):
         """Random credits and debits, keys sometimes repeated: a repeat changes nothing."""
-        user = make_student()
+        user = StudentFactory()
         wallet_get_or_create(user=user)
         expected, applied = 0, {}
         for amount, key in changes:
@@ -211,7 +207,7 @@ class TestLedgerProperty(HypothesisTestCase):
                     expected += amount
             except InsufficientCredits:
                 assert key not in applied and expected + amount < 0
-            except LedgerKeyReused:
+            except IdempotencyKeyReused:
                 assert applied[key] != amount
             wallet = Wallet.objects.get(user=user)
             assert wallet.balance == expected == ledger_sum(wallet) >= 0
@@ -229,9 +225,9 @@ def test_every_connection_waits_for_a_row_lock_at_most_the_configured_time(setti
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_wallet_locked_longer_than_the_lock_timeout_answers_wallet_busy():
-    from wallet.services import WalletBusy
+    from wallet.errors import WalletBusy
 
-    user = make_student()
+    user = StudentFactory()
     wallet = wallet_get_or_create(user=user)
     held = Wallet.objects.filter(pk=wallet.pk)
     with row_locked(held), lock_timeout(100), pytest.raises(WalletBusy) as raised:

@@ -3,10 +3,10 @@ import time
 from unittest import mock
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from config.system_signature import system_call_headers
+from tests.factories import AdminFactory, StudentFactory
 from tests.system_calls import as_meta
 from wallet.models import LedgerEntry, Wallet
 
@@ -22,7 +22,7 @@ def system_keys(settings):
 
 @pytest.fixture
 def recipient():
-    return get_user_model().objects.create_user("kid@example.com", "a-long-passphrase")
+    return StudentFactory(email="kid@example.com", password="a-long-passphrase")
 
 
 def signed(path, body, *, key_id="guru-2026a", skew=0, key="grant-0001", tamper=None):
@@ -108,7 +108,7 @@ def test_daily_cap_per_student(recipient):
 
 
 def test_unknown_or_admin_email_is_404(recipient, django_user_model):
-    django_user_model.objects.create_superuser("boss@example.com", "a-long-passphrase")
+    AdminFactory(email="boss@example.com", password="a-long-passphrase")
     for n, email in enumerate(("nobody@example.com", "boss@example.com")):
         response = signed_add(grant(email=email), key=f"grant-000{n}")
         assert response.status_code == 404

@@ -2,12 +2,12 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from tests.concurrency import race
+from tests.factories import StudentFactory
 from wallet.models import LedgerEntry, VoucherRedemption, Wallet
 
 pytestmark = pytest.mark.django_db
@@ -88,8 +88,7 @@ def test_guessing_codes_is_rate_limited_per_student(guru, student_client):
 def test_guessing_codes_is_rate_limited_per_network(guru, settings):
     settings.VOUCHER_UNKNOWN_RATE_PER_SOURCE = "3/h"
     students = [
-        get_user_model().objects.create_user(f"g{n}@example.com", "a-long-passphrase")
-        for n in range(4)
+        StudentFactory(email=f"g{n}@example.com", password="a-long-passphrase") for n in range(4)
     ]
     statuses = []
     for n, student in enumerate(students):
@@ -102,7 +101,7 @@ def test_guessing_codes_is_rate_limited_per_network(guru, settings):
 def test_a_classroom_redeeming_a_real_code_meets_no_limit(offered):
     for n in range(40):
         client = Client(REMOTE_ADDR="203.0.113.7")
-        client.force_login(get_user_model().objects.create_user(f"c{n}@example.com", "x"))
+        client.force_login(StudentFactory(email=f"c{n}@example.com"))
         assert redeem(client, "WELCOME10").status_code == 200
 
 
@@ -128,8 +127,7 @@ def test_a_code_created_after_a_miss_is_redeemable_once_guru_moves_on(
 def test_concurrent_redemptions_never_exceed_max(guru):
     guru.documents["/api/public/vouchers/LIMITED"] = voucher(code="LIMITED", max_redemptions=5)
     students = [
-        get_user_model().objects.create_user(f"s{n}@example.com", "a-long-passphrase")
-        for n in range(12)
+        StudentFactory(email=f"s{n}@example.com", password="a-long-passphrase") for n in range(12)
     ]
 
     def attempt(student) -> int:

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from tests.concurrency import race
+from tests.factories import StudentFactory
 from tests.fakes.guru import platform_settings
 from tests.fakes.server import Reply
 from wallet.api import DeductOutput, charge_output
@@ -162,9 +162,7 @@ class TestIdempotency:
 
     def test_keys_are_scoped_to_the_caller(self, guru, student_client, student, django_user_model):
         fund(student, 100)
-        other = django_user_model.objects.create_user(
-            "other@example.com", "a-long-passphrase", email_verified_at=timezone.now()
-        )
+        other = StudentFactory(email="other@example.com", verified=True)
         fund(other, 100)
         deduct(student_client, {"action": "resume_review", "reference": "x"})
         other_client = Client()
@@ -233,7 +231,7 @@ class TestTransactions:
     def test_only_own_entries_and_bounded_queries(
         self, guru, student_client, student, django_user_model, django_assert_max_num_queries
     ):
-        other = django_user_model.objects.create_user("o@example.com", "a-long-passphrase")
+        other = StudentFactory(email="o@example.com", password="a-long-passphrase")
         fund(other, 7)
         for _ in range(30):
             fund(student, 1)

@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import User
 from tests.accounts.helpers import Browser, code_in
+from tests.factories import StudentFactory
 from tests.fakes.guru import platform_settings
 from tests.wallet.test_wallet_api import deduct
 from wallet.models import LedgerEntry, Wallet
@@ -89,10 +89,8 @@ def test_a_welcome_row_without_the_settled_mark_counts_as_settled(guru, student,
 
 
 def test_backfill_settles_verified_students_never_settled_once(guru, student):
-    User.objects.create_user("unverified@example.com", "a-long-passphrase")
-    settled = User.objects.create_user(
-        "settled@example.com", "a-long-passphrase", email_verified_at=timezone.now()
-    )
+    StudentFactory(email="unverified@example.com", password="a-long-passphrase")
+    settled = StudentFactory(email="settled@example.com", verified=True)
     Wallet.objects.create(user=settled, welcome_settled_at=timezone.now())
     call_command("settle_welcome_credits")
     call_command("settle_welcome_credits")
