@@ -387,7 +387,7 @@ def test_a_certificate_as_the_first_spend_gets_the_welcome_grant_that_waited_on_
         pk=PlatformSettings.SINGLETON_ID, defaults={"welcome_credits": 30}
     )
     # Verified while Guru could not answer: the welcome grant was never settled.
-    student = StudentFactory(verified=True)
+    student = StudentFactory(name="Asha Rao", verified=True)
     make_eligible(student, course)
     client.force_login(student)
     assert generate(client, course).status_code == 201
