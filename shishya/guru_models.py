@@ -43,7 +43,9 @@ class Module:
 
 
 @dataclass(frozen=True, slots=True)
-class CourseSummary:
+class CourseFields:
+    """What the catalogue's entry and the course's own page both say of a course."""
+
     id: int
     title: str
     description: str
@@ -54,6 +56,10 @@ class CourseSummary:
     is_free: bool
     academic_credits: int
     updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class CourseSummary(CourseFields):
     module_count: int
     lesson_count: int
     lab_count: int
@@ -62,17 +68,7 @@ class CourseSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class Course:
-    id: int
-    title: str
-    description: str
-    level: str
-    skills: tuple[str, ...]
-    thumbnail_url: str
-    credit_cost: int
-    is_free: bool
-    academic_credits: int
-    updated_at: str
+class Course(CourseFields):
     modules: tuple[Module, ...]
 
     def lesson_ids(self) -> list[int]:
