@@ -38,6 +38,7 @@ from accounts.errors import (
 )
 from accounts.models import OtpChallenge, User, UserSession
 from accounts.otp_codes import otp_code_key_version, otp_code_matches
+from accounts.permissions import student_of
 from accounts.selectors import signup_pending_password, student_by_email, user_session_keys
 from accounts.signin_limits import browser_known
 from config import wiring
@@ -585,7 +586,7 @@ def session_logout(*, request: HttpRequest) -> None:
 
 
 def session_logout_everywhere(*, request: HttpRequest) -> None:
-    user = request.user
+    user = student_of(request)
     ended = sessions_end(user=user)
     logout(request)
     logger.info("student logged out everywhere", extra={"user_id": user.pk, "ended": ended})
@@ -594,7 +595,7 @@ def session_logout_everywhere(*, request: HttpRequest) -> None:
 def password_change(*, request: HttpRequest, current_password: str, new_password: str) -> None:
     """Changes a logged-in student's password: every other session ends, this one goes on
     under a new key."""
-    user = request.user
+    user = student_of(request)
     if not user.check_password(current_password):
         raise PasswordIncorrect(fields={"current_password": [PasswordIncorrect.message]})
     password_validate(password=new_password, user=user, field="new_password")

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.permissions import student_of
 from learning.access import enrollment_require
 from learning.certificates.eligibility import Eligibility, certificate_eligibility
 from learning.models import Certificate
@@ -139,5 +140,5 @@ class ProgressOutput(serializers.Serializer):
 class CourseProgressView(APIView):
     @extend_schema(operation_id="course_progress", responses=ProgressOutput)
     def get(self, request: Request, course_id: int) -> Response:
-        progress = course_progress(user=request.user, course_id=course_id)
+        progress = course_progress(user=student_of(request), course_id=course_id)
         return Response(ProgressOutput(progress).data)

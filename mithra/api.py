@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsStudent
+from accounts.permissions import IsStudent, student_of
 from config.async_views import AsyncAPIView, connections_release, db_step
 from config.errors import ApiError
 from config.exception_handler import api_exception_handler, error_body
@@ -162,14 +162,14 @@ class AskView(AsyncAPIView):
             rate_limit(
                 request,
                 group="mithra:ask",
-                key=str(request.user.pk),
+                key=str(student_of(request).pk),
                 rate=settings.MITHRA_ASK_RATE,
             )
             data = self.InputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             fields = data.validated_data
             prepared = question_prepare(
-                user=request.user,
+                user=student_of(request),
                 topic=Topic(
                     course_id=fields["course_id"],
                     lesson_id=fields.get("lesson_id"),
@@ -289,7 +289,7 @@ class ConversationListView(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return conversation_list(user=self.request.user)
+        return conversation_list(user=student_of(self.request))
 
 
 class ConversationDetailView(APIView):
@@ -297,5 +297,5 @@ class ConversationDetailView(APIView):
 
     @extend_schema(operation_id="mithra_conversation", responses=ConversationDetailOutput)
     def get(self, request: Request, conversation_id: int) -> Response:
-        conversation = conversation_get(user=request.user, conversation_id=conversation_id)
+        conversation = conversation_get(user=student_of(request), conversation_id=conversation_id)
         return Response(ConversationDetailOutput(conversation).data)

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsStudent
+from accounts.permissions import IsStudent, student_of
 from config.pagination import NewestFirstCursorPagination
 from shishya import selectors, services
 from shishya.models import Notification
@@ -49,11 +49,11 @@ class NotificationListView(APIView):
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(
-            selectors.notification_list(user=request.user), request, view=self
+            selectors.notification_list(user=student_of(request)), request, view=self
         )
         return paginator.get_paginated_response(
             NotificationOutputSerializer(page, many=True).data,
-            unread_count=selectors.notification_unread_count(user=request.user),
+            unread_count=selectors.notification_unread_count(user=student_of(request)),
         )
 
 
@@ -67,7 +67,7 @@ class NotificationReadView(APIView):
     )
     def post(self, request: Request, notification_id: uuid.UUID) -> Response:
         notification = services.notification_mark_read(
-            user=request.user, notification_id=notification_id
+            user=student_of(request), notification_id=notification_id
         )
         return Response(NotificationOutputSerializer(notification).data)
 
@@ -85,5 +85,5 @@ class NotificationReadAllView(APIView):
         operation_id="notifications_read_all", request=None, responses={200: OutputSerializer}
     )
     def post(self, request: Request) -> Response:
-        marked = services.notification_mark_all_read(user=request.user)
+        marked = services.notification_mark_all_read(user=student_of(request))
         return Response(self.OutputSerializer({"marked_read": marked}).data)
