@@ -93,10 +93,13 @@ def _drf_error_response(exc: drf.APIException) -> Response:
         # DRF downgrades these to 403 when the authenticator has no WWW-Authenticate scheme
         # (session auth); an unauthenticated request is a 401 in this API.
         status = 401
-        if getattr(exc, "auth_header", None):
-            headers["WWW-Authenticate"] = exc.auth_header
-    if isinstance(exc, drf.Throttled) and exc.wait is not None:
-        headers["Retry-After"] = str(max(1, int(exc.wait)))
+        auth_header = getattr(exc, "auth_header", None)
+        if auth_header:
+            headers["WWW-Authenticate"] = auth_header
+    # DRF sets Throttled.wait (seconds, or None); its stubs leave the attribute out.
+    wait = getattr(exc, "wait", None) if isinstance(exc, drf.Throttled) else None
+    if wait is not None:
+        headers["Retry-After"] = str(max(1, int(wait)))
 
     if isinstance(exc, drf.ValidationError):
         detail = exc.detail
