@@ -1,7 +1,7 @@
 """Renders every error as the one envelope: DRF's exceptions, ours, rate limits, 404s, 500s."""
 
 import logging
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
@@ -53,6 +53,12 @@ def error_body(
     return {"error": error}
 
 
+@overload
+def api_exception_handler(
+    exc: ApiError | drf.APIException, context: dict[str, Any]
+) -> Response: ...
+@overload
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None: ...
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's EXCEPTION_HANDLER. Unknown exceptions return None so Django logs them as 500s."""
     if is_lock_timeout(exc):

@@ -148,7 +148,8 @@ def marksheet_compute(*, user: User, identity: MarksheetIdentity) -> dict[str, A
         cgpa = _centi(
             Decimal(sum(r.grade_points * r.academic_credits for r in results)) / total_credits
         )
-        percentage = _centi(sum(r.score * r.academic_credits for r in results) / total_credits)
+        weighted = sum((r.score * r.academic_credits for r in results), Decimal(0))
+        percentage = _centi(weighted / total_credits)
         classification = classification_for(percentage)
     return {
         "verification_id": identity.verification_id,

@@ -110,7 +110,8 @@ class ShortfallOutput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["test", "lab", "lab_weight", "project"])
     id = serializers.IntegerField(allow_null=True)
     title = serializers.CharField(allow_blank=True)
-    required = serializers.IntegerField(
+    # A declared field (DRF's metaclass moves it off the class): it shadows no Field.required.
+    required = serializers.IntegerField(  # type: ignore[assignment]
         allow_null=True,
         help_text="Pass percentage of a test, or the total certificate weight of labs needed.",
     )

@@ -190,12 +190,13 @@ class AskView(AsyncAPIView):
             return answer
         return prepared
 
-    def finalize_response(
+    # DRF finalizes any HttpResponseBase (this view streams); its stubs say a Response only.
+    def finalize_response(  # type: ignore[override]
         self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
         # Refusals come as JSON before any event, whatever the client accepts.
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
-        return super().finalize_response(request, response, *args, **kwargs)
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[arg-type]
 
 
 def _answer_body(answered: Answered) -> dict[str, Any]:

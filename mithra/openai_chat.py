@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import openai
 from django.conf import settings
+from openai.types.chat import ChatCompletionMessageParam
 
 from config.errors import UnavailableReason
 from config.process_caches import register
@@ -70,7 +71,9 @@ _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, opena
 _clients = register(weakref.WeakKeyDictionary())
 
 
-async def chat_stream(*, model: str, messages: list[dict[str, str]]) -> AsyncIterator[ChatChunk]:
+async def chat_stream(
+    *, model: str, messages: list[ChatCompletionMessageParam]
+) -> AsyncIterator[ChatChunk]:
     """The model's answer to messages (Chat Completions, streamed), as it is written: text
     chunks, then one last chunk with the model's name and token counts. Raises
     TutorUnavailable (no key, or OpenAI refused our request), TutorBusy (429), TutorTimeout
@@ -84,7 +87,7 @@ async def chat_stream(*, model: str, messages: list[dict[str, str]]) -> AsyncIte
     try:
         stream = await client.chat.completions.create(
             model=model,
-            messages=messages,  # type: ignore[arg-type]
+            messages=messages,
             max_completion_tokens=settings.MITHRA_MAX_ANSWER_TOKENS,
             stream=True,
             stream_options={"include_usage": True},

@@ -26,8 +26,8 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
 class NotificationPagination(NewestFirstCursorPagination):
     """A cursor page with the user's unread count beside it (the badge in the SPA)."""
 
-    def get_paginated_response(self, data: Any, *, unread_count: int) -> Response:
-        response = super().get_paginated_response(data)
+    def get_paginated_response_with_unread(self, data: Any, *, unread_count: int) -> Response:
+        response = self.get_paginated_response(data)
         response.data["unread_count"] = unread_count
         return response
 
@@ -47,13 +47,14 @@ class NotificationListView(APIView):
         responses={200: NotificationOutputSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
+        student = student_of(request)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(
-            selectors.notification_list(user=student_of(request)), request, view=self
+            selectors.notification_list(user=student), request, view=self
         )
-        return paginator.get_paginated_response(
+        return paginator.get_paginated_response_with_unread(
             NotificationOutputSerializer(page, many=True).data,
-            unread_count=selectors.notification_unread_count(user=student_of(request)),
+            unread_count=selectors.notification_unread_count(user=student),
         )
 
 
