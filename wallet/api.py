@@ -1,6 +1,7 @@
 """Wallet endpoints: balance, ledger, charging a priced action, vouchers, system grants."""
 
 from django.conf import settings
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -66,7 +67,7 @@ class TransactionsView(ListAPIView):
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[LedgerEntry]:
         kind = self.request.query_params.get("kind") or None
         if kind is not None and kind not in LedgerEntry.Kind.values:
             raise serializers.ValidationError({"kind": ["Unknown ledger entry kind."]})

@@ -1,5 +1,6 @@
 """The student's certificates: generate (charged once), list, read and download as PDF."""
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -88,7 +89,7 @@ class CertificateListView(ListAPIView):
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Certificate]:
         return certificates_of(user=student_of(self.request))
 
 
