@@ -580,7 +580,7 @@ def sessions_end(*, user: User) -> int:
 
 
 def session_logout(*, request: HttpRequest) -> None:
-    user_id = request.user.pk
+    user_id = student_of(request).pk
     logout(request)
     logger.info("student logged out", extra={"user_id": user_id})
 

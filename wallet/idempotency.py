@@ -26,6 +26,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.permissions import student_of
 from config.errors import ApiError, IdempotencyKeyReused
 from config.exception_handler import api_exception_handler
 from wallet.errors import IdempotencyKeyRequired, IdempotentRequestInFlight
@@ -193,7 +194,7 @@ def idempotent(caller_of: Callable[[Request], str], *, atomic: bool = True) -> C
 
 
 def student_caller(request: Request) -> str:
-    return f"user:{request.user.pk}"
+    return f"user:{student_of(request).pk}"
 
 
 def idempotency_records_purge(*, older_than: timedelta = timedelta(hours=24)) -> int:
