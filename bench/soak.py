@@ -367,7 +367,9 @@ def student_journey(run: Run, fakes: dict, content: dict, stop: threading.Event)
                 "X-Razorpay-Event-Id": f"evt_{uuid.uuid4().hex[:14]}",
             },
         )
-    client.call("POST", f"/api/courses/{course}/enroll")
+    if not ok(client.call("POST", f"/api/courses/{course}/enroll")):
+        stop.wait(1)  # refused (Guru away): a person tries again later, not the lessons
+        return
     for lesson in content["lessons"]:
         client.call("GET", f"/api/learning/lesson/{lesson}")
         client.call("POST", f"/api/learning/lesson/{lesson}/complete")
@@ -634,12 +636,18 @@ def figures(run: Run, seconds: float) -> str:
     ]
     for (status, code), n in sorted(Counter((s.status, s.code) for s in run.samples).items()):
         lines.append(f"| {status} | {code or '-'} | {n} |")
-    lines += ["", "| endpoint | requests | p50 ms | p99 ms |", "| --- | --- | --- | --- |"]
+    lines += [
+        "",
+        "| endpoint | requests | p50 ms | p99 ms | answers other than 2xx |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for name, samples in sorted(by_endpoint.items(), key=lambda kv: -len(kv[1])):
         times = [s.seconds * 1000 for s in samples]
+        others = Counter((s.status, s.code) for s in samples if not 200 <= s.status < 300)
+        other = ", ".join(f"{n} {st} {c or ''}".strip() for (st, c), n in sorted(others.items()))
         lines.append(
             f"| `{name}` | {len(samples)} | {percentile(times, 0.5):.0f} | "
-            f"{percentile(times, 0.99):.0f} |"
+            f"{percentile(times, 0.99):.0f} | {other or '-'} |"
         )
     lines += ["", "| t (s) | fault |", "| --- | --- |"]
     lines += [f"| {at - run.t0:.0f} | {what} |" for at, what in run.timeline]
