@@ -31,6 +31,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import requests
@@ -85,6 +86,11 @@ class Run:
     samples: list[Sample] = field(default_factory=list)
     timeline: list[tuple[float, str]] = field(default_factory=list)
     price_changes: list[tuple[float, int]] = field(default_factory=list)
+    # Students who verified their email: the admin grants credits to them.
+    verified: list[str] = field(default_factory=list)
+    # Grants Guru confirmed: (Idempotency-Key, the ledger entry id of the first answer and of
+    # its retry with the same key).
+    grants: list[tuple[str, int, int]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     t0: float = 0.0
 
@@ -338,8 +344,11 @@ def student_journey(run: Run, fakes: dict, content: dict, stop: threading.Event)
         return
     if not ok(client.call("POST", "/api/auth/verify-otp", json={"email": email, "otp": otp})):
         return
+    with run.lock:
+        run.verified.append(email)
     client.csrf()
     course = content["course"]
+    client.call("POST", "/api/wallet/voucher/redeem", json={"code": content["voucher"]})
     # Buy a pack: checkout in the Razorpay fake, the browser's verify and Razorpay's webhook.
     order = client.call("POST", "/api/payments/create-order", json={"pack_id": content["pack"]})
     if ok(order):
@@ -418,8 +427,10 @@ def students(run: Run, fakes, content, stop: threading.Event) -> None:
             print(f"soak: a journey stopped: {exc!r}", flush=True)
 
 
-def admin_prices(run: Run, token: str, price_id: int, stop: threading.Event) -> None:
-    """Guru's admin moves the lab's price between 1 and 2 credits every few seconds."""
+def admin_work(run: Run, token: str, price_id: int, stop: threading.Event) -> None:
+    """Guru's admin, every few seconds: moves the lab's price between 1 and 2 credits, and
+    grants a student 5 credits (Guru's signed call into the student side), sending the same
+    grant twice as a retry would."""
     client = Client(run, f"http://127.0.0.1:{PORTS['public']}")
     client.http.headers["Authorization"] = f"Bearer {token}"
     credits = 1
@@ -434,6 +445,23 @@ def admin_prices(run: Run, token: str, price_id: int, stop: threading.Event) -> 
         if ok(response):
             with run.lock:
                 run.price_changes.append((before, credits))
+        with run.lock:
+            student = run.verified[-1] if run.verified else None
+        if student is not None:
+            admin_grant(run, client, student)
+
+
+def admin_grant(run: Run, client: Client, student: str) -> None:
+    key = f"soak-grant-{uuid.uuid4().hex[:16]}"
+    grant = {"student_email": student, "credits": 5, "reason": "soak"}
+    answers = [
+        client.call("POST", "/api/admin/wallet/grant", json=grant, headers={"Idempotency-Key": key})
+        for _ in range(2)
+    ]
+    if all(ok(answer) for answer in answers):
+        first, retry = (answer.json()["entry"]["id"] for answer in answers)
+        with run.lock:
+            run.grants.append((key, first, retry))
 
 
 # --- Faults ------------------------------------------------------------------------------
@@ -547,6 +575,41 @@ def checks(run: Run, fakes: dict) -> list[tuple[str, bool, str]]:
         )
     )
 
+    grant_keys = list(
+        LedgerEntry.objects.filter(kind=LedgerEntry.Kind.ADMIN_GRANT).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    granted_once = sum(
+        1 for key, _, _ in run.grants if sum(k.endswith(key) for k in grant_keys) == 1
+    )
+    same_answer = sum(1 for _, first, retry in run.grants if first == retry)
+    results.append(
+        (
+            "every admin grant (sent twice) credited exactly once",
+            granted_once == same_answer == len(run.grants) > 0,
+            f"{len(run.grants)} grants confirmed, {granted_once} in the ledger once, "
+            f"{same_answer} retries answered with the first entry",
+        )
+    )
+
+    redeem = [s for s in run.samples if s.endpoint == "POST /api/wallet/voucher/redeem"]
+    answered = sum(1 for s in redeem if s.status == 200)
+    cut = sum(1 for s in redeem if s.status == 0)
+    per_wallet = Counter(
+        LedgerEntry.objects.filter(kind=LedgerEntry.Kind.VOUCHER).values_list(
+            "wallet_id", flat=True
+        )
+    )
+    rows = sum(per_wallet.values())
+    results.append(
+        (
+            "every voucher redemption credited once per student",
+            answered <= rows <= answered + cut and set(per_wallet.values()) <= {1} and rows > 0,
+            f"{answered} answered 200, {rows} ledger rows, {cut} cut mid-answer",
+        )
+    )
+
     spans = windows(run)
 
     def within(name: str, sample: Sample) -> bool:
@@ -566,11 +629,18 @@ def checks(run: Run, fakes: dict) -> list[tuple[str, bool, str]]:
             and (within("guru", sample) or within("redis", sample))
         ):
             continue
+        # Guru's documented answer when the student side could not take its grant.
+        if (
+            sample.status == 502
+            and sample.code == "shishya_unavailable"
+            and (within("kill", sample) or within("redis", sample))
+        ):
+            continue
         bad[(sample.endpoint, sample.status, sample.code)] += 1
     results.append(
         (
-            f"no 5xx but documented 503s during outages, 502s only <= "
-            f"{KILL_502_GRACE_SECONDS}s after the kill",
+            f"no 5xx but documented 503s (and Guru's 502 for a grant) during outages, 502s "
+            f"only <= {KILL_502_GRACE_SECONDS}s after the kill",
             not bad,
             ", ".join(f"{e} {s} {c or '-'} x{n}" for (e, s, c), n in bad.most_common(8)) or "none",
         )
@@ -669,7 +739,9 @@ def main() -> int:
     print(f"soak: logs in {logs}", flush=True)
     prepare_database(env)
     django_setup(env)
-    from guru.models import ActionPrice, CreditPack, Project, Test
+    from django.utils import timezone
+
+    from guru.models import ActionPrice, CreditPack, Project, Test, Voucher
     from guru.models import Course as GuruCourse
     from tests.fakes.judge0 import FakeJudge0
     from tests.fakes.openai import FakeOpenAI
@@ -693,6 +765,13 @@ def main() -> int:
         "answers": {str(q.pk): q.correct_answer for q in test.questions.all()},
         "project": Project.objects.get(course=course).pk,
         "pack": CreditPack.objects.order_by("pk").first().pk,
+        "voucher": Voucher.objects.create(
+            code="SOAK40",
+            credits=40,
+            valid_from=timezone.now() - timedelta(days=1),
+            valid_until=timezone.now() + timedelta(days=1),
+            max_redemptions=1_000_000,
+        ).code,
     }
     lab_price = ActionPrice.objects.get(action="lab_run")
 
@@ -732,9 +811,7 @@ def main() -> int:
             for _ in range(args.students)
         ]
         threads.append(
-            threading.Thread(
-                target=admin_prices, args=(run, token, lab_price.pk, stop), daemon=True
-            )
+            threading.Thread(target=admin_work, args=(run, token, lab_price.pk, stop), daemon=True)
         )
         threads.append(
             threading.Thread(target=faults, args=(run, layout, args.seconds, stop), daemon=True)
