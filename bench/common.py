@@ -35,6 +35,16 @@ def bench_env(port: int) -> dict[str, str]:
     return env
 
 
+def bench_env_beside(port: int) -> dict[str, str]:
+    """bench_env for another checkout served beside this one (--code): its own database (the
+    name with `_code` appended) and the next Redis database."""
+    env = bench_env(port)
+    env["DATABASE_URL"] += "_code"
+    server, db = env["REDIS_URL"].rsplit("/", 1)
+    env["REDIS_URL"] = f"{server}/{int(db) + 1}"
+    return env
+
+
 # How the production server runs (README "Operations"): ASGI, one uvicorn worker per core.
 ASGI_SERVER = ["config.asgi:application", "-k", "uvicorn_worker.UvicornWorker"]
 # The server before ASGI, for figures side by side: sync WSGI workers with 4 threads each.
