@@ -42,6 +42,7 @@ _WAIT_STEP_SECONDS = 0.02
 # Each process also keeps its own copy of what it last read, under the same rule as the shared
 # cache's (the version it was read under, its TTL): a read then costs no cache round trip.
 # Kept pickled, so every caller still gets objects of its own to change.
+COURSES_ROUTE = "/api/public/courses"
 _LOCAL_COPIES: dict[str, "_LocalCopy"] = register({})
 _LOCAL_COPIES_MAX = 1024
 # The version this process last saw, and when the request that read it was sent.
@@ -124,7 +125,7 @@ class GuruClient:
 
     # --- Endpoints ----------------------------------------------------------------------
     def courses(self) -> Any:
-        return self.get("/api/public/courses", kind="catalog")
+        return self.get(COURSES_ROUTE, kind="catalog")
 
     def course(self, course_id: int, *, require_fresh: bool = False) -> Any:
         return self.get(
