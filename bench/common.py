@@ -16,6 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
+def python_of(code: Path) -> str:
+    """The Python of checkout code: its own .venv (its own locked dependencies) when it has
+    one, else this one's."""
+    own = code / ".venv" / "bin" / "python"
+    return str(own) if code != ROOT and own.exists() else PYTHON
+
+
 def bench_env(port: int) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -53,7 +60,7 @@ SYNC_SERVER = ["config.wsgi", "-k", "gthread", "--threads", "4"]
 
 def manage(env: dict[str, str], *args: str, code: Path = ROOT) -> str:
     result = subprocess.run(
-        [PYTHON, "manage.py", *args],
+        [python_of(code), "manage.py", *args],
         cwd=code,
         env=env,
         capture_output=True,
@@ -78,7 +85,7 @@ def _serve(
 ) -> subprocess.Popen:
     process = subprocess.Popen(
         [
-            PYTHON,
+            python_of(code),
             "-m",
             "gunicorn",
             *server,
