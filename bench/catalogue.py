@@ -23,6 +23,7 @@ from bench.common import (
     manage,
     recreate_database,
     report,
+    server_of,
     wrk,
 )
 
@@ -67,7 +68,9 @@ def main() -> None:
         bases = {}
         for name, (code, env, port) in codes.items():
             prepare(env, code)
-            bases[name] = base = running.enter_context(gunicorn(env, port, code=code))
+            bases[name] = base = running.enter_context(
+                gunicorn(env, port, server=server_of(code), code=code)
+            )
             body = requests.get(f"{base}/api/courses", timeout=10)
             body.raise_for_status()
             print(f"{name}: catalogue payload {len(body.content)} bytes")

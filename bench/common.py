@@ -58,6 +58,13 @@ ASGI_SERVER = ["config.asgi:application", "-k", "uvicorn_worker.UvicornWorker"]
 SYNC_SERVER = ["config.wsgi", "-k", "gthread", "--threads", "4"]
 
 
+def server_of(code: Path) -> list[str]:
+    """The server checkout code ships: ASGI when it has uvicorn's gunicorn workers, else the
+    sync one it had before."""
+    found = subprocess.run([python_of(code), "-c", "import uvicorn_worker"], capture_output=True)
+    return ASGI_SERVER if found.returncode == 0 else SYNC_SERVER
+
+
 def manage(env: dict[str, str], *args: str, code: Path = ROOT) -> str:
     result = subprocess.run(
         [python_of(code), "manage.py", *args],

@@ -4,10 +4,12 @@ pgbench TPC-B on the same database, in one run (rounds interleaving all five loa
 reported); then checks no credit was lost or doubled.
 
 Usage: .venv/bin/python bench/wallet.py [--seconds 10] [--connections 16] [--students 200]
-                                        [--rounds 3] [--code DIR]
+                                        [--rounds 3] [--code DIR] [--sync]
 With --code, another checkout (e.g. `git worktree add DIR <commit>`) is served beside this one,
 on its own database (the name with `_code` appended) and the next Redis database, and its bare
-and full loads run in the same rounds: both codes' figures side by side.
+and full loads run in the same rounds: both codes' figures side by side (each on the server it
+ships: uvicorn workers, or the sync gthread server before them). --sync serves this code on the
+sync server too, to tell the code's cost from the server's.
 Needs PostgreSQL (with pgbench), Redis and wrk on this machine.
 """
 
@@ -28,13 +30,16 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
+    ASGI_SERVER,
     ROOT,
+    SYNC_SERVER,
     bench_env,
     bench_env_beside,
     gunicorn,
     manage,
     recreate_database,
     report,
+    server_of,
     wrk,
 )
 
@@ -131,6 +136,7 @@ class Stack:
     code: Path
     env: dict[str, str]
     port: int
+    server: list[str] = field(default_factory=list)
     rows: list = field(default_factory=list)
 
     def prepare(self, students: int) -> None:
@@ -161,11 +167,14 @@ class Stack:
 
 
 def stacks(args: argparse.Namespace) -> list[Stack]:
-    this = Stack("this code", ROOT, bench_env(args.port), args.port)
+    server = SYNC_SERVER if args.sync else ASGI_SERVER
+    this = Stack(f"this code, {server[0]}", ROOT, bench_env(args.port), args.port, server)
     if args.code is None:
         return [this]
+    code = args.code.resolve()
+    other = server_of(code)
     env = bench_env_beside(args.port + 10)
-    return [this, Stack(f"code in {args.code}", args.code.resolve(), env, args.port + 10)]
+    return [this, Stack(f"{args.code}, {other[0]}", code, env, args.port + 10, other)]
 
 
 def main() -> None:
@@ -176,6 +185,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--port", type=int, default=8092)
     parser.add_argument("--code", type=Path, help="another checkout, measured beside this one")
+    parser.add_argument("--sync", action="store_true", help="this code on the sync server")
     args = parser.parse_args()
 
     served = stacks(args)
@@ -191,7 +201,9 @@ def main() -> None:
     rounds: list[dict] = []
     with ExitStack() as running:
         bases = {
-            stack.name: running.enter_context(gunicorn(stack.env, stack.port, code=stack.code))
+            stack.name: running.enter_context(
+                gunicorn(stack.env, stack.port, server=stack.server, code=stack.code)
+            )
             for stack in served
         }
         for stack in served:
