@@ -51,7 +51,7 @@ from django.utils import timezone
 from accounts.models import User
 from guru.models import ActionPrice, Course, Lesson, Module, PlatformSettings
 from learning.models import Enrollment
-from wallet.models import LedgerEntry
+from wallet.models import LedgerEntry, Wallet
 from wallet.services import wallet_apply
 
 course = Course.objects.create(
@@ -70,6 +70,8 @@ for n in range({students} + {probe_students}):
     Enrollment.objects.create(user=user, course_id=course.pk)
     wallet_apply(user=user, amount=1000, kind=LedgerEntry.Kind.ADMIN_GRANT,
                  reference="bench", idempotency_key="bench-funds")
+    # Verified before the run: their welcome credits were settled then, as at verification.
+    Wallet.objects.filter(user=user).update(welcome_settled_at=timezone.now())
     client = Client()
     client.force_login(user)
     sessions.append(client.cookies["sessionid"].value)
