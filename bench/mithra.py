@@ -1,13 +1,16 @@
 """POST /api/mithra/ask at scale, streamed: `--students` students (200) each start one question,
 evenly over `--ramp` seconds (10), against a local fake OpenAI that streams one chunk every
 `--chunk-ms` (50) for `--chunks` chunks (100: 5 s), on the production server (gunicorn, 2
-uvicorn workers, PostgreSQL with psycopg's pool, Redis). Meanwhile, and before with no tutor
-load, in the same run: GET /api/wallet/balance and GET /api/courses, paced, from another
-process. Then the ledger is checked: every question answered and charged exactly once.
+uvicorn workers, PostgreSQL with psycopg's pool of the production size, Redis). Meanwhile,
+and before with no tutor load, in the same run: GET /api/wallet/balance and GET /api/courses
+from another process, open loop (`--probe-rate` a second each, every request started on
+schedule and timed from then), for `--probe-students` students who ask nothing. Then the
+ledger is checked: every question answered and charged exactly once.
 
 Prints time to first token and time to the final event, the tutor's own overhead per question
-(the fake's writing time taken off), and p50/p99 of the two reads idle and under tutor load.
-Exits non-zero if a question was not answered, or was charged other than once.
+(the fake's writing time taken off), the CPU the server and the harness used, the server's
+threads, and p50/p99 of the two reads idle and under tutor load. Exits non-zero if a question
+was not answered, or was charged other than once.
 
 Usage: .venv/bin/python bench/mithra.py [--students 200] [--ramp 10] [--port 18400]
        .venv/bin/python bench/mithra.py --sync --code DIR   (the sync server of another
@@ -231,7 +234,7 @@ def _server_pids(port: int) -> set[str]:
     return pids
 
 
-def _server_cpu_seconds(pids: set[str]) -> float:
+def _cpu_seconds(pids: set[str]) -> float:
     """CPU time used so far by these processes."""
     ticks = 0
     for pid in pids:
@@ -334,7 +337,9 @@ def main() -> None:
         probe_seconds = args.ramp + answer_seconds - busy_start
         started = time.monotonic()
         pids = _server_pids(args.port)
-        cpu_before = _server_cpu_seconds(pids)
+        # The load generator (this process) and the fake share the machine with the server.
+        harness = {str(os.getpid()), str(fake.pid)}
+        cpu_before, harness_cpu_before = _cpu_seconds(pids), _cpu_seconds(harness)
         threads_idle = _server_threads(pids)
         threads_most = threads_idle
 
@@ -349,7 +354,9 @@ def main() -> None:
             return await load, probe
 
         results, (loaded_probe, loaded_pipe) = asyncio.run(load_with_probe())
-        server_cpu = _server_cpu_seconds(pids) - cpu_before
+        load_seconds = time.monotonic() - started
+        server_cpu = _cpu_seconds(pids) - cpu_before
+        harness_cpu = _cpu_seconds(harness) - harness_cpu_before
         loaded, loaded_failures = loaded_pipe.recv()
         loaded_probe.join()
         wall = time.monotonic() - started
@@ -377,6 +384,10 @@ def main() -> None:
         f"server CPU during the load (probe included): {server_cpu:.1f} s, "
         f"{server_cpu / args.students * 1000:.1f} ms per question; load average "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print(
+        f"the load generator and the fake meanwhile: {harness_cpu:.1f} s of CPU; "
+        f"the load took {load_seconds:.1f} s"
     )
     print(
         f"server threads (master and workers): {threads_idle} before the load, at most "
