@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -196,7 +197,7 @@ async def _ask(
     done = time.monotonic()
     return {
         "ok": status == 200 and "credits_charged" in final,
-        "status": status,
+        "status": f"{status} {(final.get('error') or {}).get('code', '')}".strip(),
         "ttft": ((first or done) - sent) * 1000,
         "total": (done - sent) * 1000,
         "charged": final.get("credits_charged"),
@@ -372,7 +373,7 @@ def main() -> None:
         f"{args.workers} workers; {args.students} questions over {args.ramp:.0f} s; the fake "
         f"writes {args.chunks} chunks, one per {args.chunk_ms:.0f} ms; all done in {wall:.1f} s"
     )
-    print(f"answered {len(answered)}/{len(results)}; failed: {failed[:5]}{'...' if failed else ''}")
+    print(f"answered {len(answered)}/{len(results)}; failed: {dict(Counter(failed))}")
     fake_ms = [s * 1000 for s in written]
     if answered:
         print(_line("time to first token", [r["ttft"] for r in answered]))
