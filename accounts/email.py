@@ -250,8 +250,8 @@ def _resend_params(message: EmailMessage) -> "resend.Emails.SendParams":
     params: resend.Emails.SendParams = {
         "from": message.from_email or settings.DEFAULT_FROM_EMAIL,
         "to": list(message.to),
-        "subject": message.subject,
-        "text": message.body,
+        "subject": str(message.subject),
+        "text": str(message.body),
     }
     if message.cc:
         params["cc"] = list(message.cc)

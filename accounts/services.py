@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from importlib import import_module
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import login, logout
@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, OrderBy, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -38,6 +38,7 @@ from accounts.errors import (
 )
 from accounts.models import OtpChallenge, User, UserSession
 from accounts.otp_codes import otp_code_key_version, otp_code_matches
+from accounts.permissions import student_of
 from accounts.selectors import signup_pending_password, student_by_email, user_session_keys
 from accounts.signin_limits import browser_known
 from config import wiring
@@ -177,7 +178,7 @@ def otp_verify(
     code stays unused. Call it outside a transaction: a wrong code's count must be committed
     even though it raises.
     """
-    error: ApiError | None = None
+    error: ApiError | None
     with transaction.atomic():
         # The user's row first, as issuing does: one lock order for every OTP write.
         User.objects.select_for_update().filter(pk=user.pk).first()
@@ -200,28 +201,27 @@ def otp_verify(
             error = OtpExpired()
         else:
             error = _daily_limit_error(user=user, purpose=purpose, source=challenge.source, now=now)
-
-        if error is None and challenge is not None:
-            if otp_code_matches(
-                challenge_id=challenge.id,
-                purpose=challenge.purpose,
-                key_version=challenge.code_key_version,
-                code=code,
-            ):
-                challenge.consumed_at = now
-                challenge.save(update_fields=["consumed_at"])
-                if then is not None:
-                    then(challenge)
-                return challenge
-            OtpChallenge.objects.filter(pk=challenge.pk).update(
-                failed_attempts=F("failed_attempts") + 1
-            )
-            tries_left = settings.OTP_MAX_ATTEMPTS - challenge.failed_attempts - 1
-            error = (
-                OtpIncorrect(details={"attempts_left": tries_left})
-                if tries_left > 0
-                else OtpAttemptsExceeded()
-            )
+            if error is None:
+                if otp_code_matches(
+                    challenge_id=challenge.id,
+                    purpose=challenge.purpose,
+                    key_version=challenge.code_key_version,
+                    code=code,
+                ):
+                    challenge.consumed_at = now
+                    challenge.save(update_fields=["consumed_at"])
+                    if then is not None:
+                        then(challenge)
+                    return challenge
+                OtpChallenge.objects.filter(pk=challenge.pk).update(
+                    failed_attempts=F("failed_attempts") + 1
+                )
+                tries_left = settings.OTP_MAX_ATTEMPTS - challenge.failed_attempts - 1
+                error = (
+                    OtpIncorrect(details={"attempts_left": tries_left})
+                    if tries_left > 0
+                    else OtpAttemptsExceeded()
+                )
     raise error
 
 
@@ -248,7 +248,7 @@ def otp_challenges_purge(*, now: datetime | None = None) -> tuple[int, int]:
 
 SIGNUP = OtpChallenge.Purpose.SIGNUP
 PASSWORD_RESET = OtpChallenge.Purpose.PASSWORD_RESET
-_CODE_EMAILS = {
+_CODE_EMAILS: dict[str, tuple[str, str]] = {
     SIGNUP: ("Verify your OurShiksha email", "emails/otp_code.txt"),
     PASSWORD_RESET: ("Reset your OurShiksha password", "emails/password_reset_code.txt"),
 }
@@ -345,7 +345,7 @@ def _browser_challenge(
     carries the browser's latest signup, the newest (delivered_first=False)."""
     if user is None:
         return None
-    order = ["-created_at"]
+    order: list[str | OrderBy] = ["-created_at"]
     if delivered_first:
         order.insert(0, F("delivered_at").desc(nulls_last=True))
     return (
@@ -386,7 +386,7 @@ def _browser_code_verify(
         raise OtpInvalid()
     user = student_by_email(email=email)
     challenge = _browser_challenge(entry=entry, user=user)
-    if challenge is None:
+    if user is None or challenge is None:
         raise _stand_in_refusal(request=request, entry=entry)
     return otp_verify(user=user, purpose=purpose, code=code, challenge_id=challenge.pk, then=then)
 
@@ -565,7 +565,8 @@ def session_login(*, request: HttpRequest, user: User) -> None:
     login(request, user, backend="accounts.backends.UserBackend")
     session_clock_start(request.session)
     request.session.save()
-    UserSession.objects.create(session_id=request.session.session_key, user=user)
+    # Saving gave the new session its key.
+    UserSession.objects.create(session_id=cast(str, request.session.session_key), user=user)
 
 
 def sessions_end(*, user: User) -> int:
@@ -585,7 +586,7 @@ def session_logout(*, request: HttpRequest) -> None:
 
 
 def session_logout_everywhere(*, request: HttpRequest) -> None:
-    user = request.user
+    user = student_of(request)
     ended = sessions_end(user=user)
     logout(request)
     logger.info("student logged out everywhere", extra={"user_id": user.pk, "ended": ended})
@@ -594,7 +595,7 @@ def session_logout_everywhere(*, request: HttpRequest) -> None:
 def password_change(*, request: HttpRequest, current_password: str, new_password: str) -> None:
     """Changes a logged-in student's password: every other session ends, this one goes on
     under a new key."""
-    user = request.user
+    user = student_of(request)
     if not user.check_password(current_password):
         raise PasswordIncorrect(fields={"current_password": [PasswordIncorrect.message]})
     password_validate(password=new_password, user=user, field="new_password")
@@ -691,7 +692,7 @@ def profile_update(
         }.items()
         if value is not UNSET
     }
-    new_username = changes.get("username")
+    new_username = None if isinstance(username, _Unset) else username
     if _username_taken(username=new_username, user=user):
         raise UsernameTaken(fields={"username": [UsernameTaken.message]})
     for field, value in changes.items():

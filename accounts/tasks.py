@@ -4,7 +4,7 @@ runs (config/celery.py holds the schedule)."""
 import logging
 from importlib import import_module
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 
 from accounts.email import (
@@ -27,14 +27,14 @@ logger = logging.getLogger(__name__)
     retry_jitter=True,
     max_retries=settings.EMAIL_SEND_MAX_RETRIES,
 )
-def email_outbox_send(self, email_id: str) -> str:  # type: ignore[no-untyped-def]
+def email_outbox_send(self: "Task[[str], str]", email_id: str) -> str:
     """Sends one outbox email (its id only: the task carries no address, body or code).
     When its retries run out the row stays pending: beat queues it again every minute until
     it expires (a code email with its code, any other at EMAIL_OUTBOX_MAX_AGE_SECONDS)."""
     try:
         return email_outbox_deliver(email_id=email_id)
     except EmailSendRetryable as transient:
-        if self.request.retries >= self.max_retries:
+        if self.max_retries is not None and self.request.retries >= self.max_retries:
             logger.warning(
                 "email retries ran out; beat tries again", extra={"error": str(transient)}
             )

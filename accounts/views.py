@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.errors import InvalidCredentials
 from accounts.models import User
-from accounts.permissions import IsStudent
+from accounts.permissions import IsStudent, student_of
 from accounts.signin_limits import login_failure_count, login_limits_check, signin_remember
 from accounts.validators import http_url, username_validate
 from config.authentication import CsrfTokenRequired
@@ -271,7 +271,7 @@ class PasswordChangeView(StudentView):
         rate_limit(
             request,
             group="auth.password_change:user",
-            key=str(request.user.pk),
+            key=str(student_of(request).pk),
             rate=settings.AUTH_PASSWORD_CHANGE_RATE,
         )
         data = _valid_input(request, self.InputSerializer)
@@ -296,7 +296,7 @@ class LogoutEverywhereView(StudentView):
 class MeView(StudentView):
     @extend_schema(operation_id="auth_me", responses={200: UserOutputSerializer})
     def get(self, request: Request) -> Response:
-        return Response(UserOutputSerializer(request.user).data)
+        return Response(UserOutputSerializer(student_of(request)).data)
 
 
 class ProfileView(StudentView):
@@ -339,7 +339,7 @@ class ProfileView(StudentView):
 
     @extend_schema(operation_id="user_profile", responses={200: OutputSerializer})
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(request.user).data)
+        return Response(self.OutputSerializer(student_of(request)).data)
 
     @extend_schema(
         operation_id="user_profile_update",
@@ -349,5 +349,5 @@ class ProfileView(StudentView):
     def patch(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        user = services.profile_update(user=request.user, **serializer.validated_data)
+        user = services.profile_update(user=student_of(request), **serializer.validated_data)
         return Response(self.OutputSerializer(user).data)

@@ -1,7 +1,7 @@
 """Renders every error as the one envelope: DRF's exceptions, ours, rate limits, 404s, 500s."""
 
 import logging
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
@@ -53,6 +53,12 @@ def error_body(
     return {"error": error}
 
 
+@overload
+def api_exception_handler(
+    exc: ApiError | drf.APIException, context: dict[str, Any]
+) -> Response: ...
+@overload
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None: ...
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's EXCEPTION_HANDLER. Unknown exceptions return None so Django logs them as 500s."""
     if is_lock_timeout(exc):
@@ -93,10 +99,13 @@ def _drf_error_response(exc: drf.APIException) -> Response:
         # DRF downgrades these to 403 when the authenticator has no WWW-Authenticate scheme
         # (session auth); an unauthenticated request is a 401 in this API.
         status = 401
-        if getattr(exc, "auth_header", None):
-            headers["WWW-Authenticate"] = exc.auth_header
-    if isinstance(exc, drf.Throttled) and exc.wait is not None:
-        headers["Retry-After"] = str(max(1, int(exc.wait)))
+        auth_header = getattr(exc, "auth_header", None)
+        if auth_header:
+            headers["WWW-Authenticate"] = auth_header
+    # DRF sets Throttled.wait (seconds, or None); its stubs leave the attribute out.
+    wait = getattr(exc, "wait", None) if isinstance(exc, drf.Throttled) else None
+    if wait is not None:
+        headers["Retry-After"] = str(max(1, int(wait)))
 
     if isinstance(exc, drf.ValidationError):
         detail = exc.detail

@@ -14,6 +14,7 @@ it in the caller's thread and transaction (tests, whose data lives in that trans
 
 import io
 import threading
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ import requests
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import close_old_connections
+from django.http import HttpResponse
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -75,7 +77,7 @@ def _environ(request: requests.PreparedRequest, body: bytes) -> dict[str, Any]:
 
 def _respond(environ: dict[str, Any]) -> tuple[int, str, list[tuple[str, str]], bytes]:
     response = _django_handler().get_response(WSGIRequest(environ))
-    content = b"".join(response) if response.streaming else response.content
+    content = response.content if isinstance(response, HttpResponse) else b"".join(response)
     return response.status_code, response.reason_phrase, list(response.items()), content
 
 
@@ -94,7 +96,15 @@ class InProcessTransport(BaseAdapter):
         super().__init__()
         self.inline = inline
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
         body = request.body or b""
         if isinstance(body, str):
             body = body.encode()
@@ -110,9 +120,10 @@ class InProcessTransport(BaseAdapter):
         response.reason = reason
         response.headers = CaseInsensitiveDict(headers)
         response._content = content
-        response.url = request.url
+        response.url = request.url or ""
         response.request = request
-        response.connection = self
+        # requests sets it to whichever adapter answered; its stubs name only HTTPAdapter.
+        response.connection = self  # type: ignore[assignment]
         return response
 
     def close(self) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from config.exception_handler import error_body
@@ -101,7 +102,8 @@ def _check_request(request: HttpRequest) -> None:
             for value in values:
                 _check_text(value, "body")
         for upload in request.FILES.values():
-            _check_text(upload.name or "", "body")
+            if isinstance(upload, UploadedFile):  # (a field's value is a list only when empty)
+                _check_text(upload.name or "", "body")
 
 
 def input_refusal(request: HttpRequest) -> JsonResponse | None:
@@ -126,7 +128,7 @@ class InputGuardMiddleware:
             markcoroutinefunction(self)
 
     def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
-        if iscoroutinefunction(self):
+        if iscoroutinefunction(self.get_response):
             return self._acall(request)
         return input_refusal(request) or self.get_response(request)
 

@@ -27,7 +27,7 @@ class RequestIdMiddleware:
             markcoroutinefunction(self)
 
     def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
-        if iscoroutinefunction(self):
+        if iscoroutinefunction(self.get_response):
             return self._acall(request)
         request_id = _request_id_start(request)
         token = current_request_id.set(request_id)

@@ -1,7 +1,7 @@
 """OpenAPI generation: every operation documents the error envelope it can answer with, and
 has a summary."""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.authentication import SessionScheme
@@ -17,7 +17,10 @@ from config.serializers import StrictInput
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable snake_case error code.")
     message = serializers.CharField()
-    fields = serializers.DictField(required=False, help_text="Field name -> messages.")
+    # A declared field (DRF's metaclass moves it off the class): it shadows no Serializer.fields.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        required=False, help_text="Field name -> messages."
+    )
     details = serializers.DictField(
         required=False,
         help_text="More about the error. On 502, 503 and 504 always `reason`, one of: "
@@ -43,9 +46,11 @@ class AutoSchema(SpectacularAutoSchema):
     def get_summary(self) -> str | None:
         return super().get_summary() or OPERATION_SUMMARIES.get(self.get_operation_id())
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
-        statuses = COMMON_ERROR_STATUSES
+        statuses: tuple[str, ...] = COMMON_ERROR_STATUSES
         if self._takes_idempotency_key():
             statuses += IDEMPOTENT_ERROR_STATUSES
         for status in statuses:
@@ -85,10 +90,13 @@ def _read_only_and_blankable(field: serializers.Field) -> bool:
     """A read-only field of a model field with blank=True (DRF drops allow_blank from
     read-only fields, so the model field says whether "" comes out)."""
     model = getattr(getattr(getattr(field, "parent", None), "Meta", None), "model", None)
-    if not field.read_only or model is None or not field.source or "." in field.source:
+    source = field.source  # a name (the stubs also allow a callable)
+    if not field.read_only or model is None or not isinstance(source, str):
+        return False
+    if not source or "." in source:
         return False
     try:
-        return bool(model._meta.get_field(field.source).blank)
+        return bool(model._meta.get_field(source).blank)
     except FieldDoesNotExist:  # a property or a method
         return False
 

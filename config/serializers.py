@@ -8,7 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 
-class StrictInput:
+class StrictInput(serializers.Serializer):
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping):
             writable = {name for name, field in self.fields.items() if not field.read_only}
@@ -17,7 +17,7 @@ class StrictInput:
                 raise serializers.ValidationError(
                     {name: ["Unknown or read-only field."] for name in unknown}
                 )
-        return super().to_internal_value(data)  # type: ignore[misc]
+        return super().to_internal_value(data)
 
 
 class StrictSerializer(StrictInput, serializers.Serializer):

@@ -26,5 +26,6 @@ class SessionStore(cached_db.SessionStore):
             return super().load()
         except CACHE_DOWN_ERRORS:
             logger.warning("session cache unavailable: session read from the database")
-            session = self._get_session_from_db()
+            # Django's own database read; its stubs leave the private method out.
+            session = self._get_session_from_db()  # type: ignore[attr-defined]
             return self.decode(session.session_data) if session else {}

@@ -173,7 +173,10 @@ class SystemSignatureAuthentication(BaseAuthentication):
 
 def system_caller(request: Request) -> str:
     """The Idempotency-Key space of a signed request: the key that signed it."""
-    return f"system:{request.user.key_id}"
+    caller = request.user
+    if not isinstance(caller, SystemCaller):
+        raise SystemSignatureInvalid()
+    return f"system:{caller.key_id}"
 
 
 class SystemSignatureScheme(OpenApiAuthenticationExtension):

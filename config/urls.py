@@ -2,7 +2,7 @@
 handlers."""
 
 from django.conf import settings
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -13,7 +13,7 @@ from config.logging import UNROUTED_URL_NAME
 from guru.admin_site import guru_admin_site
 from shishya.health import HealthView, LivenessView
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     # A person opening the server finds the docs; a program opening /api/ finds what is where.
     path("", RedirectView.as_view(pattern_name="docs"), name="root"),
     path("api/", ApiIndexView.as_view(), name="api-index"),

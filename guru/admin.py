@@ -2,7 +2,7 @@
 through guru's services, so the site validates and audits exactly like the admin API; sign-in
 sessions are read-only: opened only by the OTP."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -55,7 +55,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def delete(self, actor: AuditActor, obj: Any) -> None:
         audited_delete(actor=actor, instance=obj)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Sequence[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and self.parent_field:
             readonly.append(self.parent_field)
@@ -184,7 +184,8 @@ class CertificateRuleForm(forms.ModelForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         course = data.get("course") or (self.instance.course if self.instance.pk else None)
         if course is not None:
             CertificateRule.validate_requirements(

@@ -14,13 +14,14 @@ from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.views import PasswordChangeView
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 
+from accounts.models import User
 from config.client_ip import client_ip
 from config.errors import ApiError
 from guru.models import AdminSession
@@ -60,7 +61,7 @@ class OtpStepForm(forms.Form):
 
 
 class SitePasswordChangeForm(AdminPasswordChangeForm):
-    def save(self, commit: bool = True):  # type: ignore[no-untyped-def]
+    def save(self, commit: bool = True) -> User:
         # Through the service, so every session of the admin (this one too) ends.
         admin_password_set(user=self.user, password=self.cleaned_data["new_password1"])
         return self.user
@@ -178,15 +179,16 @@ class GuruAdminSite(admin.AdminSite):
                 return HttpResponseRedirect(next_url)
         return self._login_page(request, "guru/admin/login_otp.html", form, status)
 
-    def logout(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    def logout(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
         session = getattr(request, "guru_admin_session", None)
         if request.method == "POST" and session is not None:
             admin_session_end(session=session, reason=AdminSession.EndReason.LOGOUT)
         return super().logout(request, extra_context)
 
-    def password_change(
+    # The view's own response (a redirect once changed); the stubs say a TemplateResponse.
+    def password_change(  # type: ignore[override]
         self, request: HttpRequest, extra_context: dict | None = None
-    ) -> HttpResponse:
+    ) -> HttpResponseBase:
         request.current_app = self.name
         return PasswordChangeView.as_view(
             form_class=SitePasswordChangeForm,

@@ -13,8 +13,10 @@ from config.client_ip import client_ip, client_source
 from config.ratelimit import rate_limit
 from config.serializers import StrictSerializer
 from guru.admin_base import AdminAPIView
+from guru.authentication import admin_session_of
 from guru.fields import StrictCharField
 from guru.models import AdminSession
+from guru.permissions import admin_of
 from guru.services.admin_auth import (
     admin_access_token_refresh,
     admin_login_start,
@@ -162,7 +164,7 @@ class AdminLogoutApi(AdminAPIView):
         summary="End the session: its access and refresh tokens stop working at once",
     )
     def post(self, request: Request) -> Response:
-        admin_session_end(session=request.auth, reason=AdminSession.EndReason.LOGOUT)
+        admin_session_end(session=admin_session_of(request), reason=AdminSession.EndReason.LOGOUT)
         return Response(status=204)
 
 
@@ -183,9 +185,10 @@ class AdminPasswordChangeApi(AdminAPIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        admin_auth_throttle(request, action="password", email=request.user.email)
+        admin = admin_of(request)
+        admin_auth_throttle(request, action="password", email=admin.email)
         admin_password_change(
-            user=request.user,
+            user=admin,
             current_password=data.validated_data["current_password"],
             new_password=data.validated_data["new_password"],
         )

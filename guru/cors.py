@@ -25,9 +25,9 @@ class CorsPolicy:
     allow_headers: tuple[str, ...]
     expose_headers: tuple[str, ...]
 
-    def allows(self, origin: str | None, method: str) -> bool:
+    def allows(self, origin: str, method: str) -> bool:
         origins = getattr(settings, self.origins_setting)
-        return origin is not None and origin in origins and method.upper() in self.methods
+        return origin in origins and method.upper() in self.methods
 
 
 POLICIES = (
@@ -59,7 +59,7 @@ class GuruCorsMiddleware:
             markcoroutinefunction(self)
 
     def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
-        if iscoroutinefunction(self):
+        if iscoroutinefunction(self.get_response):
             return self._acall(request)
         policy = _policy(request)
         if policy is None:
@@ -90,7 +90,7 @@ def _preflight(request: HttpRequest, policy: CorsPolicy) -> HttpResponse | None:
         return None
     origin = request.headers.get("Origin")
     response = HttpResponse(status=200)
-    if policy.allows(origin, requested_method):
+    if origin is not None and policy.allows(origin, requested_method):
         response["Access-Control-Allow-Origin"] = origin
         response["Access-Control-Allow-Methods"] = ", ".join(policy.methods)
         response["Access-Control-Allow-Headers"] = ", ".join(policy.allow_headers)
@@ -103,7 +103,7 @@ def _cors_headers_add(
     request: HttpRequest, policy: CorsPolicy, response: HttpResponse
 ) -> HttpResponse:
     origin = request.headers.get("Origin")
-    if policy.allows(origin, request.method or ""):
+    if origin is not None and policy.allows(origin, request.method or ""):
         response["Access-Control-Allow-Origin"] = origin
         response["Access-Control-Expose-Headers"] = ", ".join(policy.expose_headers)
     patch_vary_headers(response, ("Origin",))

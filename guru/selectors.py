@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -36,7 +37,7 @@ M = TypeVar("M", bound=models.Model)
 def _get(queryset: QuerySet[M], pk: int) -> M:
     try:
         return queryset.get(pk=pk)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise NotFound(f"No such {queryset.model._meta.verbose_name}.") from None
 
 

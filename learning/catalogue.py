@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import student_of
 from config.process_caches import register
 from learning.selectors import completed_lessons_by_course, enrolled_course_ids
 from shishya import guru_reads
@@ -79,7 +80,11 @@ def _progress(completed: int, total: int) -> dict[str, int]:
 
 def _with_student_state(request: Request, courses: list[GuruCourseSummary]) -> list[dict[str, Any]]:
     enrolled = enrolled_course_ids(user=request.user)
-    done = completed_lessons_by_course(user=request.user, course_ids=enrolled) if enrolled else {}
+    done = (
+        completed_lessons_by_course(user=student_of(request), course_ids=enrolled)
+        if enrolled
+        else {}
+    )
     return [
         {
             **to_json(course),
@@ -124,7 +129,7 @@ class CourseDetailView(APIView):
         total = len(course.lesson_ids())
         enrolled = course_id in enrolled_course_ids(user=request.user)
         done = (
-            completed_lessons_by_course(user=request.user, course_ids={course_id})
+            completed_lessons_by_course(user=student_of(request), course_ids={course_id})
             if enrolled
             else {}
         )

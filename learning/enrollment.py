@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.permissions import student_of
 from config.openapi import ErrorSerializer
 from learning.models import Enrollment
 from payments.selectors import student_features
@@ -111,7 +112,7 @@ class EnrollView(APIView):
         "course charges its credit cost from Guru once.",
     )
     def post(self, request: Request, course_id: int) -> Response:
-        enrollment, created = enrollment_create(user=request.user, course_id=course_id)
+        enrollment, created = enrollment_create(user=student_of(request), course_id=course_id)
         data: dict[str, Any] = EnrollmentOutput(
             {
                 "course_id": enrollment.course_id,

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.permissions import student_of
 from learning.access import lesson_open
 from learning.errors import LessonNotFound
 from learning.models import LessonCompletion
@@ -140,8 +141,8 @@ class LessonCompletionOutput(serializers.Serializer):
 class LessonView(APIView):
     @extend_schema(operation_id="learning_lesson", responses=StudentLesson)
     def get(self, request: Request, lesson_id: int) -> Response:
-        found = lesson_locate(user=request.user, lesson_id=lesson_id)
-        completed_at = lesson_completed_at(user=request.user, lesson_id=lesson_id)
+        found = lesson_locate(user=student_of(request), lesson_id=lesson_id)
+        completed_at = lesson_completed_at(user=student_of(request), lesson_id=lesson_id)
         # The tutor's context stays server-side: only what the student reads is sent.
         lesson = {
             "id": found.lesson.id,
@@ -166,9 +167,9 @@ class LessonCompleteView(APIView):
         description="Marks the lesson completed; repeating it changes nothing.",
     )
     def post(self, request: Request, lesson_id: int) -> Response:
-        found = lesson_locate(user=request.user, lesson_id=lesson_id)
+        found = lesson_locate(user=student_of(request), lesson_id=lesson_id)
         completion = lesson_complete(
-            user=request.user, course_id=found.course.id, lesson_id=lesson_id
+            user=student_of(request), course_id=found.course.id, lesson_id=lesson_id
         )
         data = {
             "lesson_id": completion.lesson_id,

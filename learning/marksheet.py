@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.permissions import student_of
 from config.errors import NotFound
 from learning.models import Certificate, MarksheetIdentity
 from learning.selectors import best_test_percents_by_course
@@ -147,7 +148,8 @@ def marksheet_compute(*, user: User, identity: MarksheetIdentity) -> dict[str, A
         cgpa = _centi(
             Decimal(sum(r.grade_points * r.academic_credits for r in results)) / total_credits
         )
-        percentage = _centi(sum(r.score * r.academic_credits for r in results) / total_credits)
+        weighted = sum((r.score * r.academic_credits for r in results), Decimal(0))
+        percentage = _centi(weighted / total_credits)
         classification = classification_for(percentage)
     return {
         "verification_id": identity.verification_id,
@@ -217,7 +219,7 @@ class MarksheetOutput(serializers.Serializer):
 class MarksheetView(APIView):
     @extend_schema(operation_id="marksheet", responses=MarksheetOutput)
     def get(self, request: Request) -> Response:
-        identity = marksheet_identity_get_or_create(user=request.user)
+        identity = marksheet_identity_get_or_create(user=student_of(request))
         return Response(
-            MarksheetOutput(marksheet_compute(user=request.user, identity=identity)).data
+            MarksheetOutput(marksheet_compute(user=student_of(request), identity=identity)).data
         )

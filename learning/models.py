@@ -181,6 +181,9 @@ class ProjectSubmission(models.Model):
         return f"project {self.project_id} by user {self.user_id}: {self.status}"
 
 
+REVOKED_REASON_MAX_LENGTH = 300
+
+
 class Certificate(models.Model):
     """Issued once per student and course; keeps what it was issued on."""
 
@@ -200,7 +203,7 @@ class Certificate(models.Model):
     ledger_entry_id = models.BigIntegerField(null=True, blank=True)
     issued_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_reason = models.CharField(max_length=300, blank=True)
+    revoked_reason = models.CharField(max_length=REVOKED_REASON_MAX_LENGTH, blank=True)
     # The staff member who revoked it (the reason and time are beside it).
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.permissions import student_of
 from config.ratelimit import source_limit
 from learning.errors import PortfolioNotFound
 from learning.models import (
@@ -193,7 +194,7 @@ class MyPortfolioOutput(serializers.Serializer):
 class MyPortfolioView(APIView):
     @extend_schema(operation_id="portfolio_me", responses=MyPortfolioOutput)
     def get(self, request: Request) -> Response:
-        user = request.user
+        user = student_of(request)
         public = user.portfolio_visibility == User.PortfolioVisibility.PUBLIC and user.username
         data = {
             "portfolio_visibility": user.portfolio_visibility,

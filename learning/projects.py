@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.permissions import student_of
 from accounts.validators import http_url
 from config.openapi import ErrorSerializer
 from config.serializers import StrictSerializer
@@ -141,7 +142,7 @@ class SubmitInput(StrictSerializer):
 class CourseProjectsView(APIView):
     @extend_schema(operation_id="course_projects", responses=StudentProject(many=True))
     def get(self, request: Request, course_id: int) -> Response:
-        projects = course_projects_for_student(user=request.user, course_id=course_id)
+        projects = course_projects_for_student(user=student_of(request), course_id=course_id)
         return Response(StudentProject(projects, many=True).data)
 
 
@@ -157,7 +158,7 @@ class ProjectSubmitView(APIView):
         data = SubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
         submission, created = project_submit(
-            user=request.user,
+            user=student_of(request),
             course_id=course_id,
             project_id=project_id,
             repo_url=data.validated_data["repo_url"],

@@ -88,11 +88,10 @@ class Run:
 @cache
 def _cmap(family: Family) -> frozenset[int]:
     # Both weights of a family cover the same code points; a run is checked against both.
-    covered = None
-    for weight in WEIGHTS:
-        codepoints = frozenset(TTFont(family.path(weight), lazy=True).getBestCmap())
-        covered = codepoints if covered is None else covered & codepoints
-    return covered
+    cmaps: list[frozenset[int]] = [
+        frozenset(TTFont(family.path(weight), lazy=True).getBestCmap()) for weight in WEIGHTS
+    ]
+    return frozenset.intersection(*cmaps)
 
 
 def covers(family: Family, character: str) -> bool:
@@ -175,22 +174,23 @@ def runs(text: str) -> list[Run]:
             key=lambda i: (levels[i] != levels[index], i != before),
         )
         families[index] = next(
-            (families[i] for i in neighbours if covers(families[i], character)),
+            (
+                family
+                for i in neighbours
+                if (family := families[i]) is not None and covers(family, character)
+            ),
             next((f for f in FAMILIES if covers(f, character)), None),
         )
         if families[index] is None:
             missing.append(character)
     if missing:
         raise TextUnprintable(missing)
+    drawn = [family for family in families if family is not None]  # one per character now
     result: list[Run] = []
     start = 0
     for index in range(1, len(text) + 1):
-        if (
-            index == len(text)
-            or families[index] != families[start]
-            or levels[index] != levels[start]
-        ):
-            result.append(Run(text[start:index], families[start], levels[start]))
+        if index == len(text) or drawn[index] != drawn[start] or levels[index] != levels[start]:
+            result.append(Run(text[start:index], drawn[start], levels[start]))
             start = index
     return result
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpResponseBase, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsStudent
+from accounts.permissions import IsStudent, student_of
 from config.async_views import AsyncAPIView, connections_release, db_step
 from config.errors import ApiError
 from config.exception_handler import api_exception_handler, error_body
@@ -162,14 +163,14 @@ class AskView(AsyncAPIView):
             rate_limit(
                 request,
                 group="mithra:ask",
-                key=str(request.user.pk),
+                key=str(student_of(request).pk),
                 rate=settings.MITHRA_ASK_RATE,
             )
             data = self.InputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             fields = data.validated_data
             prepared = question_prepare(
-                user=request.user,
+                user=student_of(request),
                 topic=Topic(
                     course_id=fields["course_id"],
                     lesson_id=fields.get("lesson_id"),
@@ -190,12 +191,13 @@ class AskView(AsyncAPIView):
             return answer
         return prepared
 
-    def finalize_response(
+    # DRF finalizes any HttpResponseBase (this view streams); its stubs say a Response only.
+    def finalize_response(  # type: ignore[override]
         self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
         # Refusals come as JSON before any event, whatever the client accepts.
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
-        return super().finalize_response(request, response, *args, **kwargs)
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[arg-type]
 
 
 def _answer_body(answered: Answered) -> dict[str, Any]:
@@ -289,8 +291,8 @@ class ConversationListView(ListAPIView):
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return conversation_list(user=self.request.user)
+    def get_queryset(self) -> QuerySet[Conversation]:
+        return conversation_list(user=student_of(self.request))
 
 
 class ConversationDetailView(APIView):
@@ -298,5 +300,5 @@ class ConversationDetailView(APIView):
 
     @extend_schema(operation_id="mithra_conversation", responses=ConversationDetailOutput)
     def get(self, request: Request, conversation_id: int) -> Response:
-        conversation = conversation_get(user=request.user, conversation_id=conversation_id)
+        conversation = conversation_get(user=student_of(request), conversation_id=conversation_id)
         return Response(ConversationDetailOutput(conversation).data)

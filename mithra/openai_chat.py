@@ -10,6 +10,7 @@ from typing import Any
 
 import openai
 from django.conf import settings
+from openai.types.chat import ChatCompletionMessageParam
 
 from config.errors import UnavailableReason
 from config.process_caches import register
@@ -71,7 +72,9 @@ _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, opena
 _clients = register(weakref.WeakKeyDictionary())
 
 
-async def chat_stream(*, model: str, messages: list[dict[str, str]]) -> AsyncIterator[ChatChunk]:
+async def chat_stream(
+    *, model: str, messages: list[ChatCompletionMessageParam]
+) -> AsyncIterator[ChatChunk]:
     """The model's answer to messages (Chat Completions, streamed), as it is written: text
     chunks, then one last chunk with the model's name and token counts. Raises
     TutorUnavailable (no key, or OpenAI refused our request), TutorBusy (429), TutorTimeout

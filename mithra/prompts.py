@@ -1,6 +1,8 @@
 """What the model is told: who it is, what the student is studying, the recent turns, the
 question. The subject's context comes from mithra.selectors (never any answer material)."""
 
+from openai.types.chat import ChatCompletionMessageParam
+
 from mithra.models import Message
 from mithra.selectors import Subject
 
@@ -16,10 +18,16 @@ question: help the student reach it themselves.
 
 def prompt_messages(
     *, subject: Subject, history: list[Message], question: str
-) -> list[dict[str, str]]:
+) -> list[ChatCompletionMessageParam]:
     return [
         {"role": "system", "content": SYSTEM_PROMPT},
         {"role": "system", "content": f"What the student is studying:\n\n{subject.context}"},
-        *({"role": message.role, "content": message.content} for message in history),
+        *(_turn(message) for message in history),
         {"role": "user", "content": question},
     ]
+
+
+def _turn(message: Message) -> ChatCompletionMessageParam:
+    if message.role == Message.Role.ASSISTANT:
+        return {"role": "assistant", "content": message.content}
+    return {"role": "user", "content": message.content}

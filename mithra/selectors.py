@@ -175,14 +175,13 @@ def tutor_usage(*, user: User, now: datetime, exclude_ask_id: int | None = None)
     query, on the (user, status, answered_at) index)."""
     answered = Q(status=Ask.Status.ANSWERED, answered_at__gte=day_start(now))
     held = Q(status=Ask.Status.PENDING, held_at__gt=now - timedelta(seconds=hold_seconds()))
-    usage = (
-        Ask.objects.filter(answered | held, user=user)
-        .exclude(pk=exclude_ask_id)
-        .aggregate(
-            answered=Count("pk", filter=answered),
-            held=Count("pk", filter=held),
-            credits=Sum("credits", filter=held),
-        )
+    asks = Ask.objects.filter(answered | held, user=user)
+    if exclude_ask_id is not None:
+        asks = asks.exclude(pk=exclude_ask_id)
+    usage = asks.aggregate(
+        answered=Count("pk", filter=answered),
+        held=Count("pk", filter=held),
+        credits=Sum("credits", filter=held),
     )
     return Usage(
         answered_today=usage["answered"],

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from openai.types.chat import ChatCompletionMessageParam
 
 from accounts.models import User
 from config.async_views import db_step
@@ -98,7 +99,7 @@ class Prepared:
     title: str
     ask: Ask
     model: str
-    messages: list[dict[str, str]]
+    messages: list[ChatCompletionMessageParam]
 
 
 def question_prepare(
@@ -376,10 +377,11 @@ def _ask_confirm(*, prepared: Prepared, answer: ChatAnswer) -> Answered:
 def _answered(*, ask: Ask) -> Answered:
     """An answered ask as it was stored."""
     messages = {message.role: message for message in Message.objects.filter(ask=ask)}
+    question = messages[Message.Role.USER]
     return Answered(
         ask=ask,
-        conversation=Conversation.objects.get(pk=ask.conversation_id),
-        question=messages[Message.Role.USER],
+        conversation=question.conversation,
+        question=question,
         answer=messages[Message.Role.ASSISTANT],
     )
 

@@ -4,6 +4,7 @@ and the student's plan (/api/user/subscription, /api/user/features)."""
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -13,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsStudent
+from accounts.permissions import IsStudent, student_of
 from config.openapi import ErrorSerializer
 from config.ratelimit import rate_limit
 from config.serializers import StrictSerializer
@@ -97,15 +98,16 @@ class OrderCreateView(APIView):
         responses={201: OutputSerializer, **PAYMENT_ERRORS},
     )
     def post(self, request: Request) -> Response:
+        student = student_of(request)
         rate_limit(
             request,
             group="payments:order",
-            key=str(request.user.pk),
+            key=str(student.pk),
             rate=settings.PAYMENT_ORDER_RATE,
         )
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = services.order_create(user=request.user, **data.validated_data)
+        order = services.order_create(user=student, **data.validated_data)
         checkout = {
             "key": settings.RAZORPAY_KEY_ID,
             "order_id": order.razorpay_order_id,
@@ -113,7 +115,7 @@ class OrderCreateView(APIView):
             "currency": order.currency,
             "name": BRAND_NAME,
             "description": order.item_name,
-            "prefill": {"email": request.user.email},
+            "prefill": {"email": student.email},
         }
         return Response(
             self.OutputSerializer({"order": order, "checkout": checkout}).data, status=201
@@ -128,8 +130,8 @@ class OrderListView(ListAPIView):
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.order_list(user=self.request.user)
+    def get_queryset(self) -> QuerySet[Order]:
+        return selectors.order_list(user=student_of(self.request))
 
 
 class VerifyView(APIView):
@@ -155,15 +157,16 @@ class VerifyView(APIView):
         responses={200: OutputSerializer, **PAYMENT_ERRORS},
     )
     def post(self, request: Request) -> Response:
+        student = student_of(request)
         rate_limit(
             request,
             group="payments:verify",
-            key=str(request.user.pk),
+            key=str(student.pk),
             rate=settings.PAYMENT_VERIFY_RATE,
         )
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = services.payment_verify(user=request.user, **data.validated_data)
+        order = services.payment_verify(user=student, **data.validated_data)
         return Response(self.OutputSerializer({"order": order}).data)
 
 
@@ -284,7 +287,7 @@ class SubscriptionView(APIView):
     @extend_schema(operation_id="user_subscription", responses={200: OutputSerializer})
     def get(self, request: Request) -> Response:
         return Response(
-            self.OutputSerializer(selectors.subscription_summary(user=request.user)).data
+            self.OutputSerializer(selectors.subscription_summary(user=student_of(request))).data
         )
 
 
@@ -302,12 +305,13 @@ class FeaturesView(APIView):
 
     @extend_schema(operation_id="user_features", responses={200: OutputSerializer})
     def get(self, request: Request) -> Response:
-        subscription = selectors.subscription_active(user=request.user)
+        student = student_of(request)
+        subscription = selectors.subscription_active(user=student)
         return Response(
             self.OutputSerializer(
                 {
                     "plan_id": subscription.plan_id if subscription else None,
-                    "features": selectors.student_features(user=request.user),
+                    "features": selectors.student_features(user=student),
                 }
             ).data
         )

@@ -6,7 +6,7 @@ ones Guru sends only to some keys (answer material, grading scope only)."""
 import dataclasses
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -16,7 +16,8 @@ from django.utils.dateparse import parse_datetime
 
 from config.process_caches import register
 
-T = TypeVar("T")
+# What parse returns: one of the frozen (so hashable) objects below.
+T = TypeVar("T", bound=Hashable)
 
 # Values Guru sends as JSON and the student side passes on as they are (an answer key's
 # shape depends on the question type).
@@ -230,7 +231,7 @@ def parse(kind: type[T], data: Json) -> T:
 @cache
 def _parser(kind: Any) -> Callable[[Json], Any]:
     """The function that parses JSON into kind, built once per type from its annotations."""
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
         fields = tuple(
             (field.name, _parser(hints[field.name]), field.default is dataclasses.MISSING)

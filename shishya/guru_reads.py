@@ -6,7 +6,7 @@ Raises the transport's GuruNotFound and GuruUnavailable; an answer of the wrong 
 logged and treated as Guru being unavailable."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -28,7 +28,7 @@ from shishya.guru_models import (
 
 logger = logging.getLogger(__name__)
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Hashable)
 
 
 def _parsed(kind: type[T], data: Any, *, route: str) -> T:

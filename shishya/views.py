@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsStudent
+from accounts.permissions import IsStudent, student_of
 from config.pagination import NewestFirstCursorPagination
 from shishya import selectors, services
 from shishya.models import Notification
@@ -26,8 +26,8 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
 class NotificationPagination(NewestFirstCursorPagination):
     """A cursor page with the user's unread count beside it (the badge in the SPA)."""
 
-    def get_paginated_response(self, data: Any, *, unread_count: int) -> Response:
-        response = super().get_paginated_response(data)
+    def get_paginated_response_with_unread(self, data: Any, *, unread_count: int) -> Response:
+        response = self.get_paginated_response(data)
         response.data["unread_count"] = unread_count
         return response
 
@@ -47,13 +47,14 @@ class NotificationListView(APIView):
         responses={200: NotificationOutputSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
+        student = student_of(request)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(
-            selectors.notification_list(user=request.user), request, view=self
+            selectors.notification_list(user=student), request, view=self
         )
-        return paginator.get_paginated_response(
+        return paginator.get_paginated_response_with_unread(
             NotificationOutputSerializer(page, many=True).data,
-            unread_count=selectors.notification_unread_count(user=request.user),
+            unread_count=selectors.notification_unread_count(user=student),
         )
 
 
@@ -67,7 +68,7 @@ class NotificationReadView(APIView):
     )
     def post(self, request: Request, notification_id: uuid.UUID) -> Response:
         notification = services.notification_mark_read(
-            user=request.user, notification_id=notification_id
+            user=student_of(request), notification_id=notification_id
         )
         return Response(NotificationOutputSerializer(notification).data)
 
@@ -85,5 +86,5 @@ class NotificationReadAllView(APIView):
         operation_id="notifications_read_all", request=None, responses={200: OutputSerializer}
     )
     def post(self, request: Request) -> Response:
-        marked = services.notification_mark_all_read(user=request.user)
+        marked = services.notification_mark_all_read(user=student_of(request))
         return Response(self.OutputSerializer({"marked_read": marked}).data)

@@ -1,6 +1,7 @@
 """Wallet endpoints: balance, ledger, charging a priced action, vouchers, system grants."""
 
 from django.conf import settings
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -9,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import student_of
 from config.pagination import NewestFirstCursorPagination
 from config.ratelimit import (
     rate_limit_check,
@@ -50,7 +52,7 @@ class BalanceOutput(serializers.Serializer):
 class BalanceView(APIView):
     @extend_schema(operation_id="wallet_balance", responses=BalanceOutput)
     def get(self, request: Request) -> Response:
-        balance = wallet_balance(user_id=request.user.pk)
+        balance = wallet_balance(user_id=student_of(request).pk)
         return Response(BalanceOutput({"balance": balance}).data)
 
 
@@ -65,11 +67,11 @@ class TransactionsView(ListAPIView):
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[LedgerEntry]:
         kind = self.request.query_params.get("kind") or None
         if kind is not None and kind not in LedgerEntry.Kind.values:
             raise serializers.ValidationError({"kind": ["Unknown ledger entry kind."]})
-        return ledger_entries(user_id=self.request.user.pk, kind=kind)
+        return ledger_entries(user_id=student_of(self.request).pk, kind=kind)
 
 
 class DeductInput(StrictSerializer):
@@ -105,7 +107,7 @@ class DeductView(APIView):
     def initial(self, request: Request, *args: object, **kwargs: object) -> None:
         super().initial(request, *args, **kwargs)
         # Welcome credits are granted before, and apart from, the charge's transaction.
-        wallet_welcome_settle(user=request.user)
+        wallet_welcome_settle(user=student_of(request))
 
     @extend_schema(
         operation_id="wallet_deduct",
@@ -118,7 +120,7 @@ class DeductView(APIView):
         data = DeductInput(data=request.data)
         data.is_valid(raise_exception=True)
         entry = wallet_deduct_action(
-            user=request.user,
+            user=student_of(request),
             action=data.validated_data["action"],
             reference=data.validated_data["reference"],
             idempotency_key=request.headers["Idempotency-Key"],
@@ -198,9 +200,10 @@ class VoucherRedeemView(APIView):
     def post(self, request: Request) -> Response:
         # Unknown codes count per student and per source (a classroom redeeming one real
         # code meets neither): guessing is slow, and spends little of Guru's key quota.
+        student = student_of(request)
         unknown_by_student = {
             "group": "voucher-unknown:student",
-            "key": str(request.user.pk),
+            "key": str(student.pk),
             "rate": settings.VOUCHER_UNKNOWN_RATE_PER_STUDENT,
         }
         unknown_by_source = {
@@ -211,9 +214,9 @@ class VoucherRedeemView(APIView):
         source_limit_check(request, **unknown_by_source)
         data = VoucherRedeemInput(data=request.data)
         data.is_valid(raise_exception=True)
-        wallet_open(user=request.user)
+        wallet_open(user=student)
         try:
-            redemption = voucher_redeem(user=request.user, code=data.validated_data["code"])
+            redemption = voucher_redeem(user=student, code=data.validated_data["code"])
         except VoucherNotFound:
             rate_limit_count(request, **unknown_by_student)
             source_limit_count(request, **unknown_by_source)

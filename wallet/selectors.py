@@ -1,10 +1,19 @@
 """Reads of wallets and their ledgers."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from wallet.models import LedgerEntry, Wallet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class LedgerSum(TypedDict):
+    ledger_sum: int
 
 
 def wallet_balance(*, user_id: int) -> int:
@@ -28,7 +37,7 @@ def students_welcome_unsettled() -> QuerySet[User]:
     )
 
 
-def wallets_not_matching_ledger() -> QuerySet[Wallet]:
+def wallets_not_matching_ledger() -> "QuerySet[WithAnnotations[Wallet, LedgerSum]]":
     """Wallets whose stored balance differs from the sum of their ledger (ledger_sum)."""
     return (
         Wallet.objects.annotate(ledger_sum=Coalesce(Sum("entries__amount"), 0))

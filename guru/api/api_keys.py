@@ -49,7 +49,7 @@ class ApiKeyIssueSerializer(StrictSerializer):
         ref_name = "ApiKeyCreate"
 
 
-class ApiKeyViewSet(ListMixin, AdminEntityViewSet):
+class ApiKeyViewSet(ListMixin, AdminEntityViewSet[ApiKey]):
     entity = "api_key"
     model = ApiKey
     lookup_url_kwarg = "key_id"

@@ -229,13 +229,13 @@ class ProjectFieldsSerializer(AdminModelSerializer):
 
 class CertificateRuleOutputSerializer(serializers.ModelSerializer):
     course_id = serializers.IntegerField(read_only=True)
-    required_test_ids = serializers.PrimaryKeyRelatedField(
+    required_test_ids: serializers.Field = serializers.PrimaryKeyRelatedField(
         source="required_tests", many=True, read_only=True
     )
-    required_lab_ids = serializers.PrimaryKeyRelatedField(
+    required_lab_ids: serializers.Field = serializers.PrimaryKeyRelatedField(
         source="required_labs", many=True, read_only=True
     )
-    required_project_ids = serializers.PrimaryKeyRelatedField(
+    required_project_ids: serializers.Field = serializers.PrimaryKeyRelatedField(
         source="required_projects", many=True, read_only=True
     )
 
@@ -254,7 +254,7 @@ class CertificateRuleOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class LabViewSet(AdminCrudViewSet):
+class LabViewSet(AdminCrudViewSet[Lab]):
     entity = "lab"
     model = Lab
     lookup_url_kwarg = "lab_id"
@@ -275,7 +275,7 @@ class TestCreateSerializer(TestFieldsSerializer):
         fields = ["course_id", *TestFieldsSerializer.Meta.fields, "questions"]
 
 
-class TestViewSet(AdminCrudViewSet):
+class TestViewSet(AdminCrudViewSet[Test]):
     entity = "test"
     model = Test
     lookup_url_kwarg = "test_id"
@@ -301,7 +301,7 @@ class TestViewSet(AdminCrudViewSet):
         return test_get(test_id=super().perform_update(instance, fields).pk)
 
 
-class QuestionViewSet(AdminCrudViewSet):
+class QuestionViewSet(AdminCrudViewSet[Question]):
     entity = "question"
     model = Question
     lookup_url_kwarg = "question_id"
@@ -313,7 +313,7 @@ class QuestionViewSet(AdminCrudViewSet):
     get_selector = question_get
 
 
-class ProjectViewSet(AdminCrudViewSet):
+class ProjectViewSet(AdminCrudViewSet[Project]):
     entity = "project"
     model = Project
     lookup_url_kwarg = "project_id"
@@ -328,22 +328,24 @@ class ProjectViewSet(AdminCrudViewSet):
 @extend_schema_serializer(component_name="CertificateRuleSet")
 class CertificateRuleSetSerializer(StrictSerializer):
     course_id = serializers.IntegerField(min_value=1)
-    required_test_ids = serializers.PrimaryKeyRelatedField(
+    required_test_ids: serializers.Field = serializers.PrimaryKeyRelatedField(
         queryset=Test.objects.all(), many=True, required=False
     )
     test_pass_percentage = serializers.IntegerField(
         min_value=0, max_value=100, allow_null=True, required=False
     )
-    required_lab_ids = serializers.PrimaryKeyRelatedField(
+    required_lab_ids: serializers.Field = serializers.PrimaryKeyRelatedField(
         queryset=Lab.objects.all(), many=True, required=False
     )
     min_lab_weight = serializers.IntegerField(min_value=0, max_value=100_000, default=0)
-    required_project_ids = serializers.PrimaryKeyRelatedField(
+    required_project_ids: serializers.Field = serializers.PrimaryKeyRelatedField(
         queryset=Project.objects.all(), many=True, required=False
     )
 
 
-class CertificateRuleViewSet(ListMixin, RetrieveMixin, DestroyMixin, AdminEntityViewSet):
+class CertificateRuleViewSet(
+    ListMixin, RetrieveMixin, DestroyMixin[CertificateRule], AdminEntityViewSet[CertificateRule]
+):
     entity = "certificate_rule"
     model = CertificateRule
     lookup_url_kwarg = "rule_id"

@@ -41,7 +41,7 @@ class AuditLogFilterSerializer(serializers.Serializer):
         return attrs
 
 
-class AuditLogViewSet(ListMixin, AdminEntityViewSet):
+class AuditLogViewSet(ListMixin, AdminEntityViewSet[AdminAuditLog]):
     entity = "audit_log"
     model = AdminAuditLog
     output_serializer = AuditLogOutputSerializer

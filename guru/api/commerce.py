@@ -95,7 +95,7 @@ class VoucherFieldsSerializer(AdminModelSerializer):
         fields = ["code", "credits", "valid_from", "valid_until", "max_redemptions", "is_active"]
 
 
-class ActionPriceViewSet(AdminCrudViewSet):
+class ActionPriceViewSet(AdminCrudViewSet[ActionPrice]):
     entity = "action_price"
     model = ActionPrice
     lookup_url_kwarg = "price_id"
@@ -105,7 +105,7 @@ class ActionPriceViewSet(AdminCrudViewSet):
     get_selector = action_price_get
 
 
-class CreditPackViewSet(AdminCrudViewSet):
+class CreditPackViewSet(AdminCrudViewSet[CreditPack]):
     entity = "credit_pack"
     model = CreditPack
     lookup_url_kwarg = "pack_id"
@@ -115,7 +115,7 @@ class CreditPackViewSet(AdminCrudViewSet):
     get_selector = credit_pack_get
 
 
-class PlanViewSet(AdminCrudViewSet):
+class PlanViewSet(AdminCrudViewSet[Plan]):
     entity = "plan"
     model = Plan
     lookup_url_kwarg = "plan_id"
@@ -125,7 +125,7 @@ class PlanViewSet(AdminCrudViewSet):
     get_selector = plan_get
 
 
-class VoucherViewSet(AdminCrudViewSet):
+class VoucherViewSet(AdminCrudViewSet[Voucher]):
     entity = "voucher"
     model = Voucher
     lookup_url_kwarg = "voucher_id"

@@ -78,7 +78,7 @@ class CoursePricingSerializer(StrictSerializer):
     is_free = serializers.BooleanField()
 
 
-class CourseViewSet(AdminCrudViewSet):
+class CourseViewSet(AdminCrudViewSet[Course]):
     entity = "course"
     model = Course
     lookup_url_kwarg = "course_id"
@@ -180,7 +180,7 @@ class LessonFieldsSerializer(AdminModelSerializer):
         fields = ["title", "content", "order", "tutor_context"]
 
 
-class ModuleViewSet(AdminCrudViewSet):
+class ModuleViewSet(AdminCrudViewSet[Module]):
     entity = "module"
     model = Module
     lookup_url_kwarg = "module_id"
@@ -192,7 +192,7 @@ class ModuleViewSet(AdminCrudViewSet):
     get_selector = module_get
 
 
-class LessonViewSet(AdminCrudViewSet):
+class LessonViewSet(AdminCrudViewSet[Lesson]):
     entity = "lesson"
     model = Lesson
     lookup_url_kwarg = "lesson_id"

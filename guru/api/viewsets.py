@@ -5,7 +5,7 @@ guru's audited services (the audit row in the write's transaction)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -18,6 +18,9 @@ from guru.admin_base import AdminViewSet
 from guru.api.common import CONFLICT, parse_body, parse_query
 from guru.services.audit import AuditActor
 from guru.services.entities import audited_create, audited_delete, audited_update
+
+# The model an entity's viewset serves.
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class Parent:
 
 # A class docstring here would become every operation's description in the schema (as would
 # one on an entity's viewset): comments instead.
-class AdminEntityViewSet(AdminViewSet):
+class AdminEntityViewSet(AdminViewSet, Generic[M]):
     # Declared per entity: entity (the operation ids' stem), model, lookup_url_kwarg,
     # output_serializer, fields_serializer (the writable fields; the create and update inputs
     # are built from it and the parent), parent, filter_serializer, list_selector and
@@ -52,7 +55,7 @@ class AdminEntityViewSet(AdminViewSet):
     parent: ClassVar[Parent | None] = None
     filter_serializer: ClassVar[type[serializers.Serializer] | None] = None
     list_selector: ClassVar[Callable[..., QuerySet]]
-    get_selector: ClassVar[Callable[..., Model]]
+    get_selector: Callable[..., M]  # a function on the class (ClassVar takes no type variable)
     # Operation -> its OpenAPI description, where the operation needs one.
     descriptions: ClassVar[dict[str, str]] = {}
 
@@ -73,11 +76,11 @@ class AdminEntityViewSet(AdminViewSet):
                 cls.update_serializer = _input_serializer(f"{name}Update", cls.fields_serializer)
         _document(cls)
 
-    def get_object(self) -> Model:
-        kwarg = self.lookup_url_kwarg
+    def get_object(self) -> M:
+        kwarg = self.lookup_url_kwarg or self.lookup_field
         return type(self).get_selector(**{kwarg: self.kwargs[kwarg]})
 
-    def output(self, instance: Model) -> dict[str, Any]:
+    def output(self, instance: M) -> dict[str, Any]:
         return self.output_serializer(instance).data
 
     def actor(self) -> AuditActor:
@@ -109,7 +112,8 @@ def parent_filter(name: str) -> type[serializers.Serializer]:
 def _document(cls: type[AdminEntityViewSet]) -> None:
     item = path_id(cls.lookup_url_kwarg) if cls.lookup_url_kwarg else None
     output = cls.output_serializer
-    operations = {
+    # Each operation's extend_schema arguments.
+    operations: dict[str, dict[str, Any]] = {
         "list": dict(
             suffix="list",
             parameters=[cls.filter_serializer] if cls.filter_serializer else None,
@@ -152,35 +156,35 @@ class RetrieveMixin:
         return Response(self.output(self.get_object()))
 
 
-class CreateMixin:
+class CreateMixin(Generic[M]):
     def create(self: Any, request: Request) -> Response:
         fields = parse_body(self.create_serializer, request)
         return Response(self.output(self.perform_create(fields)), status=201)
 
-    def perform_create(self: Any, fields: dict[str, Any]) -> Model:
+    def perform_create(self: Any, fields: dict[str, Any]) -> M:
         return audited_create(actor=self.actor(), model=self.model, fields=fields)
 
 
-class UpdateMixin:
+class UpdateMixin(Generic[M]):
     def update(self: Any, request: Request, **kwargs: Any) -> Response:
         instance = self.get_object()
         fields = parse_body(self.update_serializer, request, instance=instance)
         return Response(self.output(self.perform_update(instance, fields)))
 
-    def perform_update(self: Any, instance: Model, fields: dict[str, Any]) -> Model:
+    def perform_update(self: Any, instance: M, fields: dict[str, Any]) -> M:
         return audited_update(actor=self.actor(), instance=instance, fields=fields)
 
 
-class DestroyMixin:
+class DestroyMixin(Generic[M]):
     def destroy(self: Any, request: Request, **kwargs: Any) -> Response:
         self.perform_destroy(self.get_object())
         return Response(status=204)
 
-    def perform_destroy(self: Any, instance: Model) -> None:
+    def perform_destroy(self: Any, instance: M) -> None:
         audited_delete(actor=self.actor(), instance=instance)
 
 
 class AdminCrudViewSet(
-    ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, AdminEntityViewSet
+    ListMixin, RetrieveMixin, CreateMixin[M], UpdateMixin[M], DestroyMixin[M], AdminEntityViewSet[M]
 ):
     pass  # an entity with every operation

@@ -2,6 +2,7 @@
 them back (audited)."""
 
 import re
+from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -26,7 +27,7 @@ class WalletChangeInputSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=200)
 
 
-_SCHEMA = {
+_SCHEMA: dict[str, Any] = {
     "request": WalletChangeInputSerializer,
     "parameters": [
         OpenApiParameter(

@@ -122,7 +122,8 @@ class Lesson(Timestamped):
 
 
 def _module_in_course_errors(item: "Lab | Test") -> dict[str, str]:
-    if item.module_id and item.course_id and item.module.course_id != item.course_id:
+    module = item.module if item.module_id and item.course_id else None
+    if module is not None and module.course_id != item.course_id:
         return {"module": "The module belongs to another course."}
     return {}
 

@@ -1,5 +1,7 @@
 """Reads behind Guru's public API: published content only, in a fixed number of queries."""
 
+from typing import TypedDict
+
 from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -29,7 +31,7 @@ def _count_in_course(model: type[Model], course_path: str) -> Coalesce:
     """Count of model rows in the outer course, as one correlated subquery: several
     counts joined in one query would multiply each other."""
     rows = (
-        model.objects.filter(**{course_path: OuterRef("pk")})
+        model._default_manager.filter(**{course_path: OuterRef("pk")})
         .order_by()
         .values(course_path)
         .annotate(total=Count("pk"))
@@ -98,7 +100,13 @@ def public_certificate_rule_get(*, course_id: int) -> CertificateRule:
     return rule
 
 
-def public_pricing() -> dict[str, QuerySet]:
+class Pricing(TypedDict):
+    actions: QuerySet[ActionPrice]
+    credit_packs: QuerySet[CreditPack]
+    plans: QuerySet[Plan]
+
+
+def public_pricing() -> Pricing:
     return {
         "actions": ActionPrice.objects.order_by("action"),
         "credit_packs": CreditPack.objects.filter(is_active=True).order_by("price_paise", "id"),

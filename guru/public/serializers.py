@@ -178,13 +178,13 @@ class PublicProject(GradingFieldsMixin, serializers.ModelSerializer):
 
 
 class PublicCertificateRule(serializers.ModelSerializer):
-    required_test_ids = serializers.PrimaryKeyRelatedField(
+    required_test_ids: serializers.Field = serializers.PrimaryKeyRelatedField(
         source="required_tests", many=True, read_only=True
     )
-    required_lab_ids = serializers.PrimaryKeyRelatedField(
+    required_lab_ids: serializers.Field = serializers.PrimaryKeyRelatedField(
         source="required_labs", many=True, read_only=True
     )
-    required_project_ids = serializers.PrimaryKeyRelatedField(
+    required_project_ids: serializers.Field = serializers.PrimaryKeyRelatedField(
         source="required_projects", many=True, read_only=True
     )
 

@@ -30,6 +30,7 @@ from guru.models import (
     Test,
     Voucher,
 )
+from guru.permissions import admin_of
 from guru.services.version import content_version_bump
 
 ENTITY_TYPES: dict[type[models.Model], str] = {
@@ -63,7 +64,7 @@ class AuditActor:
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> "AuditActor":
-        return cls(admin=request.user, ip_address=client_ip(request) or None)
+        return cls(admin=admin_of(request), ip_address=client_ip(request) or None)
 
 
 @contextmanager
@@ -89,7 +90,8 @@ def audit_snapshot(instance: models.Model) -> dict[str, Any]:
     for field in instance._meta.many_to_many:
         related = getattr(instance, field.name) if instance.pk else None
         values[field.name] = sorted(related.values_list("pk", flat=True)) if related else []
-    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+    snapshot: dict[str, Any] = json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+    return snapshot
 
 
 def audit_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, router
 from django.db.models import F, Value
 from django.db.models.deletion import Collector
+from django.db.models.expressions import BaseExpression, Combinable
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
@@ -104,7 +105,7 @@ def _unique_twin(instance: models.Model) -> tuple[models.Model, list[str]] | Non
         F(field.name): Value(getattr(instance, field.attname), output_field=field)
         for field in meta.concrete_fields
     }
-    rules: list[tuple[list[str], list[Exact]]] = [
+    rules: list[tuple[list[str], list[Exact[Any]]]] = [
         ([field.name], [Exact(F(field.name), values[F(field.name)])])
         for field in meta.concrete_fields
         if field.unique and not field.primary_key
@@ -114,13 +115,17 @@ def _unique_twin(instance: models.Model) -> tuple[models.Model, list[str]] | Non
             continue
         if constraint.fields:
             names = list(constraint.fields)
-            expressions = [F(name) for name in names]
+            expressions: list[BaseExpression | Combinable] = [F(name) for name in names]
         else:
             expressions = list(constraint.expressions)
             names = sorted({ref.name for expr in expressions for ref in _field_refs(expr)})
-        rules.append(
-            (names, [Exact(expr, expr.replace_expressions(values)) for expr in expressions])
-        )
+        # Each is an F or an Expression, both with replace_expressions (the stubs omit the
+        # Expression one and type the constraint's expressions wider than Django makes them).
+        same: list[Exact[Any]] = []
+        for expr in expressions:
+            with_values = expr.replace_expressions(values)  # type: ignore[union-attr]
+            same.append(Exact(expr, with_values))
+        rules.append((names, same))
     others = model._default_manager.exclude(pk=instance.pk)
     for names, lookups in rules:
         existing = others.filter(*lookups).first()

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import student_of
 from config.openapi import ErrorSerializer
 from config.ratelimit import rate_limit
 from config.serializers import StrictSerializer
@@ -95,19 +96,19 @@ class StudentTestDetail(StudentTestSummary):
 class TestListView(APIView):
     @extend_schema(operation_id="tests", responses=StudentTestSummary(many=True))
     def get(self, request: Request, course_id: int) -> Response:
-        tests = student_tests(user=request.user, course_id=course_id)
+        tests = student_tests(user=student_of(request), course_id=course_id)
         return Response(StudentTestSummary(tests, many=True).data)
 
 
 class TestDetailView(APIView):
     @extend_schema(operation_id="test", responses=StudentTestDetail)
     def get(self, request: Request, course_id: int, test_id: int) -> Response:
-        test = student_test(user=request.user, course_id=course_id, test_id=test_id)
+        test = student_test(user=student_of(request), course_id=course_id, test_id=test_id)
         return Response(StudentTestDetail(test, context={"cutoff": submit_cutoff()}).data)
 
 
 def _limit(request: Request) -> None:
-    user_key = str(request.user.pk)
+    user_key = str(student_of(request).pk)
     rate_limit(request, group="test-attempt:user", key=user_key, rate=settings.TEST_ATTEMPT_RATE)
 
 
@@ -119,7 +120,7 @@ class TestStartView(APIView):
     )
     def post(self, request: Request, course_id: int, test_id: int) -> Response:
         _limit(request)
-        attempt = test_attempt_start(user=request.user, course_id=course_id, test_id=test_id)
+        attempt = test_attempt_start(user=student_of(request), course_id=course_id, test_id=test_id)
         return Response(StudentTestAttempt(attempt).data, status=201)
 
 
@@ -144,7 +145,7 @@ class TestSubmitView(APIView):
         data = TestSubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
         attempt = test_attempt_submit(
-            user=request.user,
+            user=student_of(request),
             course_id=course_id,
             test_id=test_id,
             answers=data.validated_data["answers"],

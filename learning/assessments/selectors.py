@@ -43,7 +43,11 @@ def shown_status(attempt: TestAttempt, cutoff: datetime) -> str:
 
 def _summary(test: Test, attempts: list[TestAttempt]) -> dict[str, Any]:
     cutoff = submit_cutoff()
-    graded = [a.percent for a in attempts if a.status == TestAttempt.Status.SUBMITTED]
+    graded = [
+        a.percent
+        for a in attempts
+        if a.status == TestAttempt.Status.SUBMITTED and a.percent is not None
+    ]
     active = next((a for a in attempts if shown_status(a, cutoff) == "active"), None)
     return {
         **{name: getattr(test, name) for name in SUMMARY_FIELDS},

@@ -1,5 +1,6 @@
 """The student's certificates: generate (charged once), list, read and download as PDF."""
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -9,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import student_of
 from config.openapi import ErrorSerializer
 from config.serializers import StrictSerializer
 from learning.certificates.document import certificate_page_url, certificate_pdf
@@ -75,7 +77,7 @@ class CertificateGenerateView(APIView):
         data = GenerateInput(data=request.data)
         data.is_valid(raise_exception=True)
         certificate, issued_now = certificate_issue(
-            user=request.user, course_id=data.validated_data["course_id"]
+            user=student_of(request), course_id=data.validated_data["course_id"]
         )
         return Response(CertificateOutput(certificate).data, status=201 if issued_now else 200)
 
@@ -87,14 +89,16 @@ class CertificateListView(ListAPIView):
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return certificates_of(user=self.request.user)
+    def get_queryset(self) -> QuerySet[Certificate]:
+        return certificates_of(user=student_of(self.request))
 
 
 class CertificateDetailView(APIView):
     @extend_schema(operation_id="certificate", responses=CertificateOutput)
     def get(self, request: Request, certificate_id: str) -> Response:
-        certificate = certificate_of_student_get(user=request.user, certificate_id=certificate_id)
+        certificate = certificate_of_student_get(
+            user=student_of(request), certificate_id=certificate_id
+        )
         return Response(CertificateOutput(certificate).data)
 
 
@@ -111,7 +115,9 @@ class CertificatePdfView(APIView):
         },
     )
     def get(self, request: Request, certificate_id: str) -> HttpResponse:
-        certificate = certificate_of_student_get(user=request.user, certificate_id=certificate_id)
+        certificate = certificate_of_student_get(
+            user=student_of(request), certificate_id=certificate_id
+        )
         if certificate.revoked_at is not None:
             raise CertificateRevoked()
         response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")

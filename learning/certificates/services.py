@@ -25,7 +25,7 @@ from learning.errors import (
     RevokerNotStaff,
     StudentNameRequired,
 )
-from learning.models import Certificate, Enrollment
+from learning.models import REVOKED_REASON_MAX_LENGTH, Certificate, Enrollment
 from learning.progress import course_content_get
 from learning.selectors import course_records
 from learning.verification_ids import (
@@ -147,8 +147,10 @@ def certificate_revoke(*, certificate_id: str, reason: str, revoked_by: User) ->
     reason = reason.strip()
     if not reason:
         raise InvalidInput(fields={"reason": ["Give the reason for the revocation."]})
-    if len(reason) > Certificate._meta.get_field("revoked_reason").max_length:
-        raise InvalidInput(fields={"reason": ["Keep the reason to 300 characters."]})
+    if len(reason) > REVOKED_REASON_MAX_LENGTH:
+        raise InvalidInput(
+            fields={"reason": [f"Keep the reason to {REVOKED_REASON_MAX_LENGTH} characters."]}
+        )
     if not revoked_by.is_staff:
         raise RevokerNotStaff()
     # django-auditlog keeps the change with the admin as its actor, beside the row's own

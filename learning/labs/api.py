@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import student_of
 from config.openapi import ErrorSerializer
 from config.ratelimit import rate_limit
 from config.serializers import StrictSerializer
@@ -52,14 +53,14 @@ class StudentLabDetail(StudentLabSummary):
 class LabListView(APIView):
     @extend_schema(operation_id="labs", responses=StudentLabSummary(many=True))
     def get(self, request: Request, course_id: int) -> Response:
-        labs = student_labs(user=request.user, course_id=course_id)
+        labs = student_labs(user=student_of(request), course_id=course_id)
         return Response(StudentLabSummary(labs, many=True).data)
 
 
 class LabDetailView(APIView):
     @extend_schema(operation_id="lab", responses=StudentLabDetail)
     def get(self, request: Request, course_id: int, lab_id: int) -> Response:
-        lab = student_lab(user=request.user, course_id=course_id, lab_id=lab_id)
+        lab = student_lab(user=student_of(request), course_id=course_id, lab_id=lab_id)
         return Response(StudentLabDetail(lab).data)
 
 
@@ -108,12 +109,14 @@ class LabSubmitView(APIView):
     # keyed by the Idempotency-Key themselves.
     @idempotent(student_caller, atomic=False)
     def post(self, request: Request, course_id: int, lab_id: int) -> Response:
-        user_key = str(request.user.pk)
-        rate_limit(request, group="lab-submit:user", key=user_key, rate=settings.LAB_SUBMIT_RATE)
+        student = student_of(request)
+        rate_limit(
+            request, group="lab-submit:user", key=str(student.pk), rate=settings.LAB_SUBMIT_RATE
+        )
         data = LabSubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
         submission = lab_submit(
-            user=request.user,
+            user=student,
             course_id=course_id,
             lab_id=lab_id,
             code=data.validated_data["code"],

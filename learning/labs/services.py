@@ -13,6 +13,7 @@ from learning.labs import runner
 from learning.labs.selectors import lab_to_grade
 from learning.models import LabCompletion, LabSubmission
 from shishya import guru_reads
+from shishya.errors import GuruMisconfigured
 from shishya.guru_models import Lab
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply, wallet_open
@@ -44,12 +45,20 @@ def _feedback(message: str, output: str = "") -> str:
     return f"{message}\n\n{output}" if output.strip() else message
 
 
+def _answer_material(value: str | None) -> str:
+    """A lab's expected output or pattern. Guru sends them only to a key with the grading
+    scope: without it our key is misconfigured, and no verdict is guessed (nothing charged)."""
+    if value is None:
+        raise GuruMisconfigured()
+    return value
+
+
 def _static_check(lab: Lab, code: str) -> tuple[str, str]:
     if lab.validation_type == "regex":
         # The pattern is Guru's (admins'); RE2 scans the code (at most LAB_CODE_MAX_BYTES) in
         # linear time whatever the pattern says.
         try:
-            passed = pattern_search(lab.expected_pattern, code)
+            passed = pattern_search(_answer_material(lab.expected_pattern), code)
         except PatternUnsupported:
             # Saved before Guru checked patterns with RE2 (its migration lists such labs):
             # never a guessed verdict, nothing charged.
@@ -57,7 +66,7 @@ def _static_check(lab: Lab, code: str) -> tuple[str, str]:
                 reason=UnavailableReason.NOT_SUPPORTED, details={"check": "pattern"}
             ) from None
     else:
-        passed = lab.expected_output in code
+        passed = _answer_material(lab.expected_output) in code
     if passed:
         return PASSED, "Your code passes this lab's check."
     return FAILED, "Your code does not pass this lab's check yet."
@@ -73,7 +82,7 @@ def _executed_check(lab: Lab, code: str) -> tuple[str, str]:
         return FAILED, _feedback(f"Runtime error ({run.status}).", run.stderr or run.stdout)
     # Accepted (or Wrong Answer, which Judge0 only says when given an expected output, and
     # it never is: the comparison is ours, so the expected output never leaves the server).
-    if normalized_output(run.stdout) == normalized_output(lab.expected_output):
+    if normalized_output(run.stdout) == normalized_output(_answer_material(lab.expected_output)):
         return PASSED, _feedback("Your program's output is correct.", run.stdout)
     return FAILED, _feedback("Your program's output is not the expected output.", run.stdout)
 

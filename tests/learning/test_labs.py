@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from guru.models import Lab
 from learning.models import LabCompletion, LabSubmission, LessonCompletion, TestAttempt
+from shishya.guru_client import guru_client
 from tests.concurrency import race
 from tests.config.test_production_settings import run_manage
 from tests.fakes.judge0 import AUTH_TOKEN, Outcome
 from tests.fakes.server import Reply
+from tests.guru.catalogue import api_key
 from tests.learning.content import (
     ANSWER_KEYS,
     LAB_RUN_PRICE,
@@ -505,5 +507,21 @@ def test_a_pattern_saved_before_re2_is_never_guessed_nor_charged(student_client,
     error = response.json()["error"]
     assert error["code"] == "lab_runner_unavailable"
     assert error["details"] == {"reason": "not_supported", "check": "pattern"}
+    assert charges(student) == []
+    assert not LabSubmission.objects.filter(lab_id=unlocked.regex_lab.pk).exists()
+
+
+def test_a_key_without_the_grading_scope_gets_no_verdict_and_no_charge(
+    student_client, student, unlocked
+):
+    # Guru keeps a lab's expected output and pattern from a key without the grading scope.
+    catalog_only = api_key("catalog")
+    for session in (guru_client().session, guru_client().poll_session):
+        session.headers["X-API-Key"] = catalog_only
+    response = submit(student_client, unlocked, unlocked.regex_lab, "def SECRETPATTERN(): ...")
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "guru_unavailable"
+    assert error["details"]["reason"] == "credentials_refused"
     assert charges(student) == []
     assert not LabSubmission.objects.filter(lab_id=unlocked.regex_lab.pk).exists()

@@ -24,7 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         scopes = [s.strip() for s in str(options["scopes"]).split(",") if s.strip()]
         days = options["expires_in_days"]
-        expires_at = timezone.now() + timedelta(days=int(days)) if days else None
+        expires_at = (
+            timezone.now() + timedelta(days=days) if isinstance(days, int) and days else None
+        )
         try:
             issued = api_key_create(name=str(options["name"]), scopes=scopes, expires_at=expires_at)
         except ValueError as exc:
