@@ -88,7 +88,7 @@ async def chat_stream(
     try:
         served_model, usage = model, None
         # Closed (its connection given back) however the loop ends.
-        async with client.chat.completions.with_streaming_response.create(  # type: ignore[call-overload]
+        async with client.chat.completions.with_streaming_response.create(
             model=model,
             messages=messages,
             max_completion_tokens=settings.MITHRA_MAX_ANSWER_TOKENS,
