@@ -1,19 +1,31 @@
 """GET /api/courses (the cached catalogue, anonymous) against a minimal DRF view, in one run.
 
-Usage: .venv/bin/python bench/catalogue.py [--seconds 10] [--connections 16]
+Usage: .venv/bin/python bench/catalogue.py [--seconds 10] [--connections 16] [--code DIR]
+With --code, another checkout is served beside this one (its own database and Redis database)
+and measured in the same run.
 Needs PostgreSQL, Redis and wrk on this machine. Prints req/s, p50/p99 and the ratio.
 """
 
 import argparse
-import json
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_env, gunicorn, manage, recreate_database, report, wrk
+from bench.common import (
+    ROOT,
+    bench_env,
+    bench_env_beside,
+    gunicorn,
+    manage,
+    recreate_database,
+    report,
+    server_of,
+    wrk,
+)
 
 SEED = """
 from django.utils import timezone
@@ -30,34 +42,53 @@ for c in range(12):
 """
 
 
+def prepare(env: dict[str, str], code: Path) -> None:
+    recreate_database(env)
+    manage(env, "migrate", "--no-input", "-v0", code=code)
+    manage(env, "shell", "-v", "0", "-c", SEED, code=code)
+    env["GURU_API_KEY"] = manage(
+        env, "create_api_key", "--name", "bench", "--scopes", "catalog", code=code
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--port", type=int, default=8091)
+    parser.add_argument("--code", type=Path, help="another checkout, measured beside this one")
     args = parser.parse_args()
 
-    env = bench_env(args.port)
-    recreate_database(env)
-    manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "shell", "-v", "0", "-c", SEED)
-    env["GURU_API_KEY"] = manage(env, "create_api_key", "--name", "bench", "--scopes", "catalog")
+    codes = {"this code": (ROOT, bench_env(args.port), args.port)}
+    if args.code is not None:
+        other = (args.code.resolve(), bench_env_beside(args.port + 10), args.port + 10)
+        codes[f"code in {args.code}"] = other
+    results = {}
+    with ExitStack() as running:
+        bases = {}
+        for name, (code, env, port) in codes.items():
+            prepare(env, code)
+            bases[name] = base = running.enter_context(
+                gunicorn(env, port, server=server_of(code), code=code)
+            )
+            body = requests.get(f"{base}/api/courses", timeout=10)
+            body.raise_for_status()
+            print(f"{name}: catalogue payload {len(body.content)} bytes")
+            for _ in range(20):  # every worker warm
+                requests.get(f"{base}/api/courses", timeout=10)
+                requests.get(f"{base}/bench/minimal", timeout=10)
+        # One after the other, every code's loads back to back.
+        for name, base in bases.items():
+            for path in ("/bench/minimal", "/api/courses"):
+                results[(name, path)] = wrk(
+                    base + path, seconds=args.seconds, connections=args.connections
+                )
 
-    with gunicorn(env, args.port) as base:
-        body = requests.get(f"{base}/api/courses", timeout=10)
-        body.raise_for_status()
-        print(
-            f"catalogue payload: {len(body.content)} bytes, {len(json.loads(body.content))} courses"
-        )
-        for _ in range(20):  # every worker warm
-            requests.get(f"{base}/api/courses", timeout=10)
-            requests.get(f"{base}/bench/minimal", timeout=10)
-        minimal = wrk(f"{base}/bench/minimal", seconds=args.seconds, connections=args.connections)
-        catalogue = wrk(f"{base}/api/courses", seconds=args.seconds, connections=args.connections)
-
-    print(report("minimal DRF view", minimal))
-    print(report("GET /api/courses (cached)", catalogue))
-    print(f"ratio catalogue / minimal: {catalogue['rps'] / minimal['rps']:.2f}")
+    for name in codes:
+        minimal, catalogue = results[(name, "/bench/minimal")], results[(name, "/api/courses")]
+        print(report(f"minimal DRF view ({name})", minimal))
+        print(report(f"GET /api/courses, cached ({name})", catalogue))
+        print(f"{name}: ratio catalogue / minimal {catalogue['rps'] / minimal['rps']:.2f}")
 
 
 if __name__ == "__main__":

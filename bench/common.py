@@ -16,6 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
+def python_of(code: Path) -> str:
+    """The Python of checkout code: its own .venv (its own locked dependencies) when it has
+    one, else this one's."""
+    own = code / ".venv" / "bin" / "python"
+    return str(own) if code != ROOT and own.exists() else PYTHON
+
+
 def bench_env(port: int) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -35,15 +42,32 @@ def bench_env(port: int) -> dict[str, str]:
     return env
 
 
+def bench_env_beside(port: int) -> dict[str, str]:
+    """bench_env for another checkout served beside this one (--code): its own database (the
+    name with `_code` appended) and the next Redis database."""
+    env = bench_env(port)
+    env["DATABASE_URL"] += "_code"
+    server, db = env["REDIS_URL"].rsplit("/", 1)
+    env["REDIS_URL"] = f"{server}/{int(db) + 1}"
+    return env
+
+
 # How the production server runs (README "Operations"): ASGI, one uvicorn worker per core.
 ASGI_SERVER = ["config.asgi:application", "-k", "uvicorn_worker.UvicornWorker"]
 # The server before ASGI, for figures side by side: sync WSGI workers with 4 threads each.
 SYNC_SERVER = ["config.wsgi", "-k", "gthread", "--threads", "4"]
 
 
+def server_of(code: Path) -> list[str]:
+    """The server checkout code ships: ASGI when it has uvicorn's gunicorn workers, else the
+    sync one it had before."""
+    found = subprocess.run([python_of(code), "-c", "import uvicorn_worker"], capture_output=True)
+    return ASGI_SERVER if found.returncode == 0 else SYNC_SERVER
+
+
 def manage(env: dict[str, str], *args: str, code: Path = ROOT) -> str:
     result = subprocess.run(
-        [PYTHON, "manage.py", *args],
+        [python_of(code), "manage.py", *args],
         cwd=code,
         env=env,
         capture_output=True,
@@ -68,7 +92,7 @@ def _serve(
 ) -> subprocess.Popen:
     process = subprocess.Popen(
         [
-            PYTHON,
+            python_of(code),
             "-m",
             "gunicorn",
             *server,

@@ -1,13 +1,16 @@
 """POST /api/mithra/ask at scale, streamed: `--students` students (200) each start one question,
 evenly over `--ramp` seconds (10), against a local fake OpenAI that streams one chunk every
 `--chunk-ms` (50) for `--chunks` chunks (100: 5 s), on the production server (gunicorn, 2
-uvicorn workers, PostgreSQL with psycopg's pool, Redis). Meanwhile, and before with no tutor
-load, in the same run: GET /api/wallet/balance and GET /api/courses, paced, from another
-process. Then the ledger is checked: every question answered and charged exactly once.
+uvicorn workers, PostgreSQL with psycopg's pool of the production size, Redis). Meanwhile,
+and before with no tutor load, in the same run: GET /api/wallet/balance and GET /api/courses
+from another process, open loop (`--probe-rate` a second each, every request started on
+schedule and timed from then), for `--probe-students` students who ask nothing. Then the
+ledger is checked: every question answered and charged exactly once.
 
 Prints time to first token and time to the final event, the tutor's own overhead per question
-(the fake's writing time taken off), and p50/p99 of the two reads idle and under tutor load.
-Exits non-zero if a question was not answered, or was charged other than once.
+(the fake's writing time taken off), the CPU the server and the harness used, the server's
+threads, and p50/p99 of the two reads idle and under tutor load. Exits non-zero if a question
+was not answered, or was charged other than once.
 
 Usage: .venv/bin/python bench/mithra.py [--students 200] [--ramp 10] [--port 18400]
        .venv/bin/python bench/mithra.py --sync --code DIR   (the sync server of another
@@ -25,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -51,7 +55,7 @@ from django.utils import timezone
 from accounts.models import User
 from guru.models import ActionPrice, Course, Lesson, Module, PlatformSettings
 from learning.models import Enrollment
-from wallet.models import LedgerEntry
+from wallet.models import LedgerEntry, Wallet
 from wallet.services import wallet_apply
 
 course = Course.objects.create(
@@ -64,16 +68,21 @@ lesson = Lesson.objects.create(
 ActionPrice.objects.create(action="tutor_question", credits=2, is_chargeable=False)
 PlatformSettings.objects.filter(pk=1).update(tutor_daily_question_cap=100_000)
 sessions = []
-for n in range({students}):
+for n in range({students} + {probe_students}):
     user = User.objects.create_user(
         f"bench{{n}}@example.com", None, email_verified_at=timezone.now())  # no hashing
     Enrollment.objects.create(user=user, course_id=course.pk)
     wallet_apply(user=user, amount=1000, kind=LedgerEntry.Kind.ADMIN_GRANT,
                  reference="bench", idempotency_key="bench-funds")
+    # Verified before the run: their welcome credits were settled then, as at verification.
+    Wallet.objects.filter(user=user).update(welcome_settled_at=timezone.now())
     client = Client()
     client.force_login(user)
     sessions.append(client.cookies["sessionid"].value)
-print(json.dumps({{"course_id": course.pk, "lesson_id": lesson.pk, "sessions": sessions}}))
+print(json.dumps({{
+    "course_id": course.pk, "lesson_id": lesson.pk,
+    "sessions": sessions[:{students}], "probe_sessions": sessions[{students}:],
+}}))
 """
 
 # Every question answered once, every answer charged once, every wallet equal to its ledger.
@@ -114,25 +123,42 @@ def _fake(port: int, chunks: int, chunk_seconds: float, pipe: Connection) -> Non
 
 
 def _probe(base: str, sessions: list[str], seconds: float, rate: float, pipe: Connection) -> None:
-    """GET /api/wallet/balance (students in turn) and GET /api/courses, each `rate` times a
-    second for `seconds`; answers the pipe with their latencies (ms) and failures."""
-    balance, courses = requests.Session(), requests.Session()
+    """GET /api/wallet/balance (students in turn) and GET /api/courses, `rate` times a second
+    each for `seconds`, open loop; answers the pipe with their latencies (ms) and failures."""
+    pipe.send(asyncio.run(_probe_requests(base, sessions, seconds, rate)))
+
+
+async def _probe_requests(
+    base: str, sessions: list[str], seconds: float, rate: float
+) -> tuple[dict[str, list[float]], int]:
+    """Request n of each read starts at n / rate seconds whatever the earlier ones are doing,
+    on a connection of its own if the others are busy, and is timed from that scheduled start:
+    a server that stalls does not slow the probe down and so hide its own stalls."""
     latencies: dict[str, list[float]] = {"balance": [], "courses": []}
     failures = 0
-    start = time.monotonic()
-    n = 0
-    while time.monotonic() - start < seconds:
-        for name, session, url, cookies in (
-            ("balance", balance, "/api/wallet/balance", {"sessionid": sessions[n % len(sessions)]}),
-            ("courses", courses, "/api/courses", {}),
-        ):
-            sent = time.monotonic()
-            reply = session.get(base + url, cookies=cookies, timeout=120)
-            latencies[name].append((time.monotonic() - sent) * 1000)
-            failures += reply.status_code != 200
-        n += 1
-        time.sleep(max(0.0, start + n / rate - time.monotonic()))
-    pipe.send((latencies, failures))
+    limits = httpx2.Limits(max_connections=None, max_keepalive_connections=None)
+    async with httpx2.AsyncClient(limits=limits, timeout=httpx2.Timeout(120.0)) as client:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+
+        async def read(name: str, url: str, headers: dict[str, str], due: float) -> None:
+            nonlocal failures
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            try:
+                reply = await client.get(base + url, headers=headers)
+                failures += reply.status_code != 200
+            except httpx2.HTTPError:
+                failures += 1
+            latencies[name].append((loop.time() - due) * 1000)
+
+        reads = []
+        for n in range(round(seconds * rate)):
+            due = start + n / rate
+            cookie = {"Cookie": f"sessionid={sessions[n % len(sessions)]}"}
+            reads.append(read("balance", "/api/wallet/balance", cookie, due))
+            reads.append(read("courses", "/api/courses", {}, due))
+        await asyncio.gather(*reads)
+    return latencies, failures
 
 
 def _start_probe(base: str, sessions: list[str], seconds: float, rate: float):
@@ -171,7 +197,7 @@ async def _ask(
     done = time.monotonic()
     return {
         "ok": status == 200 and "credits_charged" in final,
-        "status": status,
+        "status": f"{status} {(final.get('error') or {}).get('code', '')}".strip(),
         "ttft": ((first or done) - sent) * 1000,
         "total": (done - sent) * 1000,
         "charged": final.get("credits_charged"),
@@ -196,8 +222,8 @@ async def _load(base: str, sessions: list[str], csrf: str, body: dict, args) -> 
         return await asyncio.gather(*(one(n) for n in range(args.students)))
 
 
-def _server_cpu_seconds(port: int) -> float:
-    """CPU time used so far by the server on port: its gunicorn master and workers."""
+def _server_pids(port: int) -> set[str]:
+    """The gunicorn master serving port and its workers."""
     found = subprocess.run(
         ["pgrep", "-f", f"gunicorn .*-b 127.0.0.1:{port} "], capture_output=True, text=True
     ).stdout.split()
@@ -206,12 +232,26 @@ def _server_cpu_seconds(port: int) -> float:
         pids |= set(
             subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout.split()
         )
+    return pids
+
+
+def _cpu_seconds(pids: set[str]) -> float:
+    """CPU time used so far by these processes."""
     ticks = 0
     for pid in pids:
         with contextlib.suppress(FileNotFoundError):
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             ticks += int(fields[11]) + int(fields[12])  # utime, stime
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _server_threads(pids: set[str]) -> int:
+    """Threads these processes have now."""
+    threads = 0
+    for pid in pids:
+        with contextlib.suppress(FileNotFoundError):
+            threads += len(list(Path(f"/proc/{pid}/task").iterdir()))
+    return threads
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -234,6 +274,9 @@ def main() -> None:
     parser.add_argument("--chunk-ms", type=float, default=50.0)
     parser.add_argument("--probe-seconds", type=float, default=10.0)
     parser.add_argument("--probe-rate", type=float, default=10.0, help="per endpoint, per second")
+    parser.add_argument(
+        "--probe-students", type=int, default=10, help="the reads' own, who never ask"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=18400)
     parser.add_argument("--sync", action="store_true", help="the sync server (gthread, 4 threads)")
@@ -241,14 +284,11 @@ def main() -> None:
     args = parser.parse_args()
 
     env = bench_env(args.port)
-    env["DB_POOL_MAX_SIZE"] = "16"
+    env.pop("DB_POOL_MAX_SIZE", None)  # the production pool: the settings' default
     recreate_database(env)
     manage(env, "migrate", "--no-input", "-v0", code=args.code)
-    seeded = json.loads(
-        manage(
-            env, "shell", "-v", "0", "-c", SEED.format(students=args.students), code=args.code
-        ).splitlines()[-1]
-    )
+    seed = SEED.format(students=args.students, probe_students=args.probe_students)
+    seeded = json.loads(manage(env, "shell", "-v", "0", "-c", seed, code=args.code).split("\n")[-1])
     env["GURU_API_KEY"] = manage(
         env, "create_api_key", "--name", "bench", "--scopes", "catalog,grading", code=args.code
     )
@@ -263,7 +303,7 @@ def main() -> None:
         OPENAI_MAX_RETRIES="0",
         MITHRA_ASK_RATE="1000000/m",
     )
-    sessions = seeded["sessions"]
+    sessions, probe_sessions = seeded["sessions"], seeded["probe_sessions"]
     body = {
         "course_id": seeded["course_id"],
         "lesson_id": seeded["lesson_id"],
@@ -272,7 +312,9 @@ def main() -> None:
     server = SYNC_SERVER if args.sync else ASGI_SERVER
     with gunicorn(env, args.port, workers=args.workers, server=server, code=args.code) as base:
         csrf = requests.get(f"{base}/api/auth/csrf", timeout=10).cookies["csrftoken"]
-        for session in sessions:  # welcome credits settled, sessions and Guru's copies warm
+        for session in (
+            sessions + probe_sessions
+        ):  # welcome credits settled, sessions and Guru's copies warm
             requests.get(
                 f"{base}/api/wallet/balance", cookies={"sessionid": session}, timeout=30
             ).raise_for_status()
@@ -287,7 +329,7 @@ def main() -> None:
             )
             warm.raise_for_status()
 
-        probe, probe_pipe = _start_probe(base, sessions, args.probe_seconds, args.probe_rate)
+        probe, probe_pipe = _start_probe(base, probe_sessions, args.probe_seconds, args.probe_rate)
         idle, idle_failures = probe_pipe.recv()
         probe.join()
 
@@ -295,16 +337,27 @@ def main() -> None:
         busy_start = min(args.ramp / 2, answer_seconds)  # when about half are in flight
         probe_seconds = args.ramp + answer_seconds - busy_start
         started = time.monotonic()
-        cpu_before = _server_cpu_seconds(args.port)
+        pids = _server_pids(args.port)
+        # The load generator (this process) and the fake share the machine with the server.
+        harness = {str(os.getpid()), str(fake.pid)}
+        cpu_before, harness_cpu_before = _cpu_seconds(pids), _cpu_seconds(harness)
+        threads_idle = _server_threads(pids)
+        threads_most = threads_idle
 
         async def load_with_probe():
+            nonlocal threads_most
             load = asyncio.ensure_future(_load(base, sessions, csrf, body, args))
             await asyncio.sleep(busy_start)
-            probe = _start_probe(base, sessions, probe_seconds, args.probe_rate)
+            probe = _start_probe(base, probe_sessions, probe_seconds, args.probe_rate)
+            while not load.done():
+                threads_most = max(threads_most, _server_threads(pids))
+                await asyncio.sleep(0.5)
             return await load, probe
 
         results, (loaded_probe, loaded_pipe) = asyncio.run(load_with_probe())
-        server_cpu = _server_cpu_seconds(args.port) - cpu_before
+        load_seconds = time.monotonic() - started
+        server_cpu = _cpu_seconds(pids) - cpu_before
+        harness_cpu = _cpu_seconds(harness) - harness_cpu_before
         loaded, loaded_failures = loaded_pipe.recv()
         loaded_probe.join()
         wall = time.monotonic() - started
@@ -320,7 +373,7 @@ def main() -> None:
         f"{args.workers} workers; {args.students} questions over {args.ramp:.0f} s; the fake "
         f"writes {args.chunks} chunks, one per {args.chunk_ms:.0f} ms; all done in {wall:.1f} s"
     )
-    print(f"answered {len(answered)}/{len(results)}; failed: {failed[:5]}{'...' if failed else ''}")
+    print(f"answered {len(answered)}/{len(results)}; failed: {dict(Counter(failed))}")
     fake_ms = [s * 1000 for s in written]
     if answered:
         print(_line("time to first token", [r["ttft"] for r in answered]))
@@ -332,6 +385,14 @@ def main() -> None:
         f"server CPU during the load (probe included): {server_cpu:.1f} s, "
         f"{server_cpu / args.students * 1000:.1f} ms per question; load average "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print(
+        f"the load generator and the fake meanwhile: {harness_cpu:.1f} s of CPU; "
+        f"the load took {load_seconds:.1f} s"
+    )
+    print(
+        f"server threads (master and workers): {threads_idle} before the load, at most "
+        f"{threads_most} during it"
     )
     for name in ("balance", "courses"):
         ratio = _pct(loaded[name], 99) / _pct(idle[name], 99)

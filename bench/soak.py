@@ -3,11 +3,12 @@
 Brings up HAProxy (deploy/haproxy.cfg), one Guru process, two student-side processes, a Celery
 worker and beat (commands from deploy/Procfile), on their own PostgreSQL database and their own
 Redis (append-only, its own port), with the local fakes of Resend, Razorpay, OpenAI and Judge0.
-Virtual students sign up, buy packs (Razorpay fake, webhooks), enroll, complete lessons, run the
-lab, take the test, ask the tutor (streamed), submit the project and generate certificates;
-an admin edits the lab's price. Faults: kill -9 of one student process (back after 20 s), the
-worker stopped 30 s, Guru stopped 60 s, Redis restarted. At the end it checks, prints the
-figures, and exits 1 when a check fails.
+The load is locust (bench/soak_load.py, another process): virtual students sign up, redeem a
+voucher, buy packs (Razorpay fake, webhooks), enroll, complete lessons, run the lab, take the
+test, ask the tutor (streamed), submit the project and generate certificates; an admin edits
+the lab's price and grants credits (Guru's signed call into the student side). Faults: kill -9
+of one student process (back after 20 s), the worker stopped 30 s, Guru stopped 60 s, Redis
+restarted. At the end it checks, prints the figures, and exits 1 when a check fails.
 
     .venv/bin/python bench/soak.py [--seconds 300] [--students 6]
 
@@ -16,8 +17,6 @@ Ports 9100-9199 (SOAK_PORT_BASE), database os_soak (SOAK_DATABASE_URL); both rec
 
 import argparse
 import contextlib
-import hashlib
-import hmac
 import json
 import os
 import re
@@ -31,7 +30,10 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -49,6 +51,7 @@ PORTS = {
     "razorpay": BASE + 42,
     "openai": BASE + 43,
     "judge0": BASE + 44,
+    "harness": BASE + 45,
     "redis": BASE + 79,
 }
 DATABASE_URL = os.environ.get("SOAK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/os_soak")
@@ -85,6 +88,9 @@ class Run:
     samples: list[Sample] = field(default_factory=list)
     timeline: list[tuple[float, str]] = field(default_factory=list)
     price_changes: list[tuple[float, int]] = field(default_factory=list)
+    # Grants Guru confirmed: (Idempotency-Key, the ledger entry id of the first answer and of
+    # its retry with the same key).
+    grants: list[tuple[str, int, int]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     t0: float = 0.0
 
@@ -264,174 +270,80 @@ def credentials() -> tuple[str, str]:
 
 
 # --- The load ----------------------------------------------------------------------------
-_ID = re.compile(r"/\d+(?=/|$)")
+class Harness(ThreadingHTTPServer):
+    """What the load (another process) asks of the fakes in this one: the code the Resend fake
+    received for an address (GET /otp?email=), a payment in the Razorpay fake's checkout
+    (POST /checkout?order_id=)."""
+
+    def __init__(self, fakes: dict) -> None:
+        self.fakes = fakes
+        super().__init__(("127.0.0.1", PORTS["harness"]), _HarnessHandler)
 
 
-class Client:
-    def __init__(self, run: Run, base: str) -> None:
-        self.run, self.base = run, base
-        self.http = requests.Session()
+class _HarnessHandler(BaseHTTPRequestHandler):
+    server: Harness
 
-    def call(self, method: str, path: str, endpoint: str | None = None, **kwargs):
-        kwargs.setdefault("timeout", 90)
-        started = time.time()
-        try:
-            response = self.http.request(method, self.base + path, **kwargs)
-            status, code = response.status_code, _code(response)
-        except requests.RequestException as exc:
-            response, status, code = None, 0, type(exc).__name__
-        name = endpoint or f"{method} {_ID.sub('/:id', path.split('?')[0])}"
-        with self.run.lock:
-            self.run.samples.append(Sample(started, name, status, code, time.time() - started))
-        return response
+    def do_GET(self) -> None:
+        query = parse_qs(urlsplit(self.path).query)
+        sent = [e for e in self.server.fakes["resend"].emails if query["email"][0] in e["to"]]
+        found = sent and re.search(r"\b(\d{6})\b", sent[-1].get("text") or sent[-1]["html"])
+        self._answer(200, {"otp": found.group(1)}) if found else self._answer(404, {})
 
-    def csrf(self) -> None:
-        response = self.call("GET", "/api/auth/csrf")
-        if response is not None and response.ok:
-            self.http.headers.update(
-                {"X-CSRFToken": response.json()["csrf_token"], "Referer": self.base + "/"}
-            )
+    def do_POST(self) -> None:
+        query = parse_qs(urlsplit(self.path).query)
+        self._answer(200, self.server.fakes["razorpay"].pay(query["order_id"][0]))
 
+    def _answer(self, status: int, body: dict) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
-def _code(response: requests.Response) -> str:
-    if "json" not in response.headers.get("Content-Type", ""):
-        return ""
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    error = body.get("error") if isinstance(body, dict) else None
-    return error.get("code", "") if isinstance(error, dict) else ""
+    def log_message(self, *args: object) -> None:
+        pass
 
 
-def ok(response) -> bool:
-    return response is not None and response.status_code < 300
-
-
-def otp_for(resend, email: str, deadline: float) -> str | None:
-    while time.time() < deadline:
-        sent = [e for e in resend.emails if email in e["to"]]
-        if sent:
-            found = re.search(r"\b(\d{6})\b", sent[-1].get("text") or sent[-1].get("html", ""))
-            if found:
-                return found.group(1)
-        time.sleep(0.5)
-    return None
-
-
-def student_journey(run: Run, fakes: dict, content: dict, stop: threading.Event) -> None:
-    from tests.fakes.razorpay import FakeRazorpay
-
-    client = Client(run, f"http://127.0.0.1:{PORTS['public']}")
-    email = f"soak-{uuid.uuid4().hex[:12]}@example.com"
-    client.csrf()
-    signup = client.call(
-        "POST",
-        "/api/auth/signup",
-        json={"email": email, "password": "a-long-soak-passphrase", "name": "सोक Student"},
+def load(env: dict[str, str], content: dict, students: int, seconds: float, out: Path):
+    """locust, headless, running bench/soak_load.py's users for seconds: students journeys
+    and one admin. Returns the process; what happened lands in out/*.jsonl."""
+    config = content | {"out": str(out), "harness": f"http://127.0.0.1:{PORTS['harness']}"}
+    return subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "locust"),
+            "-f",
+            str(ROOT / "bench" / "soak_load.py"),
+            "--headless",
+            "--only-summary",
+            "--host",
+            f"http://127.0.0.1:{PORTS['public']}",
+            "--users",
+            str(students + 1),
+            "--spawn-rate",
+            str(students + 1),
+            "--run-time",
+            f"{seconds:.0f}s",
+            "--stop-timeout",
+            "30",
+            "--exit-code-on-error",
+            "0",
+        ],
+        cwd=ROOT,
+        env=env | {"SOAK_LOAD": json.dumps(config)},
+        stdout=(out / "locust.log").open("w"),
+        stderr=subprocess.STDOUT,
     )
-    if not ok(signup):
-        stop.wait(1)  # the service refused: a person waits before trying again
-        return
-    otp = otp_for(fakes["resend"], email, time.time() + 60)
-    if otp is None or stop.is_set():
-        return
-    if not ok(client.call("POST", "/api/auth/verify-otp", json={"email": email, "otp": otp})):
-        return
-    client.csrf()
-    course = content["course"]
-    # Buy a pack: checkout in the Razorpay fake, the browser's verify and Razorpay's webhook.
-    order = client.call("POST", "/api/payments/create-order", json={"pack_id": content["pack"]})
-    if ok(order):
-        order_id = order.json()["checkout"]["order_id"]
-        payment = fakes["razorpay"].pay(order_id)
-        client.call(
-            "POST",
-            "/api/payments/verify",
-            json={
-                "razorpay_order_id": order_id,
-                "razorpay_payment_id": payment["id"],
-                "razorpay_signature": FakeRazorpay.checkout_signature(order_id, payment["id"]),
-            },
-        )
-        body = FakeRazorpay.webhook_body("payment.captured", payment=payment)
-        signature = hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
-        # The webhook comes from Razorpay, not the browser: no session.
-        Client(run, client.base).call(
-            "POST",
-            "/api/payments/webhook",
-            data=body,
-            headers={
-                "Content-Type": "application/json",
-                "X-Razorpay-Signature": signature,
-                "X-Razorpay-Event-Id": f"evt_{uuid.uuid4().hex[:14]}",
-            },
-        )
-    client.call("POST", f"/api/courses/{course}/enroll")
-    for lesson in content["lessons"]:
-        client.call("GET", f"/api/learning/lesson/{lesson}")
-        client.call("POST", f"/api/learning/lesson/{lesson}/complete")
-    client.call(
-        "POST",
-        f"/api/labs/{course}/{content['lab']}/submit",
-        json={"code": "def greet(city):\n    return f'Namaste, {city}!'\n"},
-        headers={"Idempotency-Key": uuid.uuid4().hex},
-    )
-    test = f"/api/tests/{course}/{content['test']}"
-    if ok(client.call("POST", f"{test}/start")):
-        client.call("POST", f"{test}/submit", json={"answers": content["answers"]})
-    ask = client.call(
-        "POST",
-        "/api/mithra/ask",
-        json={
-            "course_id": course,
-            "lesson_id": content["lessons"][0],
-            "question": "What does len() return?",
-        },
-        headers={"Accept": "text/event-stream", "Idempotency-Key": uuid.uuid4().hex},
-        stream=True,
-    )
-    if ask is not None:
-        try:
-            for _ in ask.iter_lines(chunk_size=64):
-                pass
-        except requests.RequestException:
-            pass
-    client.call(
-        "POST",
-        f"/api/projects/{course}/{content['project']}/submit",
-        json={"repo_url": "https://github.com/soak/marks-report", "show_in_portfolio": False},
-    )
-    client.call("GET", f"/api/courses/{course}/progress")
-    client.call("POST", "/api/certificates/generate", json={"course_id": course})
-    client.call("GET", "/api/wallet/balance")
-    client.call("GET", "/api/courses")
 
 
-def students(run: Run, fakes, content, stop: threading.Event) -> None:
-    while not stop.is_set():
-        try:
-            student_journey(run, fakes, content, stop)
-        except (KeyError, ValueError) as exc:  # an answer without what the flow needs next
-            print(f"soak: a journey stopped: {exc!r}", flush=True)
+def read_load(run: Run, out: Path) -> None:
+    def rows(name: str) -> list[list]:
+        path = out / f"{name}.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
-
-def admin_prices(run: Run, token: str, price_id: int, stop: threading.Event) -> None:
-    """Guru's admin moves the lab's price between 1 and 2 credits every few seconds."""
-    client = Client(run, f"http://127.0.0.1:{PORTS['public']}")
-    client.http.headers["Authorization"] = f"Bearer {token}"
-    credits = 1
-    while not stop.wait(7):
-        credits = 3 - credits
-        before = time.time()
-        response = client.call(
-            "PUT",
-            f"/api/admin/pricing/action/{price_id}",
-            json={"action": "lab_run", "credits": credits, "is_chargeable": True},
-        )
-        if ok(response):
-            with run.lock:
-                run.price_changes.append((before, credits))
+    run.samples = [Sample(*row) for row in rows("samples")]
+    run.price_changes = [tuple(row) for row in rows("price_changes")]
+    run.grants = [tuple(row) for row in rows("grants")]
 
 
 # --- Faults ------------------------------------------------------------------------------
@@ -545,6 +457,41 @@ def checks(run: Run, fakes: dict) -> list[tuple[str, bool, str]]:
         )
     )
 
+    grant_keys = list(
+        LedgerEntry.objects.filter(kind=LedgerEntry.Kind.ADMIN_GRANT).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    granted_once = sum(
+        1 for key, _, _ in run.grants if sum(k.endswith(key) for k in grant_keys) == 1
+    )
+    same_answer = sum(1 for _, first, retry in run.grants if first == retry)
+    results.append(
+        (
+            "every admin grant (sent twice) credited exactly once",
+            granted_once == same_answer == len(run.grants) > 0,
+            f"{len(run.grants)} grants confirmed, {granted_once} in the ledger once, "
+            f"{same_answer} retries answered with the first entry",
+        )
+    )
+
+    redeem = [s for s in run.samples if s.endpoint == "POST /api/wallet/voucher/redeem"]
+    answered = sum(1 for s in redeem if s.status == 200)
+    cut = sum(1 for s in redeem if s.status == 0)
+    per_wallet = Counter(
+        LedgerEntry.objects.filter(kind=LedgerEntry.Kind.VOUCHER).values_list(
+            "wallet_id", flat=True
+        )
+    )
+    rows = sum(per_wallet.values())
+    results.append(
+        (
+            "every voucher redemption credited once per student",
+            answered <= rows <= answered + cut and set(per_wallet.values()) <= {1} and rows > 0,
+            f"{answered} answered 200, {rows} ledger rows, {cut} cut mid-answer",
+        )
+    )
+
     spans = windows(run)
 
     def within(name: str, sample: Sample) -> bool:
@@ -564,11 +511,18 @@ def checks(run: Run, fakes: dict) -> list[tuple[str, bool, str]]:
             and (within("guru", sample) or within("redis", sample))
         ):
             continue
+        # Guru's documented answer when the student side could not take its grant.
+        if (
+            sample.status == 502
+            and sample.code == "shishya_unavailable"
+            and (within("kill", sample) or within("redis", sample))
+        ):
+            continue
         bad[(sample.endpoint, sample.status, sample.code)] += 1
     results.append(
         (
-            f"no 5xx but documented 503s during outages, 502s only <= "
-            f"{KILL_502_GRACE_SECONDS}s after the kill",
+            f"no 5xx but documented 503s (and Guru's 502 for a grant) during outages, 502s "
+            f"only <= {KILL_502_GRACE_SECONDS}s after the kill",
             not bad,
             ", ".join(f"{e} {s} {c or '-'} x{n}" for (e, s, c), n in bad.most_common(8)) or "none",
         )
@@ -634,12 +588,18 @@ def figures(run: Run, seconds: float) -> str:
     ]
     for (status, code), n in sorted(Counter((s.status, s.code) for s in run.samples).items()):
         lines.append(f"| {status} | {code or '-'} | {n} |")
-    lines += ["", "| endpoint | requests | p50 ms | p99 ms |", "| --- | --- | --- | --- |"]
+    lines += [
+        "",
+        "| endpoint | requests | p50 ms | p99 ms | answers other than 2xx |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for name, samples in sorted(by_endpoint.items(), key=lambda kv: -len(kv[1])):
         times = [s.seconds * 1000 for s in samples]
+        others = Counter((s.status, s.code) for s in samples if not 200 <= s.status < 300)
+        other = ", ".join(f"{n} {st} {c or ''}".strip() for (st, c), n in sorted(others.items()))
         lines.append(
             f"| `{name}` | {len(samples)} | {percentile(times, 0.5):.0f} | "
-            f"{percentile(times, 0.99):.0f} |"
+            f"{percentile(times, 0.99):.0f} | {other or '-'} |"
         )
     lines += ["", "| t (s) | fault |", "| --- | --- |"]
     lines += [f"| {at - run.t0:.0f} | {what} |" for at, what in run.timeline]
@@ -661,7 +621,9 @@ def main() -> int:
     print(f"soak: logs in {logs}", flush=True)
     prepare_database(env)
     django_setup(env)
-    from guru.models import ActionPrice, CreditPack, Project, Test
+    from django.utils import timezone
+
+    from guru.models import ActionPrice, CreditPack, Project, Test, Voucher
     from guru.models import Course as GuruCourse
     from tests.fakes.judge0 import FakeJudge0
     from tests.fakes.openai import FakeOpenAI
@@ -670,6 +632,7 @@ def main() -> int:
     from tests.fakes.server import FakeServer
 
     key, token = credentials()
+    lab_price = ActionPrice.objects.get(action="lab_run")
     env["GURU_API_KEY"] = key
     course = GuruCourse.objects.get()
     test = Test.objects.get(course=course)
@@ -685,8 +648,17 @@ def main() -> int:
         "answers": {str(q.pk): q.correct_answer for q in test.questions.all()},
         "project": Project.objects.get(course=course).pk,
         "pack": CreditPack.objects.order_by("pk").first().pk,
+        "voucher": Voucher.objects.create(
+            code="SOAK40",
+            credits=40,
+            valid_from=timezone.now() - timedelta(days=1),
+            valid_until=timezone.now() + timedelta(days=1),
+            max_redemptions=1_000_000,
+        ).code,
+        "lab_price": lab_price.pk,
+        "admin_token": token,
+        "webhook_secret": WEBHOOK_SECRET,
     }
-    lab_price = ActionPrice.objects.get(action="lab_run")
 
     fakes = {}
     for name, cls in (
@@ -704,6 +676,8 @@ def main() -> int:
     layout = Layout(env, logs)
     run = Run()
     status = 1
+    harness = Harness(fakes)
+    threading.Thread(target=harness.serve_forever, daemon=True).start()
     try:
         layout.redis()
         wait_until(lambda: live_redis(), "redis")
@@ -719,25 +693,16 @@ def main() -> int:
         stop = threading.Event()
         run.t0 = time.time()
         run.event(f"load: {args.students} students and one admin for {args.seconds:.0f} s")
-        threads = [
-            threading.Thread(target=students, args=(run, fakes, content, stop), daemon=True)
-            for _ in range(args.students)
-        ]
-        threads.append(
-            threading.Thread(
-                target=admin_prices, args=(run, token, lab_price.pk, stop), daemon=True
-            )
+        locust = load(env, content, args.students, args.seconds, logs)
+        injector = threading.Thread(
+            target=faults, args=(run, layout, args.seconds, stop), daemon=True
         )
-        threads.append(
-            threading.Thread(target=faults, args=(run, layout, args.seconds, stop), daemon=True)
-        )
-        for thread in threads:
-            thread.start()
-        time.sleep(args.seconds)
+        injector.start()
+        locust.wait()
         stop.set()
         run.event("load stopped")
-        for thread in threads:
-            thread.join(120)
+        injector.join(120)
+        read_load(run, logs)
         # The worker finishes what the load queued (emails) before the checks read it.
         from accounts.models import OutboxEmail
 
@@ -754,6 +719,7 @@ def main() -> int:
             print(f"{'PASS' if passed else 'FAIL'}  {name}: {detail}")
         status = 0 if all(passed for _, passed, _ in results) else 1
     finally:
+        harness.shutdown()
         layout.stop_all()
         for fake in fakes.values():
             fake.__exit__(None, None, None)

@@ -4,7 +4,12 @@ pgbench TPC-B on the same database, in one run (rounds interleaving all five loa
 reported); then checks no credit was lost or doubled.
 
 Usage: .venv/bin/python bench/wallet.py [--seconds 10] [--connections 16] [--students 200]
-                                        [--rounds 3]
+                                        [--rounds 3] [--code DIR] [--sync]
+With --code, another checkout (e.g. `git worktree add DIR <commit>`) is served beside this one,
+on its own database (the name with `_code` appended) and the next Redis database, and its bare
+and full loads run in the same rounds: both codes' figures side by side (each on the server it
+ships: uvicorn workers, or the sync gthread server before them). --sync serves this code on the
+sync server too, to tell the code's cost from the server's.
 Needs PostgreSQL (with pgbench), Redis and wrk on this machine.
 """
 
@@ -15,6 +20,8 @@ import secrets
 import subprocess
 import sys
 import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
 
@@ -22,7 +29,19 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_env, gunicorn, manage, recreate_database, report, wrk
+from bench.common import (
+    ASGI_SERVER,
+    ROOT,
+    SYNC_SERVER,
+    bench_env,
+    bench_env_beside,
+    gunicorn,
+    manage,
+    recreate_database,
+    report,
+    server_of,
+    wrk,
+)
 
 START_CREDITS = 10_000_000
 
@@ -109,29 +128,29 @@ def lua_script(rows: list, *, mode: str, hot: bool) -> str:
     return script.name
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--students", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--port", type=int, default=8092)
-    args = parser.parse_args()
+@dataclass
+class Stack:
+    """One checkout's code on its own database, seeded, served on port (Guru on port + 1)."""
 
-    env = bench_env(args.port)
-    recreate_database(env)
-    manage(env, "migrate", "--no-input", "-v0")
-    seed = SEED.replace("STUDENTS", str(args.students)).replace("START_CREDITS", str(START_CREDITS))
-    rows = json.loads(manage(env, "shell", "-v", "0", "-c", seed))
-    env["GURU_API_KEY"] = manage(env, "create_api_key", "--name", "bench", "--scopes", "catalog")
+    name: str
+    code: Path
+    env: dict[str, str]
+    port: int
+    server: list[str] = field(default_factory=list)
+    rows: list = field(default_factory=list)
 
-    pgbench_init(env["DATABASE_URL"])
-    loads = [("bare", False), ("full", False), ("bare", True), ("full", True)]
-    rounds: list[dict] = []
-    with gunicorn(env, args.port) as base:
-        session = requests.Session()
-        first = rows[0]
-        warm = session.post(
+    def prepare(self, students: int) -> None:
+        recreate_database(self.env)
+        manage(self.env, "migrate", "--no-input", "-v0", code=self.code)
+        seed = SEED.replace("STUDENTS", str(students)).replace("START_CREDITS", str(START_CREDITS))
+        self.rows = json.loads(manage(self.env, "shell", "-v", "0", "-c", seed, code=self.code))
+        self.env["GURU_API_KEY"] = manage(
+            self.env, "create_api_key", "--name", "bench", "--scopes", "catalog", code=self.code
+        )
+
+    def warm(self, base: str) -> None:
+        first = self.rows[0]
+        warm = requests.post(
             f"{base}/api/wallet/deduct",
             json={"action": "lab_run", "reference": "warm"},
             cookies={"sessionid": first[0], "csrftoken": first[1]},
@@ -139,45 +158,103 @@ def main() -> None:
             timeout=10,
         )
         warm.raise_for_status()
-        # Rounds interleave every load, and every other round runs full before bare, so the
-        # machine's drift (and what one load leaves the next: checkpoints, vacuum) falls on
-        # both alike.
+
+    def consistent(self) -> tuple[int, int, int]:
+        """Wallets off their ledger, deduction rows, credits taken."""
+        out = manage(self.env, "shell", "-v", "0", "-c", CHECK, code=self.code)
+        wallets_off, rows, taken = (int(v) for v in out.split())
+        return wallets_off, rows, taken
+
+
+def stacks(args: argparse.Namespace) -> list[Stack]:
+    server = SYNC_SERVER if args.sync else ASGI_SERVER
+    this = Stack(f"this code, {server[0]}", ROOT, bench_env(args.port), args.port, server)
+    if args.code is None:
+        return [this]
+    code = args.code.resolve()
+    other = server_of(code)
+    env = bench_env_beside(args.port + 10)
+    return [this, Stack(f"{args.code}, {other[0]}", code, env, args.port + 10, other)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--port", type=int, default=8092)
+    parser.add_argument("--code", type=Path, help="another checkout, measured beside this one")
+    parser.add_argument("--sync", action="store_true", help="this code on the sync server")
+    args = parser.parse_args()
+
+    served = stacks(args)
+    for stack in served:
+        stack.prepare(args.students)
+    database = served[0].env["DATABASE_URL"]
+    pgbench_init(database)
+    loads = [
+        (stack, mode, hot)
+        for stack in served
+        for mode, hot in (("bare", False), ("full", False), ("bare", True), ("full", True))
+    ]
+    rounds: list[dict] = []
+    with ExitStack() as running:
+        bases = {
+            stack.name: running.enter_context(
+                gunicorn(stack.env, stack.port, server=stack.server, code=stack.code)
+            )
+            for stack in served
+        }
+        for stack in served:
+            stack.warm(bases[stack.name])
+        # Rounds interleave every load, and every other round runs them in reverse order, so
+        # the machine's drift (and what one load leaves the next: checkpoints, vacuum) falls
+        # on all alike.
         for number in range(args.rounds):
-            tps = pgbench(env["DATABASE_URL"], seconds=args.seconds, connections=args.connections)
+            tps = pgbench(database, seconds=args.seconds, connections=args.connections)
             results = {"pgbench": tps}
-            order = loads if number % 2 == 0 else [(m, h) for m, h in reversed(loads)]
-            for mode, hot in order:
-                script = lua_script(rows, mode=mode, hot=hot)
-                results[(mode, hot)] = wrk(
-                    base, seconds=args.seconds, connections=args.connections, script=script
+            for stack, mode, hot in loads if number % 2 == 0 else loads[::-1]:
+                script = lua_script(stack.rows, mode=mode, hot=hot)
+                results[(stack.name, mode, hot)] = wrk(
+                    bases[stack.name],
+                    seconds=args.seconds,
+                    connections=args.connections,
+                    script=script,
                 )
             rounds.append(results)
-    wallets_off, deduction_rows, credits_taken = (
-        int(v) for v in manage(env, "shell", "-v", "0", "-c", CHECK).split()
-    )
 
     for number, results in enumerate(rounds, 1):
         print(f"round {number}: pgbench TPC-B {results['pgbench']:.0f} tps")
-        for mode, hot in loads:
+        for stack, mode, hot in loads:
             name = "full /api/wallet/deduct" if mode == "full" else "bare locked update"
-            print("  " + report(f"{name} ({'hot' if hot else 'random'})", results[(mode, hot)]))
-    for hot in (False, True):
-        bare = [r[("bare", hot)]["rps"] / r["pgbench"] for r in rounds]
-        full = [r[("full", hot)]["rps"] / r["pgbench"] for r in rounds]
-        kept = [r[("full", hot)]["rps"] / r[("bare", hot)]["rps"] for r in rounds]
+            label = f"{name} ({'hot' if hot else 'random'}, {stack.name})"
+            print("  " + report(label, results[(stack.name, mode, hot)]))
+    broken = False
+    for stack in served:
+        for hot in (False, True):
+            bare = [r[(stack.name, "bare", hot)]["rps"] / r["pgbench"] for r in rounds]
+            full = [r[(stack.name, "full", hot)]["rps"] / r["pgbench"] for r in rounds]
+            kept = [
+                r[(stack.name, "full", hot)]["rps"] / r[(stack.name, "bare", hot)]["rps"]
+                for r in rounds
+            ]
+            print(
+                f"{stack.name}, {'one hot wallet' if hot else 'random wallets'} (median of "
+                f"{len(rounds)} rounds): bare/pgbench {median(bare):.3f}  full/pgbench "
+                f"{median(full):.3f}  full/bare {median(kept):.2f}  "
+                f"(rounds: {', '.join(f'{k:.2f}' for k in kept)})"
+            )
+        failed = sum(r[(stack.name, m, h)]["non_2xx"] for r in rounds for _, m, h in loads)
+        wallets_off, deduction_rows, credits_taken = stack.consistent()
+        consistent = wallets_off == 0 and deduction_rows == credits_taken and not failed
+        broken |= not consistent
         print(
-            f"{'one hot wallet' if hot else 'random wallets'} (median of {len(rounds)} rounds): "
-            f"bare/pgbench {median(bare):.3f}  full/pgbench {median(full):.3f}  "
-            f"full/bare {median(kept):.2f}  (rounds: {', '.join(f'{k:.2f}' for k in kept)})"
+            f"{stack.name} after the run: {failed} non-2xx answers, {wallets_off} wallet(s) off "
+            f"their ledger, {deduction_rows} deduction rows, {credits_taken} credits taken (each "
+            f"deduction takes 1) -> {'consistent' if consistent else 'BROKEN'}"
         )
-    failed = sum(r[load]["non_2xx"] for r in rounds for load in loads)
-    consistent = wallets_off == 0 and deduction_rows == credits_taken
-    print(
-        f"after the run: {failed} non-2xx answers, {wallets_off} wallet(s) off their ledger, "
-        f"{deduction_rows} deduction rows, {credits_taken} credits taken (each deduction takes "
-        f"1) -> {'consistent' if consistent and not failed else 'BROKEN'}"
-    )
-    if failed or not consistent:
+    if broken:
         sys.exit(1)
 
 

@@ -67,6 +67,13 @@ class NotFound(ApiError):
     message = "Not found."
 
 
+# Guru's public API and the student's redeem endpoint both answer it (and import nothing of
+# each other's).
+class VoucherNotFound(NotFound):
+    code = "voucher_not_found"
+    message = "This voucher code does not exist."
+
+
 class Conflict(ApiError):
     status_code = 409
     code = "conflict"
@@ -86,6 +93,12 @@ class Gone(ApiError):
     status_code = 410
     code = "gone"
     message = "This resource is no longer available."
+
+
+# Answered by Guru's admin grants and by the student side's idempotent endpoints alike.
+class IdempotencyKeyRequired(InvalidInput):
+    code = "idempotency_key_required"
+    message = "Send an Idempotency-Key header (8-200 characters: letters, digits, . _ : -)."
 
 
 class IdempotencyKeyReused(ApiError):

@@ -2,7 +2,29 @@
 
 from typing import Any
 
-from config.errors import Conflict, Forbidden, NotAuthenticated, ServiceUnavailable, UpstreamError
+from config.errors import (
+    Conflict,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    ServiceUnavailable,
+    UpstreamError,
+)
+
+
+class CourseNotFound(NotFound):
+    code = "course_not_found"
+    message = "No published course has this id."
+
+
+class CertificateRulesNotFound(NotFound):
+    code = "certificate_rules_not_found"
+    message = "This course has no certificate rules."
+
+
+class ConcurrentChange(Conflict):
+    code = "concurrent_change"
+    message = "Another change to the same data was saved first; reload and retry."
 
 
 class ContentInUse(Conflict):

@@ -16,11 +16,9 @@ from accounts.permissions import student_of
 from config.process_caches import register
 from learning.selectors import completed_lessons_by_course, enrolled_course_ids
 from shishya import guru_reads
-from shishya.guru_client import guru_client
 from shishya.guru_models import CourseSummary as GuruCourseSummary
 from shishya.guru_models import to_json
 
-COURSES_PATH = "/api/public/courses"
 # Rendered anonymous catalogues by Guru's ETag: the common request is answered with bytes,
 # without re-serialising (a handful of entries: one per catalogue version seen lately).
 _rendered_catalogues: dict[str, bytes] = register({})
@@ -106,16 +104,15 @@ class CourseListView(APIView):
 
     @extend_schema(operation_id="courses", responses=CourseSummary(many=True))
     def get(self, request: Request) -> Response | HttpResponse:
-        client = guru_client()
         if request.user.is_authenticated:
             courses = _with_student_state(request, guru_reads.courses())
             return Response(CourseSummary(courses, many=True).data)
-        etag = client.fresh_etag(COURSES_PATH, kind="catalog")
+        etag = guru_reads.catalogue_etag()
         body = _rendered_catalogues.get(etag) if etag else None
         if body is None:
             courses = _with_student_state(request, guru_reads.courses())
             body = JSONRenderer().render(CourseSummary(courses, many=True).data)
-            etag = client.fresh_etag(COURSES_PATH, kind="catalog")
+            etag = guru_reads.catalogue_etag()
             if etag:
                 if len(_rendered_catalogues) >= _RENDERED_KEEP:
                     _rendered_catalogues.clear()

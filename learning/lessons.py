@@ -16,12 +16,10 @@ from rest_framework.views import APIView
 from accounts.models import User
 from accounts.permissions import student_of
 from learning.access import lesson_open
-from learning.catalogue import COURSES_PATH
 from learning.errors import LessonNotFound
 from learning.models import LessonCompletion
 from shishya import guru_reads
 from shishya.errors import GuruNotFound
-from shishya.guru_client import guru_client
 from shishya.guru_models import Course, Lesson, Module
 
 INDEX_KEY = "learning:lesson-index:v1:"
@@ -35,11 +33,10 @@ def _lesson_index() -> dict[int, int]:
     next lookup builds a new index from the course details the Guru client caches anyway.
     Between changes a lookup is one cache read, and an unknown id never triggers a scan.
     """
-    client = guru_client()
-    etag = client.fresh_etag(COURSES_PATH, kind="catalog")
+    etag = guru_reads.catalogue_etag()
     if etag is None:
-        client.courses()
-        etag = client.fresh_etag(COURSES_PATH, kind="catalog")
+        guru_reads.courses()
+        etag = guru_reads.catalogue_etag()
     key = INDEX_KEY + (etag or "unversioned")
     index: dict[int, int] | None = cache.get(key)
     if index is not None:

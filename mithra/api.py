@@ -5,7 +5,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponseBase, StreamingHttpResponse
@@ -225,10 +225,11 @@ def _answer_start(
 async def _answer_write(
     *, prepared: Prepared, call: IdempotentCall, on_text: Callable[[str], None]
 ) -> dict[str, Any]:
-    # Its own thread for database steps: the request's may be gone before the answer is done.
-    async with ThreadSensitiveContext():
-        answered = await question_answer(prepared=prepared, on_text=on_text)
-        return await db_step(_answer_store)(answered=answered, call=call)
+    # The task inherits the request's thread-sensitive context: its database steps run on the
+    # request's thread while the request lasts, and on a thread asgiref makes for the context
+    # once a student who left has ended it.
+    answered = await question_answer(prepared=prepared, on_text=on_text)
+    return await db_step(_answer_store)(answered=answered, call=call)
 
 
 def _answer_store(*, answered: Answered, call: IdempotentCall) -> dict[str, Any]:

@@ -23,6 +23,11 @@ class TestInProgress(learning_errors.TestInProgress):
     message = "The tutor is off while you are taking a test."
 
 
+class QuestionTooLong(InvalidInput):
+    code = "question_too_long"
+    message = "The question is longer than the tutor accepts."
+
+
 class ConversationMismatch(InvalidInput):
     code = "conversation_mismatch"
     message = "This conversation is about another course, lesson or lab."

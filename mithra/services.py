@@ -28,7 +28,6 @@ from config.async_views import db_step
 from config.errors import (
     ApiError,
     InsufficientCredits,
-    InvalidInput,
     UnavailableReason,
 )
 from learning.access import enrollment_require
@@ -36,6 +35,7 @@ from learning.selectors import test_attempt_active
 from mithra.errors import (
     ConversationMismatch,
     DailyCapReached,
+    QuestionTooLong,
     TestInProgress,
     TutorDisabled,
     TutorTimeout,
@@ -223,9 +223,8 @@ def _tutor_check(*, user: User, course_id: int, question: str) -> TutorSettings:
     if not tutor.enabled or tutor.daily_question_cap == 0:
         raise TutorDisabled()
     if len(question) > tutor.max_question_length:
-        raise InvalidInput(
+        raise QuestionTooLong(
             f"Ask in at most {tutor.max_question_length} characters.",
-            code="question_too_long",
             fields={"question": [f"At most {tutor.max_question_length} characters."]},
             details={"max_length": tutor.max_question_length},
         )

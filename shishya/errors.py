@@ -10,6 +10,14 @@ class GuruUnavailable(ServiceUnavailable):
     reason = UnavailableReason.UPSTREAM_DOWN
 
 
+class Unhealthy(ServiceUnavailable):
+    """One of the health endpoint's checks failed; details.checks names which."""
+
+    code = "unhealthy"
+    message = "A health check failed."
+    reason = UnavailableReason.CHECK_FAILED
+
+
 class GuruNotFound(NotFound):
     pass
 

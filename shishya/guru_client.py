@@ -38,11 +38,11 @@ logger = logging.getLogger(__name__)
 CACHE_PREFIX = "guru:v2:"
 VERSION_PATH = "/api/public/version"
 VERSION_KEY = "guru:version"
-PROBE_KEY = "guru:probe"
 _WAIT_STEP_SECONDS = 0.02
 # Each process also keeps its own copy of what it last read, under the same rule as the shared
 # cache's (the version it was read under, its TTL): a read then costs no cache round trip.
 # Kept pickled, so every caller still gets objects of its own to change.
+COURSES_ROUTE = "/api/public/courses"
 _LOCAL_COPIES: dict[str, "_LocalCopy"] = register({})
 _LOCAL_COPIES_MAX = 1024
 # The version this process last saw, and when the request that read it was sent.
@@ -125,7 +125,7 @@ class GuruClient:
 
     # --- Endpoints ----------------------------------------------------------------------
     def courses(self) -> Any:
-        return self.get("/api/public/courses", kind="catalog")
+        return self.get(COURSES_ROUTE, kind="catalog")
 
     def course(self, course_id: int, *, require_fresh: bool = False) -> Any:
         return self.get(
@@ -286,11 +286,9 @@ class GuruClient:
                 extra={"route": VERSION_PATH, "error": type(exc).__name__},
             )
             cache.set(VERSION_KEY + ":failed", True, timeout=settings.GURU_FAILURE_HOLD_SECONDS)
-            cache.set(PROBE_KEY, (False, sent_at), timeout=settings.GURU_STALE_TTL_SECONDS)
             return None
         observed = (version, sent_at)
         cache.set(VERSION_KEY, observed, timeout=settings.GURU_STALE_TTL_SECONDS)
-        cache.set(PROBE_KEY, (True, sent_at), timeout=settings.GURU_STALE_TTL_SECONDS)
         _local_version = observed
         return version
 
@@ -384,11 +382,12 @@ def guru_client() -> GuruClient:
 
 
 def guru_probe() -> str:
-    """Whether Guru answers, as seen at most GURU_PROBE_INTERVAL_SECONDS ago by any process
-    (asking it now when nobody has): "ok" or "down". Cheap: the version read decisions use."""
+    """ "ok" when Guru confirmed its version at most GURU_PROBE_INTERVAL_SECONDS ago, to this
+    process or another (asking it now, single flight, when nobody has), else "down". Cheap:
+    the version read decisions share, so a health check adds at most one Guru request per
+    interval per deployment, and a reading older than the interval never counts."""
     try:
-        guru_client().current_version(max_age=settings.GURU_PROBE_INTERVAL_SECONDS)
+        current = guru_client().current_version(max_age=settings.GURU_PROBE_INTERVAL_SECONDS)
     except GuruUnavailable:
         return "down"
-    probe: tuple[bool, float] | None = cache.get(PROBE_KEY)
-    return "ok" if probe is not None and probe[0] else "down"
+    return "down" if current is None else "ok"

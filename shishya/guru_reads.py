@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from config.errors import ApiError
-from shishya.guru_client import GuruUnavailable, guru_client
+from shishya.guru_client import COURSES_ROUTE, GuruUnavailable, guru_client
 from shishya.guru_models import (
     CertificateRule,
     Course,
@@ -47,6 +47,13 @@ def _parsed_list(kind: type[T], data: Any, *, route: str) -> list[T]:
 
 def courses() -> list[CourseSummary]:
     return _parsed_list(CourseSummary, guru_client().courses(), route="courses")
+
+
+def catalogue_etag() -> str | None:
+    """Guru's ETag of the catalogue while this process's copy of it is current (None when it
+    has none): a cheap key for what a caller derives from courses(), a rendered body or an
+    index, that changes whenever the catalogue does."""
+    return guru_client().fresh_etag(COURSES_ROUTE, kind="catalog")
 
 
 def course(course_id: int, *, require_fresh: bool = False) -> Course:

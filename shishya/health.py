@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import ServiceUnavailable, UnavailableReason
+from shishya.errors import Unhealthy
 from shishya.guru_client import guru_probe
 
 logger = logging.getLogger(__name__)
@@ -48,14 +48,9 @@ def _own_checks() -> dict[str, str]:
     }
 
 
-def _unhealthy(checks: dict[str, str]) -> ServiceUnavailable:
+def _unhealthy(checks: dict[str, str]) -> Unhealthy:
     failed = [name for name, state in checks.items() if state not in ("ok", "unknown")]
-    return ServiceUnavailable(
-        f"Failed health checks: {', '.join(failed)}.",
-        code="unhealthy",
-        reason=UnavailableReason.CHECK_FAILED,
-        details={"checks": checks},
-    )
+    return Unhealthy(f"Failed health checks: {', '.join(failed)}.", details={"checks": checks})
 
 
 HEALTH_SCHEMA = inline_serializer(

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import student_of
+from config.errors import VoucherNotFound
 from config.pagination import NewestFirstCursorPagination
 from config.ratelimit import (
     rate_limit_check,
@@ -20,7 +21,6 @@ from config.ratelimit import (
 )
 from config.serializers import StrictSerializer
 from config.system_signature import SystemSignatureAuthentication, system_caller
-from wallet.errors import VoucherNotFound
 from wallet.idempotency import idempotency_key_parameter, idempotent, student_caller
 from wallet.models import LedgerEntry
 from wallet.selectors import ledger_entries, wallet_balance

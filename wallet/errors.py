@@ -23,22 +23,12 @@ class DailyCapExceeded(InvalidInput):
     message = "This grant would exceed today's cap of system credits for the student."
 
 
-class IdempotencyKeyRequired(InvalidInput):
-    code = "idempotency_key_required"
-    message = "Send an Idempotency-Key header (8-200 characters: letters, digits, . _ : -)."
-
-
 class IdempotentRequestInFlight(Conflict):
     code = "idempotency_in_flight"
     message = "A request with this Idempotency-Key is still being processed."
 
     def __init__(self) -> None:
         super().__init__(headers={"Retry-After": "1"})
-
-
-class VoucherNotFound(NotFound):
-    code = "voucher_not_found"
-    message = "This voucher code does not exist."
 
 
 class VoucherExpired(ApiError):

@@ -27,9 +27,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import student_of
-from config.errors import ApiError, IdempotencyKeyReused
+from config.errors import ApiError, IdempotencyKeyRequired, IdempotencyKeyReused
 from config.exception_handler import api_exception_handler
-from wallet.errors import IdempotencyKeyRequired, IdempotentRequestInFlight
+from wallet.errors import IdempotentRequestInFlight
 from wallet.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"

@@ -8,10 +8,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from config.errors import VoucherNotFound
 from config.keyed_hash import keyed_hash
 from shishya import guru_reads
 from shishya.errors import GuruNotFound
-from wallet.errors import VoucherAlreadyRedeemed, VoucherExhausted, VoucherExpired, VoucherNotFound
+from wallet.errors import VoucherAlreadyRedeemed, VoucherExhausted, VoucherExpired
 from wallet.models import LedgerEntry, VoucherRedemption, VoucherUsage
 from wallet.services import wallet_apply
 

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.errors import InvalidInput
+from config.errors import IdempotencyKeyRequired
 from config.openapi import ErrorSerializer
 from config.serializers import StrictSerializer
 from guru.admin_base import AdminAPIView
@@ -70,7 +70,7 @@ class WalletGrantApi(AdminAPIView):
     def post(self, request: Request) -> Response:
         key = request.headers.get("Idempotency-Key", "")
         if not _IDEMPOTENCY_KEY.match(key):
-            raise InvalidInput("Send an Idempotency-Key header.", code="idempotency_key_required")
+            raise IdempotencyKeyRequired("Send an Idempotency-Key header.")
         fields = parse_body(WalletChangeInputSerializer, request)
         changed = self.change(actor=AuditActor.from_request(request), idempotency_key=key, **fields)
         return Response(changed)

@@ -5,7 +5,8 @@ from typing import TypedDict
 from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from config.errors import NotFound
+from config.errors import VoucherNotFound
+from guru.errors import CertificateRulesNotFound, CourseNotFound
 from guru.models import (
     ActionPrice,
     CertificateRule,
@@ -62,13 +63,13 @@ def public_course_get(*, course_id: int) -> Course:
     )
     course = _published_courses().prefetch_related(modules).filter(pk=course_id).first()
     if course is None:
-        raise NotFound("No published course has this id.", code="course_not_found")
+        raise CourseNotFound()
     return course
 
 
 def _published_course_id(course_id: int) -> int:
     if not _published_courses().filter(pk=course_id).exists():
-        raise NotFound("No published course has this id.", code="course_not_found")
+        raise CourseNotFound()
     return course_id
 
 
@@ -96,7 +97,7 @@ def public_certificate_rule_get(*, course_id: int) -> CertificateRule:
         .first()
     )
     if rule is None:
-        raise NotFound("This course has no certificate rules.", code="certificate_rules_not_found")
+        raise CertificateRulesNotFound()
     return rule
 
 
@@ -117,7 +118,7 @@ def public_pricing() -> Pricing:
 def public_voucher_get(*, code: str) -> Voucher:
     voucher = Voucher.objects.filter(code__iexact=code).first()
     if voucher is None:
-        raise NotFound("No voucher has this code.", code="voucher_not_found")
+        raise VoucherNotFound("No voucher has this code.")
     return voucher
 
 

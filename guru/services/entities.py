@@ -18,8 +18,8 @@ from django.db.models.expressions import BaseExpression, Combinable
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
-from config.errors import NAMED_VALIDATION_CODES, Conflict, InvalidInput
-from guru.errors import AlreadyExists, ContentInUse
+from config.errors import NAMED_VALIDATION_CODES, InvalidInput
+from guru.errors import AlreadyExists, ConcurrentChange, ContentInUse
 from guru.models import (
     AdminAuditLog,
     CertificateRule,
@@ -145,10 +145,7 @@ def _save(instance: models.Model) -> None:
         instance.save()
     except IntegrityError:
         # Validation passed, so a concurrent write took the same unique value first.
-        raise Conflict(
-            "Another change to the same data was saved first; reload and retry.",
-            code="concurrent_change",
-        ) from None
+        raise ConcurrentChange() from None
 
 
 def _touch_course(course_id: int | None) -> None:

@@ -40,10 +40,11 @@ def next_port() -> int:
 
 @contextmanager
 def served(
-    *, systems: str, env: dict[str, str], workers: int = 1, threads: int = 1
+    *, systems: str, env: dict[str, str], workers: int = 1, threads: int | None = None
 ) -> Iterator[str]:
-    """gunicorn (gthread) serving systems on a free port; yields its URL once
-    its liveness answers, and stops it afterwards."""
+    """gunicorn serving systems on a free port as deploy/Procfile runs it (uvicorn workers,
+    config.asgi), or with threads, the sync gthread server (config.wsgi); yields its URL
+    once its liveness answers, and stops it afterwards."""
     port = next_port()
     process_env = {
         **os.environ,
@@ -59,15 +60,15 @@ def served(
             sys.executable,
             "-m",
             "gunicorn",
-            "config.wsgi",
+            *(
+                ["config.asgi:application", "-k", "uvicorn_worker.UvicornWorker"]
+                if threads is None
+                else ["config.wsgi", "-k", "gthread", "--threads", str(threads)]
+            ),
             "-b",
             f"127.0.0.1:{port}",
             "-w",
             str(workers),
-            "-k",
-            "gthread",
-            "--threads",
-            str(threads),
             "--log-level",
             "warning",
         ],

@@ -98,7 +98,7 @@ def test_every_decision_a_second_after_an_admins_change_uses_it():
             "RAZORPAY_BASE_URL": razorpay.url,
             "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET,
         }
-        with served(systems="shishya", env=guru_env(key, guru) | payments, threads=4) as shishya:
+        with served(systems="shishya", env=guru_env(key, guru) | payments) as shishya:
             browser = student_session(shishya, ravi.email, PASSWORD)
             other = student_session(shishya, meera.email, PASSWORD)
             # Every copy a decision could use is warm: the courses, pricing, the voucher.
@@ -212,7 +212,7 @@ def test_welcome_credits_at_verification_at_guru_value_then_and_once_after_an_ou
             "RESEND_API_URL": resend.url,
         }
         env = guru_env(key, guru) | resend_env
-        with served(systems="shishya", env=env, threads=2) as shishya:
+        with served(systems="shishya", env=env) as shishya:
             PlatformSettings.objects.filter(pk=1).update(welcome_credits=0)
             put = requests.put(
                 f"{guru}/api/admin/settings",
@@ -235,12 +235,16 @@ def test_welcome_credits_at_verification_at_guru_value_then_and_once_after_an_ou
             assert spent.json()["balance"] == 97
 
         # Guru down at verification: nothing granted then, granted once at the first spend.
+        # The failed read is held (refused without asking Guru) for a second, not the
+        # default five, so that Guru is back for the next process without a long wait.
         down_env = guru_env(key, "http://127.0.0.1:9") | resend_env
+        down_env |= {"GURU_FAILURE_HOLD_SECONDS": "1"}
         with served(systems="shishya", env=down_env) as down:
             browser = verified_by_code(down, resend, "kavya@example.com")
             assert welcome_rows("kavya@example.com") == []
             assert browser.get(f"{down}/api/wallet/balance").json() == {"balance": 0}
             assert welcome_rows("kavya@example.com") == []  # a GET writes nothing
+        time.sleep(1)  # the hold lapses: Guru is back
     with ExitStack() as processes:
         guru = processes.enter_context(served(systems="guru", env={}))
         shishya = processes.enter_context(served(systems="shishya", env=guru_env(key, guru)))
@@ -256,15 +260,17 @@ def test_welcome_credits_at_verification_at_guru_value_then_and_once_after_an_ou
         assert browser.get(f"{shishya}/api/wallet/balance").json() == {"balance": 94}
 
 
-def test_one_process_serving_both_answers_concurrent_cold_reads_without_a_503():
+# The sync server with one worker of two threads (a call to its own socket would wait for a
+# free thread), and the production server with one uvicorn worker.
+@pytest.mark.parametrize("threads", [2, None], ids=["gthread-1x2", "uvicorn-1"])
+def test_one_process_serving_both_answers_concurrent_cold_reads_without_a_503(threads):
     courses = [course_with_content(title=f"Course {n}") for n in range(4)]
     key = api_key("catalog")
-    # One worker with two threads: a call to its own socket would wait for a free thread.
     with served(
         systems="guru,shishya",
         # Nothing listens there: only the in-process transport can answer.
         env={"GURU_BASE_URL": "http://127.0.0.1:9", "GURU_API_KEY": key},
-        threads=2,
+        threads=threads,
     ) as both:
         paths = ["/api/courses"] + [f"/api/courses/{course.pk}" for course in courses]
         urls = [both + paths[n % len(paths)] for n in range(20)]
@@ -277,12 +283,13 @@ def test_health_reports_guru_stopped_without_traffic_and_liveness_stays_up():
     key = api_key("catalog")
     with ExitStack() as guru_process:
         guru = guru_process.enter_context(served(systems="guru", env={}))
-        env = guru_env(key, guru) | {"GURU_PROBE_INTERVAL_SECONDS": "1"}
-        with served(systems="shishya", env=env) as shishya:
+        # Default settings: the probe interval and failure hold as shipped.
+        with served(systems="shishya", env=guru_env(key, guru)) as shishya:
             health = requests.get(f"{shishya}/api/health", timeout=10)
             assert health.json()["checks"]["guru"] == "ok"
             guru_process.close()  # Guru stops; nothing but health checks reach the student side
-            for _ in range(30):
+            reported_by = time.monotonic() + 30  # the bound
+            while time.monotonic() < reported_by:
                 health = requests.get(f"{shishya}/api/health", timeout=10)
                 if health.status_code == 503:
                     break

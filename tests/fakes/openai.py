@@ -36,6 +36,8 @@ class FakeOpenAI(FakeServer):
         self._lock = threading.Lock()
         self.breaking = False
         self.first_chunks_sent = 0
+        # Streams that sent their first chunk and wait for resume() now.
+        self.streams_paused = 0
         # Seconds each answer took to write, first chunk to last (benchmarks take it off).
         self.answer_seconds: list[float] = []
 
@@ -160,7 +162,11 @@ class FakeOpenAI(FakeServer):
                 if self.breaking:
                     return
                 if paused:
+                    with self._lock:
+                        self.streams_paused += 1
                     self._resume.wait(30)
+                    with self._lock:
+                        self.streams_paused -= 1
         yield chunk([choice({}, "stop")])
         if (body.get("stream_options") or {}).get("include_usage"):
             yield chunk([], usage=usage)

@@ -3,16 +3,20 @@ real SDK from a local OpenAI that streams; and, under a real ASGI server, what o
 shows: pieces before the end, a student leaving mid-answer, another student not kept waiting."""
 
 import json
+import os
 import threading
+from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
 import requests
+import requests.adapters
 from asgiref.sync import async_to_sync
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from guru.models import PlatformSettings
 from learning.models import Enrollment, TestAttempt
 from mithra.models import Ask, Message
 from mithra.selectors import hold_seconds
@@ -255,17 +259,35 @@ class TestUnderTheAsgiServer:
             openai_fake.resume()
             assert list(stream)[-1][0] == "done"
 
-    def test_a_question_waiting_on_the_model_does_not_delay_another_students_requests(
-        self, openai_fake, enrolled, lesson, course, server
+    def test_questions_waiting_on_the_model_do_not_delay_another_students_requests(
+        self, openai_fake, enrolled, lesson, course, server, settings
     ):
+        # More questions wait on the model at once than a thread per question could be given
+        # (the event loop's default thread pool; a sync server's 2 workers x 4 threads) or than
+        # the database pool has connections: a design holding either while the model writes
+        # would leave none for the other student.
+        pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool", {})
+        waiting = max(pool.get("max_size", 0), min(32, (os.cpu_count() or 1) + 4), 8) + 4
+        settings.MITHRA_ASK_RATE = f"{waiting}/m"
+        PlatformSettings.objects.filter(pk=1).update(tutor_daily_question_cap=waiting + 1)
+        fund(enrolled, 2 * waiting)
         other = StudentFactory(email="other@example.com", verified=True)
         Enrollment.objects.create(user=other, course_id=course.pk)
         fund(other, 10)
-        openai_fake.pause_after_first_chunk(streams=1)
-        with ask_live(browser(server, enrolled), server, about(lesson), "live-0004") as waiting:
-            stream = events(waiting)
-            assert next(stream)[0] == "delta"
-            # The first student's answer is held by the model. The other student is served
+        openai_fake.pause_after_first_chunk(streams=waiting)
+        student = browser(server, enrolled)
+        student.mount(server, requests.adapters.HTTPAdapter(pool_maxsize=waiting))
+        with ExitStack() as held:
+            streams = []
+            for n in range(waiting):
+                response = held.enter_context(
+                    ask_live(student, server, about(lesson), f"live-wait-{n:04d}")
+                )
+                streams.append(events(response))
+                assert next(streams[-1])[0] == "delta"
+            until(lambda: openai_fake.streams_paused == waiting)
+
+            # Every one of those questions is held by the model. The other student is served
             # meanwhile, a whole question of theirs included.
             neighbour = browser(server, other)
             assert neighbour.get(f"{server}/api/wallet/balance", timeout=10).status_code == 200
@@ -273,6 +295,8 @@ class TestUnderTheAsgiServer:
             with ask_live(neighbour, server, about(lesson), "live-0005") as theirs:
                 assert list(events(theirs))[-1][1]["credits_charged"] == 2
             assert charged(other) == 2 and charged(enrolled) == 0
+            assert openai_fake.streams_paused == waiting  # still waiting, all of them
+
             openai_fake.resume()
-            assert list(stream)[-1][0] == "done"
-        assert charged(enrolled) == 2
+            assert all(list(stream)[-1][0] == "done" for stream in streams)
+        assert charged(enrolled) == 2 * waiting
