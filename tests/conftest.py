@@ -170,7 +170,7 @@ def shishya_in_process(settings, keep_test_transaction_open):
 @pytest.fixture
 def student(db):
     """The student most tests act as: verified, named, logs in with factories.PASSWORD."""
-    return StudentFactory(email="asha@example.com", name="Asha", verified=True)
+    return StudentFactory(email="asha@example.com", name="Asha Rao", verified=True)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def test_profile_reads_the_students_fields(logged_in):
     assert response.status_code == 200
     assert response.json() == {
         "email": "asha@example.com",
-        "name": "Asha",
+        "name": "Asha Rao",
         "username": None,
         "headline": "",
         "bio": "",
@@ -48,7 +48,7 @@ def test_profile_update_changes_only_the_fields_sent(logged_in, student):
     response = update(logged_in, data)
     assert response.status_code == 200
     assert response.json()["username"] == "asha_codes"
-    assert response.json()["name"] == "Asha"
+    assert response.json()["name"] == "Asha Rao"
     student.refresh_from_db()
     assert student.username == "asha_codes" and student.portfolio_visibility == "public"
     assert student.links == data["links"]

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from accounts.models import User
+from tests.factories import PASSWORD, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +30,11 @@ def cache_down(settings):
 
 
 def test_a_rate_limited_sign_in_fails_closed_with_the_documented_503(client, cache_down):
-    User.objects.create_user("closed@example.com", "a-long-passphrase")
+    student = StudentFactory()
 
     response = client.post(
         "/api/auth/login",
-        {"email": "closed@example.com", "password": "a-long-passphrase"},
+        {"email": student.email, "password": PASSWORD},
         content_type="application/json",
     )
 

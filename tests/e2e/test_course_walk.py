@@ -5,14 +5,17 @@ test submitted late and then on time, a project, a certificate and the marksheet
 import pytest
 from django.test import Client
 
-from guru.models import ActionPrice, CertificateRule, Project
+from guru.models import Project
 from learning.models import Certificate, TestAttempt
-from tests.factories import StudentFactory
+from tests.factories import (
+    ActionPriceFactory,
+    CertificateRuleFactory,
+    ProjectFactory,
+    StudentFactory,
+)
 from tests.fakes.judge0 import AUTH_TOKEN, FakeJudge0
 from tests.learning.content import LAB_RUN_PRICE, balance, guru_course
 from tests.learning.test_tests import ALL_RIGHT, assert_no_answer_material, expire, submit
-from wallet.models import LedgerEntry
-from wallet.services import wallet_apply
 
 pytestmark = pytest.mark.django_db
 CERTIFICATE_PRICE = 5
@@ -31,22 +34,20 @@ def course(guru_in_process):
     """Guru's side, as admins set it up: a course with lessons, labs, a test (two attempts),
     a project, certificate rules and prices."""
     content = guru_course(max_attempts=2)
-    Project.objects.create(course=content.course, title="Capstone", description="Build it")
-    rule = CertificateRule.objects.create(course=content.course, test_pass_percentage=60)
-    rule.required_tests.add(content.test)
-    rule.required_labs.add(content.stdout_lab)
-    ActionPrice.objects.create(action="certificate_issue", credits=CERTIFICATE_PRICE)
+    ProjectFactory(course=content.course, title="Capstone", description="Build it")
+    CertificateRuleFactory(
+        course=content.course,
+        test_pass_percentage=60,
+        required_tests=[content.test],
+        required_labs=[content.stdout_lab],
+    )
+    ActionPriceFactory(action="certificate_issue", credits=CERTIFICATE_PRICE)
     return content
 
 
 def test_a_student_walks_a_whole_course(course, judge0, settings):
-    student = StudentFactory(email="asha@example.com", name="Asha Verma", verified=True)
-    wallet_apply(
-        user=student,
-        amount=100,
-        kind=LedgerEntry.Kind.ADMIN_GRANT,
-        reference="walk",
-        idempotency_key="walk-funds",
+    student = StudentFactory(
+        email="asha@example.com", name="Asha Verma", verified=True, credits=100
     )
     client = Client()
     client.force_login(student)

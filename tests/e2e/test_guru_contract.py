@@ -6,25 +6,29 @@ cannot starve itself, and health that sees Guru stop."""
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from datetime import timedelta
 
 import pytest
 import requests
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
-from django.utils import timezone
 
 from accounts.models import User
-from guru.models import ActionPrice, AdminSession, CreditPack, PlatformSettings, Voucher
+from guru.models import AdminSession, PlatformSettings
 from guru.tokens import admin_tokens_issue
 from tests.accounts.helpers import code_in
 from tests.e2e.processes import needs_postgresql, served, student_session
-from tests.factories import AdminFactory, StudentFactory
+from tests.factories import (
+    ActionPriceFactory,
+    AdminFactory,
+    CourseFactory,
+    CreditPackFactory,
+    StudentFactory,
+    VoucherFactory,
+)
 from tests.fakes.razorpay import FakeRazorpay
 from tests.fakes.resend import FakeResend
 from tests.guru.catalogue import api_key, course_with_content
 from tests.payments.conftest import KEY_ID, KEY_SECRET, WEBHOOK_SECRET
 from wallet.models import LedgerEntry
-from wallet.services import wallet_apply
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_postgresql]
 
@@ -35,32 +39,22 @@ DECISION_DELAY_SECONDS = 1.0
 DISPLAY_DELAY_SECONDS = 2.0
 
 
+def servable(user: User) -> User:
+    """The user's password hashed as the servers check it (the test process hashes with MD5
+    for speed)."""
+    user.password = make_password(PASSWORD, hasher=PBKDF2PasswordHasher())
+    user.save(update_fields=["password"])
+    return user
+
+
 def admin_bearer() -> dict[str, str]:
-    admin = AdminFactory(email="asha.admin@ourshiksha.ai", password=PASSWORD, name="Asha")
-    admin.password = make_password(PASSWORD, hasher=PBKDF2PasswordHasher())
-    admin.save(update_fields=["password"])
+    admin = servable(AdminFactory(email="asha.admin@ourshiksha.ai", name="Asha"))
     session = AdminSession.objects.create(
         user=admin,
         channel=AdminSession.Channel.API,
         credentials_version=admin.credentials_version,
     )
     return {"Authorization": f"Bearer {admin_tokens_issue(session=session).access}"}
-
-
-def student(email: str, credits: int = 0) -> User:
-    user = StudentFactory(email=email, password=None, name="Ravi Kumar", verified=True)
-    # Hashed as the servers can check it (the test process hashes with MD5 for speed).
-    user.password = make_password(PASSWORD, hasher=PBKDF2PasswordHasher())
-    user.save(update_fields=["password"])
-    if credits:
-        wallet_apply(
-            user=user,
-            amount=credits,
-            kind=LedgerEntry.Kind.ADMIN_GRANT,
-            reference="e2e",
-            idempotency_key="e2e-funds",
-        )
-    return user
 
 
 def guru_env(key: str, guru_url: str) -> dict[str, str]:
@@ -76,19 +70,15 @@ def put_changed(guru: str, headers: dict, path: str, fields: list[str], **change
 
 
 def test_every_decision_a_second_after_an_admins_change_uses_it():
-    raised, withdrawn = course_with_content(title="Raised"), course_with_content(title="Gone")
-    raised.credit_cost, withdrawn.credit_cost = 10, 10
-    raised.save(), withdrawn.save()
-    now = timezone.now()
-    voucher = Voucher.objects.create(
-        code="FREE40",
-        credits=40,
-        valid_from=now - timedelta(days=1),
-        valid_until=now + timedelta(days=30),
-        max_redemptions=100,
+    raised, withdrawn = (
+        CourseFactory(title=title, credit_cost=10, modules=2) for title in ("Raised", "Gone")
     )
-    pack = CreditPack.objects.create(name="Starter", credits=100, price_paise=9900)
-    ravi, meera = student("ravi@example.com", 500), student("meera@example.com", 500)
+    voucher = VoucherFactory(code="FREE40", credits=40)
+    pack = CreditPackFactory()
+    ravi, meera = (
+        servable(StudentFactory(email=email, name="Ravi Kumar", verified=True, credits=500))
+        for email in ("ravi@example.com", "meera@example.com")
+    )
     headers, key = admin_bearer(), api_key("catalog", "grading")
 
     with FakeRazorpay() as razorpay, served(systems="guru", env={}) as guru:
@@ -205,7 +195,7 @@ def welcome_rows(email: str) -> list[int]:
 
 def test_welcome_credits_at_verification_at_guru_value_then_and_once_after_an_outage():
     headers, key = admin_bearer(), api_key("catalog")
-    ActionPrice.objects.create(action="lab_run", credits=3, is_chargeable=True)
+    ActionPriceFactory(action="lab_run", credits=3, is_chargeable=True)
     with FakeResend() as resend, served(systems="guru", env={}) as guru:
         resend_env = {
             "RESEND_API_KEY": "re_test_key_for_the_fake_server",

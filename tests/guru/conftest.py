@@ -8,7 +8,16 @@ from django.test import TestCase
 from rest_framework.test import APIClient
 
 from guru.models import Course, Lab, Lesson, Module, Project, Question, Test
-from tests.factories import AdminFactory
+from tests.factories import (
+    AdminFactory,
+    CourseFactory,
+    LabFactory,
+    LessonFactory,
+    ModuleFactory,
+    ProjectFactory,
+    QuestionFactory,
+    TestFactory,
+)
 
 PASSWORD = "correct-horse-battery-staple-42"
 ADMIN_EMAIL = "asha.admin@ourshiksha.ai"
@@ -105,49 +114,39 @@ def api(admin_user) -> APIClient:
 
 @pytest.fixture
 def course(db) -> Course:
-    return Course.objects.create(title="Python from zero", credit_cost=100)
+    return CourseFactory(title="Python from zero", credit_cost=100, published=False)
 
 
 @pytest.fixture
 def module(course) -> Module:
-    return Module.objects.create(course=course, title="Basics", order=1)
+    return ModuleFactory(course=course, title="Basics", order=1)
 
 
 @pytest.fixture
 def lesson(module) -> Lesson:
-    return Lesson.objects.create(module=module, title="Variables", content="x = 1", order=1)
+    return LessonFactory(module=module, title="Variables", content="x = 1", order=1)
 
 
 @pytest.fixture
 def lab(course) -> Lab:
-    return Lab.objects.create(
-        course=course,
-        title="Hello",
-        order=1,
-        language="python",
-        instructions="Print hello.",
-        validation_type="stdout",
-        expected_output="hello",
-    )
+    return LabFactory(course=course, order=1, instructions="Print hello.", expected_output="hello")
 
 
 @pytest.fixture
 def test_(course) -> Test:
-    return Test.objects.create(
-        course=course, title="Quiz 1", time_limit_minutes=10, pass_percentage=60
-    )
+    return TestFactory(course=course, title="Quiz 1")
 
 
 @pytest.fixture
 def question(test_) -> Question:
-    return Question.objects.create(
-        test=test_, order=1, type="true_false", prompt="Is 1 odd?", correct_answer=True
+    return QuestionFactory(
+        test=test_, order=1, type="true_false", prompt="Is 1 odd?", options=[], correct_answer=True
     )
 
 
 @pytest.fixture
 def project(course) -> Project:
-    return Project.objects.create(course=course, title="Todo app", description="Build one.")
+    return ProjectFactory(course=course, title="Todo app", description="Build one.")
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from guru.models import (
     Test,
     Voucher,
 )
+from tests.factories import CertificateRuleFactory, ModuleFactory, TestFactory
 from tests.guru.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -418,7 +419,7 @@ def test_bad_lab_is_400_with_field_errors(api, course, change, field):
 
 
 def test_lab_module_must_belong_to_the_labs_course(api, course):
-    other = Module.objects.create(course=Course.objects.create(title="Other"), title="M", order=1)
+    other = ModuleFactory(course__title="Other", title="M", order=1)
     response = api.post(
         "/api/admin/lab", {"course_id": course.pk, "module_id": other.pk, **LAB_BASE}, format="json"
     )
@@ -559,12 +560,7 @@ def test_certificate_rules_are_set_then_replaced(api, course, test_, lab, projec
 
 
 def test_certificate_rules_only_require_the_courses_own_items(api, course):
-    other_test = Test.objects.create(
-        course=Course.objects.create(title="Other"),
-        title="T",
-        time_limit_minutes=5,
-        pass_percentage=50,
-    )
+    other_test = TestFactory(course__title="Other", title="T")
     response = api.post(
         "/api/admin/certificate/rules",
         {"course_id": course.pk, "required_test_ids": [other_test.pk], "test_pass_percentage": 101},
@@ -586,8 +582,7 @@ def test_content_still_named_by_a_rule_cannot_be_deleted(api, course, lesson, te
     Lab.objects.filter(pk=lab.pk).update(
         unlock_rule="lesson_complete", unlock_reference_id=lesson.pk
     )
-    rule = CertificateRule.objects.create(course=course)
-    rule.required_tests.set([test_])
+    CertificateRuleFactory(course=course, required_tests=[test_])
     for path in (f"lesson/{lesson.pk}", f"module/{lesson.module_id}", f"test/{test_.pk}"):
         response = api.delete(f"/api/admin/{path}")
         assert response.status_code == 409, path
@@ -700,8 +695,7 @@ def test_a_student_gets_403(student, course, method, path):
 
 
 def test_lists_filter_by_parent(api, course, module, lesson):
-    other = Course.objects.create(title="Other")
-    Module.objects.create(course=other, title="Elsewhere", order=1)
+    ModuleFactory(course__title="Other", course__published=False, title="Elsewhere", order=1)
     assert api.get(f"/api/admin/module?course_id={course.pk}").json()["count"] == 1
     assert api.get("/api/admin/module").json()["count"] == 2
     assert (

@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 
 from guru.models import Lab
+from tests.factories import LabFactory
 from tests.guru.conftest import error_code
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,8 @@ def test_re2_patterns_with_classes_anchors_and_flags_are_accepted(api, course):
 
 def test_the_migration_lists_labs_whose_pattern_re2_cannot_run(course, capsys):
     fields = {k: v for k, v in LAB.items() if k != "order"}
-    good = Lab.objects.create(course=course, order=1, expected_pattern=r"def\s+f", **fields)
-    bad = Lab.objects.create(course=course, order=2, expected_pattern=r"(a)\1", **fields)
+    good = LabFactory(course=course, order=1, expected_pattern=r"def\s+f", **fields)
+    bad = LabFactory(course=course, order=2, expected_pattern=r"(a)\1", **fields)
     migration = importlib.import_module("guru.migrations.0009_lab_patterns_checked_for_re2")
     migration.lab_patterns_check(apps, None)
     listed = capsys.readouterr().out

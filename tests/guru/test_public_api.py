@@ -6,7 +6,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from guru.models import ApiKey, Course, Lab, Lesson, Module
-from tests.factories import AdminFactory
+from tests.factories import AdminFactory, CourseFactory, LabFactory, LessonFactory, ModuleFactory
 from tests.guru.catalogue import api_key, assessments_for, course_with_content, pricing
 
 pytestmark = pytest.mark.django_db
@@ -230,29 +230,19 @@ class TestETags:
 
 @pytest.fixture
 def large_catalogue(db):
-    """50 courses x 8 modules x 6 lessons, each with labs and a test."""
+    """50 courses x 8 modules x 6 lessons, each with labs and a test (built by the factories,
+    saved in bulk)."""
     courses = Course.objects.bulk_create(
-        Course(title=f"Course {c}", is_published=True, first_published_at=timezone.now())
-        for c in range(50)
+        CourseFactory.build(title=f"Course {c}") for c in range(50)
     )
     modules = Module.objects.bulk_create(
-        Module(course=course, title=f"M{m}", order=m) for course in courses for m in range(8)
+        ModuleFactory.build(course=course, order=m) for course in courses for m in range(8)
     )
     Lesson.objects.bulk_create(
-        Lesson(module=module, title=f"L{n}", content="...", order=n)
-        for module in modules
-        for n in range(6)
+        LessonFactory.build(module=module, order=n) for module in modules for n in range(6)
     )
     Lab.objects.bulk_create(
-        Lab(
-            course=course,
-            title=f"Lab {n}",
-            order=n + 1,
-            language="python",
-            instructions="x",
-            validation_type="contains",
-            expected_output="x",
-        )
+        LabFactory.build(course=course, title=f"Lab {n}", order=n + 1)
         for course in courses
         for n in range(3)
     )

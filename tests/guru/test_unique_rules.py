@@ -6,6 +6,7 @@ from django.apps import apps
 from django.db import models
 
 from guru.models import ActionPrice, CreditPack, Lab, Lesson, Module, Plan, Question, Voucher
+from tests.factories import ModuleFactory
 from tests.guru.test_content_api import ENTITIES, audit_rows, error_of
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +72,7 @@ def test_a_second_one_is_409_naming_the_one_to_update(api, course, module, lesso
 
 
 def test_changing_a_row_into_a_twin_is_409_too(api, course, module):
-    other = Module.objects.create(course=course, title="Second", order=2)
+    other = ModuleFactory(course=course, title="Second", order=2)
     response = api.put(
         f"/api/admin/module/{other.pk}", {"title": "Second", "order": 1}, format="json"
     )

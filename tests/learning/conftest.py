@@ -1,8 +1,10 @@
 import pytest
-from django.test import Client
 
+from learning.models import Enrollment
+from tests.factories import EnrollmentFactory
 from tests.fakes.judge0 import AUTH_TOKEN, FakeJudge0
-from tests.learning.content import enrolled_student, guru_course
+from tests.learning.content import guru_course
+from tests.learning.core_helpers import fund
 
 
 @pytest.fixture
@@ -11,15 +13,16 @@ def content(guru_in_process):
 
 
 @pytest.fixture
-def student(content):
-    return enrolled_student(content.course)
+def course(content):
+    """The course a module's tests are about: the content's, unless the module builds its own."""
+    return content.course
 
 
 @pytest.fixture
-def student_client(student):
-    client = Client()
-    client.force_login(student)
-    return client
+def enrolled(student, course) -> Enrollment:
+    """The student, enrolled in the course with 100 credits to spend."""
+    fund(student, 100)
+    return EnrollmentFactory(user=student, course_id=course.pk)
 
 
 @pytest.fixture

@@ -3,11 +3,17 @@ material carries a recognisable string, so a test can assert none of it reaches 
 
 from dataclasses import dataclass
 
-from guru.models import ActionPrice, Course, Lab, Lesson, Module, Question, Test
-from tests.factories import EnrollmentFactory
-from tests.guru.catalogue import course_with_content
-from wallet.models import LedgerEntry
-from wallet.services import wallet_apply
+import factory
+
+from guru.models import Course, Lab, Lesson, Module, Test
+from tests.factories import (
+    ActionPriceFactory,
+    CourseFactory,
+    EnrollmentFactory,
+    LabFactory,
+    QuestionFactory,
+    TestFactory,
+)
 
 # Answer material as the student must never see it before their own submission.
 ANSWER_KEYS = ("correct_answer", "solution_code", "expected_output", "expected_pattern")
@@ -36,43 +42,27 @@ class Content:
     after_module_lab: Lab
 
 
-def _lab(course: Course, order: int, **fields: object) -> Lab:
-    return Lab.objects.create(
-        course=course,
-        order=order,
-        title=f"Lab {order}",
-        language="python",
-        instructions=f"Instructions {order}",
-        starter_code="# start here",
-        hints=["Read the lesson"],
-        ai_context="SECRET-AI-CONTEXT",
-        **fields,
-    )
+class _SecretLab(LabFactory):
+    """A lab whose answer material is recognisable (SECRETS); each test names its check."""
+
+    title = factory.LazyAttribute(lambda lab: f"Lab {lab.order}")
+    instructions = factory.LazyAttribute(lambda lab: f"Instructions {lab.order}")
+    starter_code = "# start here"
+    solution_code = ""
+    expected_output = ""
+    hints = factory.LazyFunction(lambda: ["Read the lesson"])
+    ai_context = "SECRET-AI-CONTEXT"
 
 
 def guru_course(*, max_attempts: int = 1, lab_run_price: int | None = LAB_RUN_PRICE) -> Content:
-    course = course_with_content(modules=2, lessons=2)
+    course = CourseFactory(modules=2, modules__lessons=2)
     module = course.modules.get(order=0)
     lessons = list(module.lessons.order_by("order"))
-    test = Test.objects.create(
-        course=course,
-        module=module,
-        title="Quiz",
-        description="Four questions",
-        time_limit_minutes=10,
-        pass_percentage=60,
-        max_attempts=max_attempts,
+    test = TestFactory(
+        course=course, module=module, description="Four questions", max_attempts=max_attempts
     )
-    Question.objects.create(
-        test=test,
-        order=0,
-        type="single_choice",
-        prompt="2+2?",
-        options=["3", "4"],
-        correct_answer=1,
-        explanation="SECRET-EXPLANATION: arithmetic.",
-    )
-    Question.objects.create(
+    QuestionFactory(test=test, order=0, explanation="SECRET-EXPLANATION: arithmetic.")
+    QuestionFactory(
         test=test,
         order=1,
         type="multiple_choice",
@@ -82,65 +72,67 @@ def guru_course(*, max_attempts: int = 1, lab_run_price: int | None = LAB_RUN_PR
         points=2,
         explanation="SECRET-EXPLANATION: even numbers.",
     )
-    Question.objects.create(
+    QuestionFactory(
         test=test,
         order=2,
         type="true_false",
         prompt="Python is typed dynamically.",
+        options=[],
         correct_answer=True,
         explanation="SECRET-EXPLANATION: it is.",
     )
-    Question.objects.create(
+    QuestionFactory(
         test=test,
         order=3,
         type="short_answer",
         prompt="The magic words?",
+        options=[],
         correct_answer="Secret  Short Answer",
         explanation="SECRET-EXPLANATION: the words.",
     )
-    stdout_lab = _lab(
-        course,
-        0,
+    stdout_lab = _SecretLab(
+        course=course,
+        order=0,
         validation_type="stdout",
         expected_output="SECRET-OUTPUT\n",
         solution_code="print('SECRET-OUTPUT')",
     )
-    regex_lab = _lab(
-        course,
-        1,
+    regex_lab = _SecretLab(
+        course=course,
+        order=1,
         validation_type="regex",
         expected_pattern=r"def\s+SECRETPATTERN\(",
         solution_code="def SECRETPATTERN(): SECRET-SOLUTION",
         unlock_rule="lesson_complete",
         unlock_reference_id=lessons[0].pk,
     )
-    contains_lab = _lab(
-        course,
-        2,
+    contains_lab = _SecretLab(
+        course=course,
+        order=2,
         validation_type="contains",
         expected_output="SECRET-CONTAINS",
         solution_code="SECRET-SOLUTION",
         unlock_rule="lab_complete",
         unlock_reference_id=stdout_lab.pk,
     )
-    after_test_lab = _lab(
-        course,
-        3,
+    after_test_lab = _SecretLab(
+        course=course,
+        order=3,
         validation_type="contains",
         expected_output="SECRET-CONTAINS",
         unlock_rule="test_pass",
         unlock_reference_id=test.pk,
     )
-    after_module_lab = _lab(
-        course,
-        4,
+    after_module_lab = _SecretLab(
+        course=course,
+        order=4,
         validation_type="contains",
         expected_output="SECRET-CONTAINS",
         unlock_rule="module_complete",
         unlock_reference_id=module.pk,
     )
     if lab_run_price is not None:
-        ActionPrice.objects.create(action="lab_run", credits=lab_run_price, is_chargeable=False)
+        ActionPriceFactory(action="lab_run", credits=lab_run_price, is_chargeable=False)
     return Content(
         course,
         module,
@@ -155,16 +147,8 @@ def guru_course(*, max_attempts: int = 1, lab_run_price: int | None = LAB_RUN_PR
 
 
 def enrolled_student(course: Course, *, credits: int = 100, email: str = "s@example.com"):
-    student = EnrollmentFactory(user__email=email, course_id=course.pk).user
-    if credits:
-        wallet_apply(
-            user=student,
-            amount=credits,
-            kind=LedgerEntry.Kind.ADMIN_GRANT,
-            reference="test",
-            idempotency_key="test-grant",
-        )
-    return student
+    """Another student than the fixture's, enrolled in the course."""
+    return EnrollmentFactory(course_id=course.pk, user__email=email, user__credits=credits).user
 
 
 def balance(student) -> int:

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from guru.models import ActionPrice, CertificateRule, Project
 from learning.models import LabSubmission, LessonCompletion, ProjectSubmission, TestAttempt
 from mithra.models import Ask
+from tests.factories import ActionPriceFactory, CertificateRuleFactory, ProjectFactory
 from tests.learning.content import balance, enrolled_student, guru_course
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")
@@ -56,10 +56,10 @@ def item_operations() -> dict[str, tuple[str, str, frozenset[str]]]:
 @pytest.fixture
 def content(openai_fake):
     content = guru_course()
-    project = Project.objects.create(course=content.course, title="Build", description="Build")
-    CertificateRule.objects.create(course=content.course, min_lab_weight=0)
-    ActionPrice.objects.create(action="tutor_question", credits=2, is_chargeable=False)
-    ActionPrice.objects.create(action="certificate_issue", credits=5, is_chargeable=False)
+    project = ProjectFactory(course=content.course, title="Build", description="Build")
+    CertificateRuleFactory(course=content.course)
+    ActionPriceFactory(action="tutor_question", credits=2, is_chargeable=False)
+    ActionPriceFactory(action="certificate_issue", credits=5, is_chargeable=False)
     content.project = project
     return content
 
@@ -151,7 +151,9 @@ def test_a_student_not_enrolled_is_refused_on_every_path(content, openai_fake, a
     assert_nothing_happened(outsider, openai_fake, credits=100)
 
 
-def test_a_locked_lab_is_refused_on_every_path_that_names_it(content, openai_fake, student):
+def test_a_locked_lab_is_refused_on_every_path_that_names_it(
+    content, openai_fake, student, enrolled
+):
     client = Client()
     client.force_login(student)
     locked = content.regex_lab  # opens once the course's first lesson is completed

@@ -23,7 +23,7 @@ from learning.verification_ids import (
     verification_id_normalize,
 )
 from shishya.models import Notification
-from tests.factories import AdminFactory, StudentFactory
+from tests.factories import ActionPriceFactory, AdminFactory, StudentFactory
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.records import complete_lab, enroll, fund, sit_test
 from wallet.models import LedgerEntry, Wallet
@@ -40,7 +40,7 @@ postgres_only = pytest.mark.skipif(
 def course():
     course = course_with_content()
     assessments_for(course)  # the rule: pass the quiz (its own 60 %) and complete the lab
-    ActionPrice.objects.create(action="certificate_issue", credits=PRICE, is_chargeable=False)
+    ActionPriceFactory(action="certificate_issue", credits=PRICE, is_chargeable=False)
     return course
 
 
@@ -51,17 +51,10 @@ def make_eligible(student, course, *, percent: int = 75) -> None:
 
 
 @pytest.fixture
-def student(course):
-    student = StudentFactory(name="Asha Rao")
+def eligible(student, course) -> None:
+    """The student has met the course's rule and has 100 credits."""
     make_eligible(student, course)
     fund(student, 100)
-    return student
-
-
-@pytest.fixture
-def student_client(client, student):
-    client.force_login(student)
-    return client
 
 
 def generate(client, course):
@@ -80,7 +73,7 @@ def deductions(student) -> int:
 
 class TestGenerate:
     def test_issues_once_charging_gurus_price_and_keeps_what_it_was_issued_on(
-        self, student_client, student, course
+        self, student_client, student, eligible, course
     ):
         first = generate(student_client, course)
         assert first.status_code == 201, first.content
@@ -102,7 +95,9 @@ class TestGenerate:
         assert balance(student) == 100 - PRICE and deductions(student) == 1
         assert Certificate.objects.count() == 1
 
-    def test_later_rule_changes_do_not_rewrite_an_issued_certificate(self, student_client, course):
+    def test_later_rule_changes_do_not_rewrite_an_issued_certificate(
+        self, student_client, eligible, course
+    ):
         issued = generate(student_client, course).json()
         CertificateRule.objects.filter(course=course).update(test_pass_percentage=95)
         assert (
@@ -130,7 +125,9 @@ class TestGenerate:
         ]
         assert balance(student) == 100 and not Certificate.objects.exists()
 
-    def test_the_rules_own_mark_is_applied_on_the_server(self, student_client, student, course):
+    def test_the_rules_own_mark_is_applied_on_the_server(
+        self, student_client, student, eligible, course
+    ):
         CertificateRule.objects.filter(course=course).update(test_pass_percentage=80)
         response = generate(student_client, course)
         assert response.status_code == 403
@@ -146,12 +143,14 @@ class TestGenerate:
         assert response.json()["error"]["code"] == "insufficient_credits"
         assert not Certificate.objects.exists() and balance(student) == PRICE - 1
 
-    def test_a_free_certificate_writes_no_ledger_entry(self, student_client, student, course):
+    def test_a_free_certificate_writes_no_ledger_entry(
+        self, student_client, student, eligible, course
+    ):
         ActionPrice.objects.filter(action="certificate_issue").update(credits=0)
         assert generate(student_client, course).status_code == 201
         assert deductions(student) == 0 and balance(student) == 100
 
-    def test_without_a_price_in_guru_nothing_is_issued(self, student_client, course):
+    def test_without_a_price_in_guru_nothing_is_issued(self, student_client, eligible, course):
         ActionPrice.objects.filter(action="certificate_issue").delete()
         response = generate(student_client, course)
         assert response.status_code == 503
@@ -226,7 +225,9 @@ def test_concurrent_generates_issue_one_certificate_and_charge_once(course):
 
 
 class TestReading:
-    def test_list_and_detail_show_only_the_students_own(self, student_client, course, client):
+    def test_list_and_detail_show_only_the_students_own(
+        self, student_client, eligible, course, client
+    ):
         mine = generate(student_client, course).json()
         listed = student_client.get("/api/certificates").json()
         assert [row["id"] for row in listed["results"]] == [mine["id"]]
@@ -241,7 +242,7 @@ class TestReading:
             assert response.json()["error"]["code"] == "not_found"
 
     def test_every_lookup_by_id_forgives_case_and_look_alike_letters(
-        self, student_client, course, client
+        self, student_client, eligible, course, client
     ):
         certificate_id = generate(student_client, course).json()["id"]
         # As a person types it: lowercase, with o for 0 and l for 1 where the id has them.
@@ -282,7 +283,7 @@ def qr_modules_in_pdf(pdf: bytes) -> list[list[bool]]:
 
 class TestPdf:
     def test_the_pdf_names_the_student_and_its_qr_code_opens_the_verification_page(
-        self, student_client, course, monkeypatch
+        self, student_client, eligible, course, monkeypatch
     ):
         certificate_id = generate(student_client, course).json()["id"]
         encoded: list[str] = []
@@ -309,7 +310,7 @@ class TestPdf:
         assert qr_modules_in_pdf(pdf) == expected
 
     def test_a_certificate_whose_text_no_font_draws_answers_400_not_boxes(
-        self, student_client, student
+        self, student_client, student, eligible
     ):
         certificate = Certificate.objects.create(
             id=verification_id_new(CERTIFICATE_PREFIX),
@@ -329,7 +330,9 @@ class TestPdf:
 
 
 class TestRevoke:
-    def test_staff_revoke_with_a_reason_recorded_and_audited(self, student_client, student, course):
+    def test_staff_revoke_with_a_reason_recorded_and_audited(
+        self, student_client, student, eligible, course
+    ):
         certificate_id = generate(student_client, course).json()["id"]
         admin = AdminFactory(email="staff@example.com", name="Staff")
         call_command(
@@ -356,7 +359,9 @@ class TestRevoke:
         with pytest.raises(CommandError, match="certificate_already_revoked"):
             call_command("revoke_certificate", certificate_id, "--reason", "x", "--by", admin.email)
 
-    def test_only_staff_may_revoke_and_a_reason_is_required(self, student_client, student, course):
+    def test_only_staff_may_revoke_and_a_reason_is_required(
+        self, student_client, student, eligible, course
+    ):
         certificate_id = generate(student_client, course).json()["id"]
         with pytest.raises(CommandError, match="revoker_not_staff"):
             call_command(

@@ -7,12 +7,12 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from guru.models import Course, Plan
+from guru.models import Course
 from learning.models import Enrollment
 from payments.models import Subscription
 from shishya.guru_client import guru_client
 from shishya.models import Notification
-from tests.factories import StudentFactory
+from tests.factories import PlanFactory, StudentFactory
 from tests.guru.catalogue import course_with_content
 from tests.learning.core_helpers import (
     assert_no_answer_material,
@@ -76,9 +76,7 @@ def test_paid_course_charges_its_credit_cost_once_and_a_repeat_answers_200():
 
 def test_plan_feature_free_enrollment_waives_the_charge():
     course = course_with_content()
-    plan = Plan.objects.create(
-        name="Scholar", price_paise=49900, period="monthly", features=["free_enrollment"]
-    )
+    plan = PlanFactory(name="Scholar", features=["free_enrollment"])
     student = StudentFactory()
     now = timezone.now()
     Subscription.objects.create(

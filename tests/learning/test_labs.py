@@ -13,6 +13,7 @@ from learning.models import LabCompletion, LabSubmission, LessonCompletion, Test
 from shishya.guru_client import guru_client
 from tests.concurrency import race
 from tests.config.test_production_settings import run_manage
+from tests.factories import LabFactory
 from tests.fakes.judge0 import AUTH_TOKEN, Outcome
 from tests.fakes.server import Reply
 from tests.guru.catalogue import api_key
@@ -55,7 +56,7 @@ def assert_no_answer_material(text: str) -> None:
 
 
 # --- Reading labs ------------------------------------------------------------------------
-def test_list_shows_each_labs_lock_state_and_no_answer_material(student_client, content):
+def test_list_shows_each_labs_lock_state_and_no_answer_material(student_client, enrolled, content):
     response = student_client.get(f"/api/labs/{content.course.pk}")
     assert response.status_code == 200
     labs = {lab["id"]: lab for lab in response.json()}
@@ -76,7 +77,7 @@ def test_list_shows_each_labs_lock_state_and_no_answer_material(student_client, 
     assert_no_answer_material(response.content.decode())
 
 
-def test_detail_has_instructions_starter_code_and_hints_only(student_client, content):
+def test_detail_has_instructions_starter_code_and_hints_only(student_client, enrolled, content):
     response = student_client.get(f"/api/labs/{content.course.pk}/{content.stdout_lab.pk}")
     assert response.status_code == 200
     lab = response.json()
@@ -113,7 +114,7 @@ def test_a_student_not_enrolled_is_refused_every_lab_route(guru_in_process, cont
         assert response.json()["error"]["code"] == "not_enrolled"
 
 
-def test_unknown_lab_and_unknown_course(student_client, content):
+def test_unknown_lab_and_unknown_course(student_client, enrolled, content):
     assert student_client.get(f"/api/labs/{content.course.pk}/999999").status_code == 404
     response = student_client.get(f"/api/labs/{content.course.pk}/999999")
     assert response.json()["error"]["code"] == "lab_not_found"
@@ -183,7 +184,7 @@ def _meet_module_rule(content, student) -> None:
     ],
 )
 def test_a_locked_lab_opens_once_its_rule_is_met(
-    student_client, student, content, lab_name, rule, reference, meet
+    student_client, student, enrolled, content, lab_name, rule, reference, meet
 ):
     lab = getattr(content, lab_name)
     detail = f"/api/labs/{content.course.pk}/{lab.pk}"
@@ -203,7 +204,7 @@ def test_a_locked_lab_opens_once_its_rule_is_met(
     assert submit(student_client, content, lab, "x", key="after-unlock").status_code == 200
 
 
-def test_a_module_is_complete_only_with_all_its_lessons(student_client, student, content):
+def test_a_module_is_complete_only_with_all_its_lessons(student_client, student, enrolled, content):
     _meet_lesson_rule(content, student)  # one lesson of two
     detail = student_client.get(f"/api/labs/{content.course.pk}/{content.after_module_lab.pk}")
     assert detail.status_code == 403
@@ -217,7 +218,7 @@ def unlocked(content, student):
     return content
 
 
-def test_regex_lab_passes_and_fails_in_process(student_client, student, unlocked, judge0):
+def test_regex_lab_passes_and_fails_in_process(student_client, student, enrolled, unlocked, judge0):
     passed = submit(student_client, unlocked, unlocked.regex_lab, "def  SECRETPATTERN(): ...")
     assert passed.status_code == 200
     assert passed.json()["verdict"] == "passed" and passed.json()["passed"] is True
@@ -231,7 +232,7 @@ def test_regex_lab_passes_and_fails_in_process(student_client, student, unlocked
     assert LabCompletion.objects.filter(user=student, lab_id=unlocked.regex_lab.pk).count() == 1
 
 
-def test_contains_lab_passes_and_fails(student_client, student, unlocked):
+def test_contains_lab_passes_and_fails(student_client, student, enrolled, unlocked):
     lab = unlocked.contains_lab
     failed = submit(student_client, unlocked, lab, "return nothing", key="first-key")
     assert failed.json()["verdict"] == "failed"
@@ -245,7 +246,9 @@ def test_contains_lab_passes_and_fails(student_client, student, unlocked):
     assert balance(student) == 100 - 2 * LAB_RUN_PRICE
 
 
-def test_a_lab_completes_once_however_often_it_is_passed(student_client, student, unlocked):
+def test_a_lab_completes_once_however_often_it_is_passed(
+    student_client, student, enrolled, unlocked
+):
     for key in ("pass-one", "pass-two"):
         response = submit(
             student_client, unlocked, unlocked.regex_lab, "def SECRETPATTERN(", key=key
@@ -259,7 +262,7 @@ def test_a_lab_completes_once_however_often_it_is_passed(student_client, student
 
 # --- Judge0 ------------------------------------------------------------------------------
 def test_stdout_lab_runs_on_judge0_with_limits_and_no_network(
-    student_client, student, content, judge0, settings
+    student_client, student, enrolled, content, judge0, settings
 ):
     response = submit(student_client, content, content.stdout_lab, SOLVED)
     assert response.status_code == 200
@@ -281,13 +284,13 @@ def test_stdout_lab_runs_on_judge0_with_limits_and_no_network(
     assert LabCompletion.objects.filter(user=student, lab_id=content.stdout_lab.pk).exists()
 
 
-def test_output_is_compared_after_normalising_whitespace(student_client, content, judge0):
+def test_output_is_compared_after_normalising_whitespace(student_client, enrolled, content, judge0):
     judge0.outcomes.append(Outcome(status_id=3, stdout="\n  SECRET-OUTPUT   \r\n\n"))
     assert submit(student_client, content, content.stdout_lab, "x").json()["verdict"] == "passed"
 
 
 def test_wrong_output_fails_and_shows_only_the_programs_output(
-    student_client, student, content, judge0
+    student_client, student, enrolled, content, judge0
 ):
     response = submit(student_client, content, content.stdout_lab, "print('hello')")
     body = response.json()
@@ -307,7 +310,7 @@ def test_wrong_output_fails_and_shows_only_the_programs_output(
     ],
 )
 def test_the_programs_own_failures_are_failed_verdicts_and_charged(
-    student_client, student, content, judge0, outcome, shown
+    student_client, student, enrolled, content, judge0, outcome, shown
 ):
     judge0.outcomes.append(outcome)
     body = submit(student_client, content, content.stdout_lab, "x").json()
@@ -325,7 +328,7 @@ def test_the_programs_own_failures_are_failed_verdicts_and_charged(
     ],
 )
 def test_a_runner_failure_charges_and_records_nothing(
-    student_client, student, content, judge0, failure, status, code
+    student_client, student, enrolled, content, judge0, failure, status, code
 ):
     judge0.outcomes.append(failure)
     response = submit(student_client, content, content.stdout_lab, SOLVED)
@@ -339,7 +342,7 @@ def test_a_runner_failure_charges_and_records_nothing(
 
 
 def test_an_unreachable_runner_is_503_and_charges_nothing(
-    student_client, student, content, settings
+    student_client, student, enrolled, content, settings
 ):
     settings.JUDGE0_URL = "http://127.0.0.1:9"
     settings.JUDGE0_AUTH_TOKEN = AUTH_TOKEN
@@ -349,14 +352,16 @@ def test_an_unreachable_runner_is_503_and_charges_nothing(
     assert charges(student) == [] and not LabSubmission.objects.exists()
 
 
-def test_a_refused_runner_token_is_503(student_client, student, content, judge0, settings):
+def test_a_refused_runner_token_is_503(
+    student_client, student, enrolled, content, judge0, settings
+):
     settings.JUDGE0_AUTH_TOKEN = "wrong-token"
     response = submit(student_client, content, content.stdout_lab, SOLVED)
     assert response.status_code == 503 and charges(student) == []
 
 
 def test_without_a_runner_executed_labs_are_503_and_static_labs_work(
-    student_client, student, unlocked, settings
+    student_client, student, enrolled, unlocked, settings
 ):
     settings.JUDGE0_URL = ""
     response = submit(student_client, unlocked, unlocked.stdout_lab, SOLVED)
@@ -369,14 +374,15 @@ def test_without_a_runner_executed_labs_are_503_and_static_labs_work(
     assert ok.status_code == 200
 
 
-def test_a_language_the_runner_has_no_id_for_is_503(student_client, student, content, judge0):
-    page = Lab.objects.create(
+def test_a_language_the_runner_has_no_id_for_is_503(
+    student_client, student, enrolled, content, judge0
+):
+    page = LabFactory(
         course=content.course,
         order=9,
         title="Page",
         language="html",
         instructions="Write",
-        validation_type="stdout",
         expected_output="SECRET-OUTPUT",
     )
     response = submit(student_client, content, page, "<p>hi</p>")
@@ -387,7 +393,7 @@ def test_a_language_the_runner_has_no_id_for_is_503(student_client, student, con
 
 # --- Charging -------------------------------------------------------------------------------
 def test_a_retry_with_the_same_key_replays_the_verdict_and_charges_once(
-    student_client, student, content, judge0
+    student_client, student, enrolled, content, judge0
 ):
     first = submit(student_client, content, content.stdout_lab, SOLVED)
     again = submit(student_client, content, content.stdout_lab, SOLVED)
@@ -404,7 +410,7 @@ def test_a_retry_with_the_same_key_replays_the_verdict_and_charges_once(
     assert charges(student) == [-LAB_RUN_PRICE] * 2
 
 
-def test_an_idempotency_key_is_required(student_client, content, judge0):
+def test_an_idempotency_key_is_required(student_client, enrolled, content, judge0):
     response = student_client.post(
         f"/api/labs/{content.course.pk}/{content.stdout_lab.pk}/submit",
         {"code": SOLVED},
@@ -436,14 +442,16 @@ def test_a_lab_run_guru_does_not_price_is_free(guru_in_process, judge0):
     assert charges(student) == []
 
 
-def test_code_over_the_size_limit_is_refused(student_client, content, judge0, settings):
+def test_code_over_the_size_limit_is_refused(student_client, enrolled, content, judge0, settings):
     settings.LAB_CODE_MAX_BYTES = 10
     response = submit(student_client, content, content.stdout_lab, "print('é' * 100)")
     assert response.status_code == 400 and "code" in response.json()["error"]["fields"]
     assert judge0.requests == []
 
 
-def test_lab_submissions_are_rate_limited_per_student(student_client, content, judge0, settings):
+def test_lab_submissions_are_rate_limited_per_student(
+    student_client, enrolled, content, judge0, settings
+):
     settings.LAB_SUBMIT_RATE = "2/m"
     statuses = [
         submit(
@@ -491,7 +499,7 @@ def test_production_refuses_a_half_configured_runner(change, complaint):
 
 
 # --- Patterns run on RE2 -------------------------------------------------------------------
-def test_a_catastrophic_pattern_still_gives_a_verdict(student_client, unlocked):
+def test_a_catastrophic_pattern_still_gives_a_verdict(student_client, enrolled, unlocked):
     # ^(a+)+$ backtracks exponentially on Python's re: 30 characters already take minutes.
     Lab.objects.filter(pk=unlocked.regex_lab.pk).update(expected_pattern=r"^(a+)+$")
     failed = submit(student_client, unlocked, unlocked.regex_lab, "a" * 5000 + "!", key="k-fail-1")
@@ -500,7 +508,9 @@ def test_a_catastrophic_pattern_still_gives_a_verdict(student_client, unlocked):
     assert passed.status_code == 200 and passed.json()["verdict"] == "passed"
 
 
-def test_a_pattern_saved_before_re2_is_never_guessed_nor_charged(student_client, student, unlocked):
+def test_a_pattern_saved_before_re2_is_never_guessed_nor_charged(
+    student_client, student, enrolled, unlocked
+):
     Lab.objects.filter(pk=unlocked.regex_lab.pk).update(expected_pattern=r"(def)\s+\1")
     response = submit(student_client, unlocked, unlocked.regex_lab, "def def", key="k-backref")
     assert response.status_code == 503

@@ -5,7 +5,7 @@ import pytest
 from guru.models import Lesson, Module
 from guru.services.version import content_version_bump
 from learning.models import LessonCompletion
-from tests.factories import StudentFactory
+from tests.factories import LessonFactory, StudentFactory
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.core_helpers import (
     assert_no_answer_material,
@@ -106,9 +106,7 @@ def test_a_lesson_added_in_guru_is_found_once_the_catalogue_changes(settings):
     enroll(student, course)
     client = logged_in(student)
     assert client.get(lesson_path(reading_order(course)[0].pk)).status_code == 200
-    added = Lesson.objects.create(
-        module=course.modules.get(), title="New", content="Fresh", order=9
-    )
+    added = LessonFactory(module=course.modules.get(), title="New", content="Fresh", order=9)
     # Guru's version moves with the write (an admin's goes through guru.services); the lesson
     # index is kept, and the catalogue's new ETag is what makes the next lookup rebuild it.
     content_version_bump()

@@ -8,20 +8,16 @@ import pytest
 from guru.models import Course, Test
 from learning.marksheet import classification_for, grade_for
 from learning.models import Certificate, MarksheetIdentity, TestAttempt
-from tests.factories import StudentFactory
-from tests.guru.catalogue import course_with_content
+from tests.factories import CourseFactory, TestFactory
 from tests.learning.records import enroll, sit_test
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")
 
 
 def course_with_tests(title: str, credits: int, tests: int) -> tuple[Course, list[Test]]:
-    course = course_with_content(title=title, modules=1, lessons=1)
-    Course.objects.filter(pk=course.pk).update(academic_credits=credits)
+    course = CourseFactory(title=title, academic_credits=credits, modules=1, modules__lessons=1)
     made = [
-        Test.objects.create(
-            course=course, title=f"{title} test {n}", time_limit_minutes=10, pass_percentage=50
-        )
+        TestFactory(course=course, title=f"{title} test {n}", pass_percentage=50)
         for n in range(tests)
     ]
     return course, made
@@ -33,22 +29,13 @@ def sit_all(student, course, tests, percents) -> None:
         sit_test(student, course.pk, test.pk, percent)
 
 
-@pytest.fixture
-def student_client(client):
-    student = StudentFactory(name="Asha Rao")
-    client.force_login(student)
-    client.student = student
-    return client
-
-
 def marksheet(client) -> dict:
     response = client.get("/api/marksheet")
     assert response.status_code == 200, response.content
     return response.json()
 
 
-def test_grades_cgpa_and_classification_on_a_worked_example(student_client):
-    student = student_client.student
+def test_grades_cgpa_and_classification_on_a_worked_example(student_client, student):
     algebra, algebra_tests = course_with_tests("Algebra", credits=4, tests=2)
     biology, biology_tests = course_with_tests("Biology", credits=3, tests=2)
     chemistry, chemistry_tests = course_with_tests("Chemistry", credits=2, tests=1)
@@ -77,8 +64,7 @@ def test_grades_cgpa_and_classification_on_a_worked_example(student_client):
     assert body["student_name"] == "Asha Rao"
 
 
-def test_a_second_worked_example_rounds_half_up_to_a_distinction(student_client):
-    student = student_client.student
+def test_a_second_worked_example_rounds_half_up_to_a_distinction(student_client, student):
     data, data_tests = course_with_tests("Data", credits=3, tests=2)
     ethics, ethics_tests = course_with_tests("Ethics", credits=1, tests=1)
     sit_all(student, data, data_tests, [81, 80])
@@ -111,8 +97,7 @@ def test_grade_and_classification_boundaries():
     assert classification_for(Decimal("39.99")) == "fail"
 
 
-def test_only_completed_courses_count(student_client):
-    student = student_client.student
+def test_only_completed_courses_count(student_client, student):
     partial, partial_tests = course_with_tests("Partial", credits=2, tests=2)
     certified, certified_tests = course_with_tests("Certified", credits=2, tests=2)
     revoked, revoked_tests = course_with_tests("Revoked", credits=2, tests=2)
@@ -152,8 +137,7 @@ def test_the_verification_id_is_readable_and_stable(student_client):
     assert MarksheetIdentity.objects.count() == 1
 
 
-def test_public_marksheet_verification_is_minimal(student_client, client):
-    student = student_client.student
+def test_public_marksheet_verification_is_minimal(student_client, client, student):
     course, tests = course_with_tests("Algebra", credits=4, tests=1)
     sit_all(student, course, tests, [91])
     verification_id = marksheet(student_client)["verification_id"]

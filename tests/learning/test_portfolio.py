@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from learning.models import Certificate, LessonCompletion, ProjectSubmission
-from tests.factories import StudentFactory
+from tests.factories import ProjectFactory
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.core_helpers import (
     assert_no_answer_material,
@@ -15,8 +15,14 @@ from tests.learning.core_helpers import (
     logged_in,
 )
 
-pytestmark = pytest.mark.usefixtures("guru_in_process")
-EMAIL = "asha.learner@example.com"
+pytestmark = pytest.mark.usefixtures("guru_in_process", "portfolio")
+PROFILE = {
+    "username": "asha",
+    "headline": "Python learner",
+    "bio": "I build small tools.",
+    "links": ["https://github.com/asha"],
+    "portfolio_visibility": User.PortfolioVisibility.PUBLIC,
+}
 PRIVATE_KEYS = {"email", "balance", "user", "user_id", "pk", "ledger_entry_id", "rules_snapshot"}
 
 
@@ -28,16 +34,12 @@ def course():
 
 
 @pytest.fixture
-def student(course) -> User:
-    student = StudentFactory(
-        email=EMAIL,
-        name="Asha Rao",
-        username="asha",
-        headline="Python learner",
-        bio="I build small tools.",
-        links=["https://github.com/asha"],
-        portfolio_visibility=User.PortfolioVisibility.PUBLIC,
-    )
+def portfolio(student, course) -> None:
+    """The student's public portfolio: a profile, 77 credits, one course with a shown project
+    and a certificate, another with a hidden project and a revoked certificate."""
+    for field, value in PROFILE.items():
+        setattr(student, field, value)
+    student.save(update_fields=list(PROFILE))
     fund(student, 77)
     enroll(student, course)
     project = course.projects.get()
@@ -51,7 +53,7 @@ def student(course) -> User:
         show_in_portfolio=True,
     )
     hidden_course = course_with_content(title="SQL")
-    hidden_project = hidden_course.projects.create(title="Hidden", description="x")
+    hidden_project = ProjectFactory(course=hidden_course, title="Hidden")
     ProjectSubmission.objects.create(
         user=student,
         course_id=hidden_course.pk,
@@ -62,7 +64,6 @@ def student(course) -> User:
     revoked = certificate(student, hidden_course, "OSC-EEEE-FFFF-GGGG-HHHH", ["sql"])
     revoked.revoked_at = timezone.now()
     revoked.save()
-    return student
 
 
 def certificate(student, course, public_id: str, skills: list[str]) -> Certificate:
@@ -146,7 +147,7 @@ def test_no_portfolio_response_carries_the_email_balance_or_internal_ids(client,
     for response in (public, mine):
         text = response.content.decode()
         # The balance (77) could only appear as a number, and no number is shown (above).
-        assert EMAIL not in text and "private notes" not in text
+        assert student.email not in text and "private notes" not in text
     assert_no_answer_material(public, mine)
 
 
@@ -171,7 +172,7 @@ def test_addresses_of_one_ipv6_64_share_one_portfolio_budget(client, student, se
 
 def test_portfolio_queries_are_bounded(client, student, course, django_assert_max_num_queries):
     for n in range(5):
-        project = course.projects.create(title=f"Extra {n}", description="x")
+        project = ProjectFactory(course=course, title=f"Extra {n}")
         ProjectSubmission.objects.create(
             user=student,
             course_id=course.pk,

@@ -4,7 +4,6 @@ import pytest
 
 from guru.models import CertificateRule, Lab, Project, Test
 from learning.models import ProjectSubmission
-from tests.factories import StudentFactory
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.records import (
     complete_lab,
@@ -33,22 +32,15 @@ def course():
     return course
 
 
-@pytest.fixture
-def student_client(client):
-    student = StudentFactory()
-    client.force_login(student)
-    client.student = student
-    return client
-
-
 def progress(client, course):
     response = client.get(f"/api/courses/{course.pk}/progress")
     assert response.status_code == 200, response.content
     return response.json()
 
 
-def test_progress_counts_done_against_guru_totals_and_lists_what_is_missing(student_client, course):
-    student = student_client.student
+def test_progress_counts_done_against_guru_totals_and_lists_what_is_missing(
+    student_client, course, student
+):
     enroll(student, course.pk)
     complete_lessons(student, course.pk, lesson_ids(course)[:3])
     test = Test.objects.get(course=course)
@@ -73,9 +65,8 @@ def test_progress_counts_done_against_guru_totals_and_lists_what_is_missing(stud
 
 
 def test_the_rules_mark_overrides_the_tests_own_and_meeting_everything_is_eligible(
-    student_client, course
+    student_client, course, student
 ):
-    student = student_client.student
     enroll(student, course.pk)
     CertificateRule.objects.filter(course=course).update(test_pass_percentage=80, min_lab_weight=30)
     test = Test.objects.get(course=course)
@@ -93,8 +84,7 @@ def test_the_rules_mark_overrides_the_tests_own_and_meeting_everything_is_eligib
     assert body["percent"] == 33  # 0 of 6 lessons, 3 of 3 assessments
 
 
-def test_a_project_sent_back_for_changes_does_not_count(student_client, course):
-    student = student_client.student
+def test_a_project_sent_back_for_changes_does_not_count(student_client, course, student):
     enroll(student, course.pk)
     project = Project.objects.get(course=course)
     submit_project(student, course.pk, project.pk, status=ProjectSubmission.Status.REJECTED)
@@ -105,9 +95,9 @@ def test_a_project_sent_back_for_changes_does_not_count(student_client, course):
     ].items()
 
 
-def test_a_course_without_certificate_rules_offers_none(student_client):
+def test_a_course_without_certificate_rules_offers_none(student_client, student):
     course = course_with_content()
-    enroll(student_client.student, course.pk)
+    enroll(student, course.pk)
     body = progress(student_client, course)
     assert body["certificate"] == {
         "offered": False,
@@ -126,15 +116,14 @@ def test_only_enrolled_students_see_progress(student_client, client, course):
     assert client.get(f"/api/courses/{course.pk}/progress").status_code == 401
 
 
-def test_unknown_course_is_404(student_client):
-    enroll(student_client.student, 999_999)
+def test_unknown_course_is_404(student_client, student):
+    enroll(student, 999_999)
     assert student_client.get("/api/courses/999999/progress").status_code == 404
 
 
 def test_progress_takes_the_same_few_queries_whatever_the_course_size(
-    student_client, django_assert_num_queries
+    student_client, django_assert_num_queries, student
 ):
-    student = student_client.student
     small, large = course_with_content(), course_with_content(title="Big", modules=8, lessons=12)
     for course in (small, large):
         assessments_for(course)

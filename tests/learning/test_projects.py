@@ -5,11 +5,10 @@ import pytest
 from guru.models import Project
 from learning.models import ProjectSubmission
 from shishya.models import Notification
-from tests.factories import StudentFactory
+from tests.factories import ProjectFactory, StudentFactory
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.core_helpers import (
     assert_no_answer_material,
-    enroll,
     logged_in,
 )
 
@@ -34,19 +33,12 @@ def project(course) -> Project:
     return course.projects.get()
 
 
-@pytest.fixture
-def student(course):
-    student = StudentFactory()
-    enroll(student, course)
-    return student
-
-
 def submit_path(course, project) -> str:
     return f"/api/projects/{course.pk}/{project.pk}/submit"
 
 
 def test_projects_list_guru_briefs_with_the_students_submission_and_no_graders_notes(
-    course, project, student
+    course, project, student, enrolled
 ):
     client = logged_in(student)
     before = client.get(f"/api/projects/{course.pk}")
@@ -62,7 +54,7 @@ def test_projects_list_guru_briefs_with_the_students_submission_and_no_graders_n
     assert "evaluation_notes" not in after and "Secret rubric" not in str(after)
 
 
-def test_submitting_stores_the_links_and_notifies_the_student(course, project, student):
+def test_submitting_stores_the_links_and_notifies_the_student(course, project, student, enrolled):
     response = logged_in(student).post(
         submit_path(course, project),
         {**SUBMISSION, "show_in_portfolio": True},
@@ -79,7 +71,7 @@ def test_submitting_stores_the_links_and_notifies_the_student(course, project, s
 
 
 def test_a_resubmission_replaces_the_pending_one_and_keeps_the_portfolio_choice(
-    course, project, student
+    course, project, student, enrolled
 ):
     client = logged_in(student)
     client.post(
@@ -100,7 +92,7 @@ def test_a_resubmission_replaces_the_pending_one_and_keeps_the_portfolio_choice(
 
 
 def test_a_submission_needing_changes_goes_back_to_pending_but_an_accepted_one_stays(
-    course, project, student
+    course, project, student, enrolled
 ):
     client = logged_in(student)
     client.post(submit_path(course, project), SUBMISSION, content_type="application/json")
@@ -133,7 +125,9 @@ def test_a_submission_needing_changes_goes_back_to_pending_but_an_accepted_one_s
         ({**SUBMISSION, "status": "accepted"}, "status"),
     ],
 )
-def test_invalid_submissions_are_400_and_store_nothing(course, project, student, body, field):
+def test_invalid_submissions_are_400_and_store_nothing(
+    course, project, student, enrolled, body, field
+):
     response = logged_in(student).post(
         submit_path(course, project), body, content_type="application/json"
     )
@@ -143,9 +137,9 @@ def test_invalid_submissions_are_400_and_store_nothing(course, project, student,
     assert not Notification.objects.exists()
 
 
-def test_not_enrolled_comes_first_and_unknown_projects_are_404(course, project, student):
+def test_not_enrolled_comes_first_and_unknown_projects_are_404(course, project, student, enrolled):
     other = course_with_content(title="Other")
-    other_project = Project.objects.create(course=other, title="Elsewhere", description="x")
+    other_project = ProjectFactory(course=other, title="Elsewhere")
     outsider = logged_in(StudentFactory(email="other@example.com"))
     # The one access rule (learning.access): an outsider hears not_enrolled whatever the
     # project or course, so it learns nothing of what a course holds.
@@ -171,9 +165,9 @@ def test_not_enrolled_comes_first_and_unknown_projects_are_404(course, project, 
     assert not ProjectSubmission.objects.exists()
 
 
-def test_project_list_queries_are_bounded(course, student, django_assert_max_num_queries):
+def test_project_list_queries_are_bounded(course, student, enrolled, django_assert_max_num_queries):
     for n in range(5):
-        Project.objects.create(course=course, title=f"Extra {n}", description="x")
+        ProjectFactory(course=course, title=f"Extra {n}")
     client = logged_in(student)
     client.get(f"/api/projects/{course.pk}")  # Guru's copy of the projects is now cached
     # 1 session, 2 user, 3 enrollment check, 4 the student's submissions in the course.

@@ -58,7 +58,7 @@ def expire(attempt_id: int, seconds_ago: int) -> None:
 
 
 # --- Before submitting ----------------------------------------------------------------------
-def test_list_and_detail_describe_the_test_without_answers(student_client, content):
+def test_list_and_detail_describe_the_test_without_answers(student_client, enrolled, content):
     listed = student_client.get(paths(content)["list"])
     assert listed.status_code == 200
     [test] = listed.json()
@@ -72,7 +72,7 @@ def test_list_and_detail_describe_the_test_without_answers(student_client, conte
 
 
 def test_start_serves_the_questions_without_answers_and_a_deadline_from_guru(
-    student_client, student, content
+    student_client, student, enrolled, content
 ):
     before = timezone.now()
     response = start(student_client, content)
@@ -134,7 +134,7 @@ def test_no_response_before_the_students_own_submission_carries_answer_material(
 
 
 # --- Submitting -----------------------------------------------------------------------------
-def test_an_on_time_submission_is_graded_with_gurus_key(student_client, student, content):
+def test_an_on_time_submission_is_graded_with_gurus_key(student_client, student, enrolled, content):
     start(student_client, content)
     response = submit(student_client, content, ALL_RIGHT)
     assert response.status_code == 200
@@ -151,7 +151,7 @@ def test_an_on_time_submission_is_graded_with_gurus_key(student_client, student,
     assert listed["best_percent"] == 100 and listed["passed"] is True
 
 
-def test_each_answer_type_is_graded_by_its_rule(student_client, content):
+def test_each_answer_type_is_graded_by_its_rule(student_client, enrolled, content):
     start(student_client, content)
     # single wrong, multiple a subset (not the exact set), true_false right, short answer wrong
     attempt = submit(student_client, content, {"0": 0, "1": [0], "2": True, "3": "nope"}).json()
@@ -160,13 +160,15 @@ def test_each_answer_type_is_graded_by_its_rule(student_client, content):
     assert (attempt["score_points"], attempt["percent"], attempt["passed"]) == (1, 20, False)
 
 
-def test_unanswered_questions_score_nothing(student_client, content):
+def test_unanswered_questions_score_nothing(student_client, enrolled, content):
     start(student_client, content)
     attempt = submit(student_client, content, {"1": [0, 2], "2": True}).json()
     assert (attempt["score_points"], attempt["percent"], attempt["passed"]) == (3, 60, True)
 
 
-def test_answers_of_the_wrong_shape_are_400_and_the_attempt_stays_open(student_client, content):
+def test_answers_of_the_wrong_shape_are_400_and_the_attempt_stays_open(
+    student_client, enrolled, content
+):
     start(student_client, content)
     for bad in ({"0": True}, {"0": 5}, {"1": [0, 0]}, {"2": "yes"}, {"3": 3}):
         response = submit(student_client, content, bad)
@@ -179,7 +181,7 @@ def test_answers_of_the_wrong_shape_are_400_and_the_attempt_stays_open(student_c
 
 
 def test_a_late_submission_is_refused_and_closes_the_attempt(
-    student_client, student, content, settings
+    student_client, student, enrolled, content, settings
 ):
     attempt_id = start(student_client, content).json()["id"]
     expire(attempt_id, seconds_ago=settings.TEST_SUBMIT_GRACE_SECONDS + 5)
@@ -194,14 +196,14 @@ def test_a_late_submission_is_refused_and_closes_the_attempt(
 
 
 def test_a_submission_within_the_grace_after_the_deadline_is_graded(
-    student_client, content, settings
+    student_client, enrolled, content, settings
 ):
     attempt_id = start(student_client, content).json()["id"]
     expire(attempt_id, seconds_ago=settings.TEST_SUBMIT_GRACE_SECONDS - 10)
     assert submit(student_client, content, ALL_RIGHT).json()["status"] == "submitted"
 
 
-def test_a_double_submit_returns_the_graded_attempt(student_client, content):
+def test_a_double_submit_returns_the_graded_attempt(student_client, enrolled, content):
     start(student_client, content)
     first = submit(student_client, content, ALL_RIGHT)
     second = submit(student_client, content, {"0": 0})
@@ -210,7 +212,7 @@ def test_a_double_submit_returns_the_graded_attempt(student_client, content):
     assert TestAttempt.objects.get().percent == 100
 
 
-def test_submitting_without_starting_is_409(student_client, content):
+def test_submitting_without_starting_is_409(student_client, enrolled, content):
     response = submit(student_client, content, ALL_RIGHT)
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "attempt_not_started"
@@ -232,7 +234,7 @@ def test_max_attempts_from_guru_are_enforced(guru_in_process):
     assert listed["attempts_used"] == 2 and listed["attempts_left"] == 0
 
 
-def test_the_table_refuses_an_attempt_beyond_its_max_or_a_number_twice(student, content):
+def test_the_table_refuses_an_attempt_beyond_its_max_or_a_number_twice(student, enrolled, content):
     now = timezone.now()
     fields = {
         "user": student,
@@ -250,7 +252,7 @@ def test_the_table_refuses_an_attempt_beyond_its_max_or_a_number_twice(student, 
             TestAttempt.objects.create(attempt_number=number, **fields)
 
 
-def test_starting_while_an_attempt_is_active_is_409(student_client, content):
+def test_starting_while_an_attempt_is_active_is_409(student_client, enrolled, content):
     first = start(student_client, content).json()
     response = start(student_client, content)
     assert response.status_code == 409
@@ -288,20 +290,24 @@ def test_a_student_not_enrolled_is_refused(guru_in_process, content):
         assert response.json()["error"]["code"] == "not_enrolled"
 
 
-def test_an_unknown_test_is_404(student_client, content):
+def test_an_unknown_test_is_404(student_client, enrolled, content):
     response = student_client.post(f"/api/tests/{content.course.pk}/999999/start")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "test_not_found"
 
 
-def test_starts_and_submissions_are_rate_limited_per_student(student_client, content, settings):
+def test_starts_and_submissions_are_rate_limited_per_student(
+    student_client, enrolled, content, settings
+):
     settings.TEST_ATTEMPT_RATE = "2/m"
     statuses = [start(student_client, content).status_code for _ in range(3)]
     assert statuses == [201, 409, 429]
 
 
 # --- Staff reset ------------------------------------------------------------------------------
-def test_an_admin_resets_an_attempt_with_a_reason_and_it_is_audited(student_client, content):
+def test_an_admin_resets_an_attempt_with_a_reason_and_it_is_audited(
+    student_client, enrolled, content
+):
     attempt_id = start(student_client, content).json()["id"]
     submit(student_client, content, {"0": 0})
     assert start(student_client, content).status_code == 409  # the one attempt is used
@@ -327,7 +333,7 @@ def test_an_admin_resets_an_attempt_with_a_reason_and_it_is_audited(student_clie
     assert again.status_code == 201 and again.json()["attempt_number"] == 1
 
 
-def test_only_an_admin_may_reset_and_only_with_a_reason(student, content, student_client):
+def test_only_an_admin_may_reset_and_only_with_a_reason(student, enrolled, content, student_client):
     attempt_id = start(student_client, content).json()["id"]
     AdminFactory(email="staff@example.com")
     for actor, reason in (

@@ -186,11 +186,6 @@ def issue(
     )
 
 
-@pytest.fixture
-def student():
-    return StudentFactory(name="Asha Rao")
-
-
 class TestCertificateJson:
     def test_a_valid_certificate_shows_only_what_a_verifier_needs(self, client, student):
         certificate = issue(student)

@@ -3,6 +3,7 @@
 import pytest
 
 from guru.models import CreditPack, Plan
+from tests.factories import CreditPackFactory
 from tests.guru.catalogue import pricing
 
 pytestmark = pytest.mark.django_db
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_lists_gurus_active_packs_and_plans_in_paise(client, guru_in_process):
     pricing()
-    CreditPack.objects.create(name="Retired", credits=10, price_paise=1000, is_active=False)
+    CreditPackFactory(name="Retired", credits=10, price_paise=1000, is_active=False)
     response = client.get("/api/payments/packs")
     assert response.status_code == 200
     body = response.json()
