@@ -287,7 +287,10 @@ class _HarnessHandler(BaseHTTPRequestHandler):
         query = parse_qs(urlsplit(self.path).query)
         sent = [e for e in self.server.fakes["resend"].emails if query["email"][0] in e["to"]]
         found = sent and re.search(r"\b(\d{6})\b", sent[-1].get("text") or sent[-1]["html"])
-        self._answer(200, {"otp": found.group(1)}) if found else self._answer(404, {})
+        if found:
+            self._answer(200, {"otp": found.group(1)})
+        else:
+            self._answer(404, {})
 
     def do_POST(self) -> None:
         query = parse_qs(urlsplit(self.path).query)

@@ -15,6 +15,7 @@ import re
 import time
 import uuid
 from pathlib import Path
+from typing import TextIO
 
 import requests
 from locust import HttpUser, constant, events, task
@@ -25,7 +26,7 @@ from tests.fakes.razorpay import FakeRazorpay
 CONFIG = json.loads(os.environ["SOAK_LOAD"])
 OUT = Path(CONFIG["out"])
 _ID = re.compile(r"/\d+(?=/|$)")
-_files: dict[str, object] = {}
+_files: dict[str, TextIO] = {}
 # Students who verified their email: the admin grants credits to them. One process of
 # greenlets: appends need no lock.
 _verified: list[str] = []
