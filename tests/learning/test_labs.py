@@ -522,7 +522,7 @@ def test_a_pattern_saved_before_re2_is_never_guessed_nor_charged(
 
 
 def test_a_key_without_the_grading_scope_gets_no_verdict_and_no_charge(
-    student_client, student, unlocked
+    student_client, student, enrolled, unlocked
 ):
     # Guru keeps a lab's expected output and pattern from a key without the grading scope.
     catalog_only = api_key("catalog")
