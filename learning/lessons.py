@@ -141,8 +141,9 @@ class LessonCompletionOutput(serializers.Serializer):
 class LessonView(APIView):
     @extend_schema(operation_id="learning_lesson", responses=StudentLesson)
     def get(self, request: Request, lesson_id: int) -> Response:
-        found = lesson_locate(user=student_of(request), lesson_id=lesson_id)
-        completed_at = lesson_completed_at(user=student_of(request), lesson_id=lesson_id)
+        student = student_of(request)
+        found = lesson_locate(user=student, lesson_id=lesson_id)
+        completed_at = lesson_completed_at(user=student, lesson_id=lesson_id)
         # The tutor's context stays server-side: only what the student reads is sent.
         lesson = {
             "id": found.lesson.id,
@@ -167,10 +168,9 @@ class LessonCompleteView(APIView):
         description="Marks the lesson completed; repeating it changes nothing.",
     )
     def post(self, request: Request, lesson_id: int) -> Response:
-        found = lesson_locate(user=student_of(request), lesson_id=lesson_id)
-        completion = lesson_complete(
-            user=student_of(request), course_id=found.course.id, lesson_id=lesson_id
-        )
+        student = student_of(request)
+        found = lesson_locate(user=student, lesson_id=lesson_id)
+        completion = lesson_complete(user=student, course_id=found.course.id, lesson_id=lesson_id)
         data = {
             "lesson_id": completion.lesson_id,
             "course_id": completion.course_id,

@@ -38,11 +38,11 @@ logger = logging.getLogger(__name__)
 CACHE_PREFIX = "guru:v2:"
 VERSION_PATH = "/api/public/version"
 VERSION_KEY = "guru:version"
+COURSES_ROUTE = "/api/public/courses"
 _WAIT_STEP_SECONDS = 0.02
 # Each process also keeps its own copy of what it last read, under the same rule as the shared
 # cache's (the version it was read under, its TTL): a read then costs no cache round trip.
 # Kept pickled, so every caller still gets objects of its own to change.
-COURSES_ROUTE = "/api/public/courses"
 _LOCAL_COPIES: dict[str, "_LocalCopy"] = register({})
 _LOCAL_COPIES_MAX = 1024
 # The version this process last saw, and when the request that read it was sent.
