@@ -19,9 +19,8 @@ from bench.common import (
     ROOT,
     bench_env,
     bench_env_beside,
+    database_seeded,
     gunicorn,
-    manage,
-    recreate_database,
     report,
     server_of,
     wrk,
@@ -42,15 +41,6 @@ for c in range(12):
 """
 
 
-def prepare(env: dict[str, str], code: Path) -> None:
-    recreate_database(env)
-    manage(env, "migrate", "--no-input", "-v0", code=code)
-    manage(env, "shell", "-v", "0", "-c", SEED, code=code)
-    env["GURU_API_KEY"] = manage(
-        env, "create_api_key", "--name", "bench", "--scopes", "catalog", code=code
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
@@ -67,7 +57,7 @@ def main() -> None:
     with ExitStack() as running:
         bases = {}
         for name, (code, env, port) in codes.items():
-            prepare(env, code)
+            database_seeded(env, seed=SEED, code=code)
             bases[name] = base = running.enter_context(
                 gunicorn(env, port, server=server_of(code), code=code)
             )

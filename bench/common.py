@@ -87,6 +87,20 @@ def recreate_database(env: dict[str, str]) -> None:
     )
 
 
+def database_seeded(
+    env: dict[str, str], *, seed: str, scopes: str = "catalog", code: Path = ROOT
+) -> str:
+    """A new database for env, migrated by code, seed run in its shell, and a Guru API key
+    with scopes put in env; returns what the seed printed."""
+    recreate_database(env)
+    manage(env, "migrate", "--no-input", "-v0", code=code)
+    printed = manage(env, "shell", "-v", "0", "-c", seed, code=code)
+    env["GURU_API_KEY"] = manage(
+        env, "create_api_key", "--name", "bench", "--scopes", scopes, code=code
+    )
+    return printed
+
+
 def _serve(
     env: dict[str, str], port: int, workers: int, server: list[str], code: Path
 ) -> subprocess.Popen:

@@ -42,9 +42,9 @@ from bench.common import (
     ROOT,
     SYNC_SERVER,
     bench_env,
+    database_seeded,
     gunicorn,
     manage,
-    recreate_database,
 )
 from tests.fakes.openai import API_KEY, FakeOpenAI
 
@@ -285,13 +285,9 @@ def main() -> None:
 
     env = bench_env(args.port)
     env.pop("DB_POOL_MAX_SIZE", None)  # the production pool: the settings' default
-    recreate_database(env)
-    manage(env, "migrate", "--no-input", "-v0", code=args.code)
     seed = SEED.format(students=args.students, probe_students=args.probe_students)
-    seeded = json.loads(manage(env, "shell", "-v", "0", "-c", seed, code=args.code).split("\n")[-1])
-    env["GURU_API_KEY"] = manage(
-        env, "create_api_key", "--name", "bench", "--scopes", "catalog,grading", code=args.code
-    )
+    printed = database_seeded(env, seed=seed, scopes="catalog,grading", code=args.code)
+    seeded = json.loads(printed.split("\n")[-1])
     ours, theirs = multiprocessing.Pipe()
     fake = multiprocessing.Process(
         target=_fake, args=(args.port + 2, args.chunks, args.chunk_ms / 1000, theirs)

@@ -35,9 +35,9 @@ from bench.common import (
     SYNC_SERVER,
     bench_env,
     bench_env_beside,
+    database_seeded,
     gunicorn,
     manage,
-    recreate_database,
     report,
     server_of,
     wrk,
@@ -140,13 +140,8 @@ class Stack:
     rows: list = field(default_factory=list)
 
     def prepare(self, students: int) -> None:
-        recreate_database(self.env)
-        manage(self.env, "migrate", "--no-input", "-v0", code=self.code)
         seed = SEED.replace("STUDENTS", str(students)).replace("START_CREDITS", str(START_CREDITS))
-        self.rows = json.loads(manage(self.env, "shell", "-v", "0", "-c", seed, code=self.code))
-        self.env["GURU_API_KEY"] = manage(
-            self.env, "create_api_key", "--name", "bench", "--scopes", "catalog", code=self.code
-        )
+        self.rows = json.loads(database_seeded(self.env, seed=seed, code=self.code))
 
     def warm(self, base: str) -> None:
         first = self.rows[0]
