@@ -137,9 +137,8 @@ MIDDLEWARE = [
     # Before anything reads the path or the body (static files, sessions, CSRF, views).
     "config.input_guard.InputGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # WhiteNoise's middleware is sync only, so under ASGI it would pin a thread to every
-    # request, a streamed answer's too; ServeStatic is its async fork (same storage, same rules).
-    "servestatic.middleware.ServeStaticMiddleware",
+    # ServeStatic (WhiteNoise's async fork: same storage, same rules) on async handlers only.
+    "config.static_files.static_files_middleware",
     "corsheaders.middleware.CorsMiddleware",
     "guru.cors.GuruCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -402,6 +401,9 @@ CELERY_TIMEZONE = "UTC"
 # When this process serves both systems, each side's calls to the other (Guru reads, wallet
 # grants) are answered by this process's own views without a socket (config.in_process).
 IN_PROCESS_CALLS = _env_bool("IN_PROCESS_CALLS", True)
+# Threads per process that run sync views under ASGI (config.asgi); each holds at most one
+# pooled database connection while it runs.
+SYNC_REQUEST_THREADS = _env_int("SYNC_REQUEST_THREADS", 20)
 
 # --- Guru public API ------------------------------------------------------------------------
 # Requests one API key may make (django-ratelimit rate: "<n>/<s|m|h|d>").

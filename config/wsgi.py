@@ -1,4 +1,6 @@
-"""WSGI entry point (gunicorn config.wsgi)."""
+"""WSGI entry point (gunicorn config.wsgi): Django's sync handler alone, for tools and the
+benchmarks' side-by-side runs. It serves no static files and cannot stream the tutor's answer
+without holding a thread; production runs config.asgi, which uses this handler for sync views."""
 
 import os
 

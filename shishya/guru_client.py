@@ -1,14 +1,15 @@
 """The Guru client: the only way the student side reads Guru's content, prices and rules.
 
 Freshness comes from Guru's content version, which every Guru write bumps in its own
-transaction. The client reads it at most once per GURU_VERSION_MAX_AGE_SECONDS per deployment
-(shared in the cache, one request at a time) and uses a copy, shared or in-process, only
-while it was read under the current version (and within its TTL, the fallback for a missed
-bump). So a decision (require_fresh=True) reflects every Guru change committed
-GURU_VERSION_MAX_AGE_SECONDS before it, and display catches up as fast. While Guru cannot
-confirm its version, a decision refuses (GuruUnavailable) and display serves copies within
-their TTL, then stale copies (logged). A copy is revalidated with If-None-Match, so a new
-version costs Guru one cheap 304 per path in use, not a full read. Not-founds are copies too.
+transaction. The client reads it about once per GURU_VERSION_MAX_AGE_SECONDS per deployment
+(shared in the cache, one request at a time, ahead of the max age under load) and uses a copy,
+shared or in-process, only while it was read under the current version (and within its TTL, the
+fallback for a missed bump). So a decision (require_fresh=True) reflects every Guru change
+committed GURU_VERSION_MAX_AGE_SECONDS before it, and display catches up as fast. While Guru
+cannot confirm its version, a decision refuses (GuruUnavailable) and display serves copies
+within their TTL, then stale copies (logged). A copy is revalidated with If-None-Match, so a
+new version costs Guru one cheap 304 per path in use, not a full read. Not-founds are copies
+too.
 
 When this process serves Guru as well, the session answers from this process's own views
 (config.in_process), never over a socket to itself.
@@ -40,6 +41,9 @@ VERSION_PATH = "/api/public/version"
 VERSION_KEY = "guru:version"
 COURSES_ROUTE = "/api/public/courses"
 _WAIT_STEP_SECONDS = 0.02
+# A version older than this share of its max age is re-read by one request while the others
+# go on using it, so that under load nobody waits at the second's edge for the poll.
+_REFRESH_AHEAD = 0.8
 # Each process also keeps its own copy of what it last read, under the same rule as the shared
 # cache's (the version it was read under, its TTL): a read then costs no cache round trip.
 # Kept pickled, so every caller still gets objects of its own to change.
@@ -245,8 +249,12 @@ class GuruClient:
         global _local_version
         max_age = settings.GURU_VERSION_MAX_AGE_SECONDS if max_age is None else max_age
         seen = _local_version
-        if seen is not None and time.time() - seen[1] < max_age:
-            return seen[0]
+        if seen is not None:
+            age = time.time() - seen[1]
+            if age < max_age * _REFRESH_AHEAD:
+                return seen[0]
+            if age < max_age:
+                return self._refresh_ahead(seen)
         deadline = time.monotonic() + self.poll_budget
         while True:
             shared: tuple[int, float] | None = cache.get(VERSION_KEY)
@@ -269,6 +277,25 @@ class GuruClient:
             if time.monotonic() >= deadline:
                 return None
             time.sleep(_WAIT_STEP_SECONDS)
+
+    def _refresh_ahead(self, seen: tuple[int, float]) -> int:
+        """seen's version (still current), or a newer one: read by another process, or polled
+        now by this request if no other request is polling."""
+        global _local_version
+        shared: tuple[int, float] | None = cache.get(VERSION_KEY)
+        if shared is not None and shared[1] > seen[1]:
+            _local_version = shared
+            return shared[0]
+        lock_key, token = VERSION_KEY + ":lock", uuid.uuid4().hex
+        if cache.add(lock_key, token, timeout=int(self.poll_budget) + 1):
+            try:
+                polled = self._poll_version()
+            finally:
+                if cache.get(lock_key) == token:
+                    cache.delete(lock_key)
+            if polled is not None:
+                return polled
+        return seen[0]
 
     def _poll_version(self) -> int | None:
         global _local_version

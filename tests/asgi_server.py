@@ -12,7 +12,8 @@ from typing import Any
 
 import requests
 import uvicorn
-from django.core.asgi import get_asgi_application
+
+from config.asgi import project_application
 
 
 @contextmanager
@@ -20,7 +21,7 @@ def asgi_server() -> Iterator[str]:
     """Yields the base URL of a running server (on a port the system picks)."""
     server = uvicorn.Server(
         uvicorn.Config(
-            get_asgi_application(),
+            project_application(),
             host="127.0.0.1",
             port=0,
             lifespan="off",

@@ -2,9 +2,11 @@
 
 import logging
 import threading
+import time
 
 import pytest
 
+from shishya import guru_client as guru_client_module
 from shishya.errors import GuruMisconfigured, GuruNotFound, GuruUnavailable
 from shishya.guru_client import guru_client
 from tests.fakes.guru import FakeGuru
@@ -200,6 +202,27 @@ def test_the_version_is_read_once_per_max_age_by_many_threads(fake_guru):
         thread.join()
     assert not errors
     assert len(fake_guru.version_polls) == 1
+
+
+def test_a_version_near_its_max_age_is_reread_by_one_request_while_the_others_use_it(
+    fake_guru, settings, monkeypatch
+):
+    settings.GURU_VERSION_MAX_AGE_SECONDS = 10
+    # This process saw version 1 nine seconds ago: still current, past the refresh-ahead point.
+    monkeypatch.setattr(guru_client_module, "_local_version", (1, time.time() - 9))
+    fake_guru.version, fake_guru.delay_seconds = 2, 0.3  # within the read timeout
+    polled: list[int | None] = []
+    poller = threading.Thread(target=lambda: polled.append(guru_client().current_version()))
+    poller.start()
+    deadline = time.monotonic() + 5
+    while not fake_guru.version_polls and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert fake_guru.version_polls, "nobody re-read the version before its max age"
+    # Asked while that request polls: the version this process has, without waiting for 2.
+    assert guru_client().current_version() == 1
+    poller.join()
+    assert polled == [2] and len(fake_guru.version_polls) == 1
+    assert guru_client().current_version() == 2
 
 
 def test_stale_copy_is_never_used_for_a_charge(fake_guru, settings):
