@@ -228,14 +228,13 @@ async def _answer_write(
     # The task inherits the request's thread-sensitive context: its database steps run on the
     # request's thread while the request lasts, and on a thread asgiref makes for the context
     # once a student who left has ended it.
-    answered = await question_answer(prepared=prepared, on_text=on_text)
-    return await db_step(_answer_store)(answered=answered, call=call)
+    def answer_store(answered: Answered) -> dict[str, Any]:
+        """The answer's body, stored for replays in the charge's own transaction."""
+        body = _answer_body(answered)
+        call.store(Response(body))
+        return body
 
-
-def _answer_store(*, answered: Answered, call: IdempotentCall) -> dict[str, Any]:
-    body = _answer_body(answered)
-    call.store(Response(body))
-    return body
+    return await question_answer(prepared=prepared, on_text=on_text, on_answered=answer_store)
 
 
 def _events_response(events: AsyncIterator[bytes], *, replayed: bool = False) -> HttpResponseBase:

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -30,7 +31,6 @@ from config.errors import (
     InsufficientCredits,
     UnavailableReason,
 )
-from learning.access import enrollment_require
 from learning.selectors import test_attempt_active
 from mithra.errors import (
     ConversationMismatch,
@@ -61,9 +61,16 @@ from mithra.selectors import (
 from payments.selectors import student_features
 from wallet.errors import IdempotentRequestInFlight
 from wallet.models import LedgerEntry
-from wallet.services import wallet_apply, wallet_get_or_create, wallet_locked, wallet_open
+from wallet.services import (
+    wallet_apply,
+    wallet_get_or_create,
+    wallet_locked,
+    wallet_welcome_settle,
+)
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # A plan feature (Guru's plans) under which questions cost no credits; the daily cap stays.
 UNLIMITED_FEATURE = "tutor_unlimited"
@@ -114,7 +121,12 @@ def question_prepare(
     whose question was answered already gets that answer. Every refusal comes from here,
     before the model is called."""
     question = question.strip()
-    tutor = _tutor_check(user=user, course_id=topic.course_id, question=question)
+    tutor = _tutor_check(question=question)
+    # Learning's access rule (enrolled first, then the lesson or lab), before anything else
+    # of the student's is read.
+    subject = _subject(user=user, topic=topic)
+    if test_attempt_active(user=user):
+        raise TestInProgress()
     conversation = None
     if conversation_id is not None:
         conversation = conversation_get(user=user, conversation_id=conversation_id)
@@ -124,9 +136,8 @@ def question_prepare(
             topic.lab_id,
         ):
             raise ConversationMismatch()
-    subject = _subject(user=user, topic=topic)
     credits, waived_by = _question_price(user=user)
-    wallet_open(user=user)  # the welcome credits, when they are due
+    wallet_welcome_settle(user=user)  # the welcome credits, when they are due
     ask = _ask_hold(
         user=user,
         idempotency_key=idempotency_key,
@@ -154,9 +165,16 @@ def question_prepare(
     )
 
 
-async def question_answer(*, prepared: Prepared, on_text: Callable[[str], None]) -> Answered:
+async def question_answer(
+    *,
+    prepared: Prepared,
+    on_text: Callable[[str], None],
+    on_answered: Callable[[Answered], T],
+) -> T:
     """Asks the model, handing on each piece of the answer as it is written (on_text), then
-    charges the held price and stores both messages. The whole answer must arrive within
+    charges the held price and stores both messages; on_answered runs in that same
+    transaction (the caller's record of the answer) and its result is returned. The whole
+    answer must arrive within
     MITHRA_ANSWER_DEADLINE_SECONDS. On any failure, the first piece sent or not, the hold is
     released (nothing charged, nothing stored) and the error raised. The database is used only
     in short steps before and after the model, never while it writes."""
@@ -182,7 +200,9 @@ async def question_answer(*, prepared: Prepared, on_text: Callable[[str], None])
             prompt_tokens=last.prompt_tokens if last else None,
             completion_tokens=last.completion_tokens if last else None,
         )
-        answered = await db_step(_ask_confirm)(prepared=prepared, answer=answer)
+        recorded = await db_step(_ask_confirm)(
+            prepared=prepared, answer=answer, on_answered=on_answered
+        )
     except TimeoutError:
         logger.warning("tutor answer past its deadline", extra={"ask_id": ask.pk})
         await db_step(_ask_release)(ask=ask, error_code=TutorTimeout.code)
@@ -211,11 +231,11 @@ async def question_answer(*, prepared: Prepared, on_text: Callable[[str], None])
             "model_ms": model_ms,
         },
     )
-    return answered
+    return recorded
 
 
-def _tutor_check(*, user: User, course_id: int, question: str) -> TutorSettings:
-    """Whether this student may ask now, before anything is read, held or sent."""
+def _tutor_check(*, question: str) -> TutorSettings:
+    """Whether the tutor answers this question now, before anything is read, held or sent."""
     if not tutor_configured():
         raise TutorUnavailable(reason=UnavailableReason.NOT_CONFIGURED)
     tutor = tutor_settings()
@@ -228,9 +248,6 @@ def _tutor_check(*, user: User, course_id: int, question: str) -> TutorSettings:
             fields={"question": [f"At most {tutor.max_question_length} characters."]},
             details={"max_length": tutor.max_question_length},
         )
-    enrollment_require(user=user, course_id=course_id)
-    if test_attempt_active(user=user):
-        raise TestInProgress()
     return tutor
 
 
@@ -304,8 +321,11 @@ class _AnsweredMeanwhile(Exception):
     """A retry that took this ask over answered it first: roll back, return its answer."""
 
 
-def _ask_confirm(*, prepared: Prepared, answer: ChatAnswer) -> Answered:
-    """Charges the held price and stores both messages, in one transaction."""
+def _ask_confirm(
+    *, prepared: Prepared, answer: ChatAnswer, on_answered: Callable[[Answered], T]
+) -> T:
+    """Charges the held price and stores both messages, then runs on_answered, in one
+    transaction."""
     user, ask, topic = prepared.user, prepared.ask, prepared.topic
     conversation, title, question = prepared.conversation, prepared.title, prepared.question
     now = timezone.now()
@@ -365,12 +385,18 @@ def _ask_confirm(*, prepared: Prepared, answer: ChatAnswer) -> Answered:
                     ),
                 ]
             )
+            ask.status, ask.conversation = Ask.Status.ANSWERED, conversation
+            ask.balance_after = balance
+            return on_answered(
+                Answered(
+                    ask=ask,
+                    conversation=conversation,
+                    question=question_message,
+                    answer=answer_message,
+                )
+            )
     except _AnsweredMeanwhile:
-        return _answered(ask=Ask.objects.get(pk=ask.pk))
-    ask.status, ask.conversation, ask.balance_after = Ask.Status.ANSWERED, conversation, balance
-    return Answered(
-        ask=ask, conversation=conversation, question=question_message, answer=answer_message
-    )
+        return on_answered(_answered(ask=Ask.objects.get(pk=ask.pk)))
 
 
 def _answered(*, ask: Ask) -> Answered:

@@ -130,9 +130,12 @@ def wallet_locked(*, user: User) -> Iterator[Wallet]:
     """The student's wallet under its row lock, in a transaction: for a service that holds
     credits against the balance before it charges them (the tutor, while the model answers).
     Waits at most DATABASE_LOCK_TIMEOUT_MS for the lock, then 409 wallet_busy."""
-    wallet = wallet_get_or_create(user=user)
     with transaction.atomic(), _wallet_lock_timeout():
-        yield Wallet.objects.select_for_update().get(pk=wallet.pk)
+        wallet = Wallet.objects.select_for_update().filter(user=user).first()
+        if wallet is None:
+            created = wallet_get_or_create(user=user)
+            wallet = Wallet.objects.select_for_update().get(pk=created.pk)
+        yield wallet
 
 
 # Settled welcome credits stay settled: each process remembers whom it saw settled (after
