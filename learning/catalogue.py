@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 
 from accounts.permissions import student_of
 from config.process_caches import register
-from learning.selectors import completed_lessons_by_course, enrolled_course_ids
+from learning.enrollment.selectors import enrolled_course_ids
+from learning.selectors import completed_lessons_by_course
 from shishya import guru_reads
 from shishya.guru_models import CourseSummary as GuruCourseSummary
 from shishya.guru_models import to_json

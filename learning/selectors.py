@@ -5,24 +5,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
 from learning.models import (
-    Enrollment,
     LabCompletion,
     LessonCompletion,
     ProjectSubmission,
     TestAttempt,
 )
-
-
-def enrolled_course_ids(*, user: User | AnonymousUser) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return set(Enrollment.objects.filter(user=user).values_list("course_id", flat=True))
 
 
 def completed_lessons_by_course(*, user: User, course_ids: set[int]) -> Counter[int]:
@@ -32,10 +24,6 @@ def completed_lessons_by_course(*, user: User, course_ids: set[int]) -> Counter[
             "course_id", flat=True
         )
     )
-
-
-def is_enrolled(*, user: User, course_id: int) -> bool:
-    return Enrollment.objects.filter(user=user, course_id=course_id).exists()
 
 
 def completed_lesson_ids(*, user: User, course_id: int) -> set[int]:

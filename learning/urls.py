@@ -2,7 +2,6 @@ from django.urls import path
 
 from learning import (
     catalogue,
-    enrollment,
     lessons,
     marksheet,
     portfolio,
@@ -12,6 +11,7 @@ from learning import (
 )
 from learning.assessments import api as tests
 from learning.certificates import api as certificates
+from learning.enrollment import api as enrollment
 from learning.labs import api as labs
 
 urlpatterns = [
