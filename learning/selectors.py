@@ -1,6 +1,6 @@
 """Reads of a student's own learning records."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,15 +15,6 @@ from learning.models import (
     ProjectSubmission,
     TestAttempt,
 )
-
-
-def completed_lessons_by_course(*, user: User, course_ids: set[int]) -> Counter[int]:
-    """Lessons the student completed per course, in one query."""
-    return Counter(
-        LessonCompletion.objects.filter(user=user, course_id__in=course_ids).values_list(
-            "course_id", flat=True
-        )
-    )
 
 
 def completed_lesson_ids(*, user: User, course_id: int) -> set[int]:

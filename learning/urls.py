@@ -1,7 +1,6 @@
 from django.urls import path
 
 from learning import (
-    catalogue,
     lessons,
     marksheet,
     portfolio,
@@ -10,6 +9,7 @@ from learning import (
     verify,
 )
 from learning.assessments import api as tests
+from learning.catalogue import api as catalogue
 from learning.certificates import api as certificates
 from learning.enrollment import api as enrollment
 from learning.labs import api as labs
