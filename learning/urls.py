@@ -1,7 +1,6 @@
 from django.urls import path
 
 from learning import (
-    lessons,
     marksheet,
     portfolio,
     progress,
@@ -13,6 +12,7 @@ from learning.catalogue import api as catalogue
 from learning.certificates import api as certificates
 from learning.enrollment import api as enrollment
 from learning.labs import api as labs
+from learning.lessons import api as lessons
 
 urlpatterns = [
     path("courses", catalogue.CourseListView.as_view(), name="courses"),
