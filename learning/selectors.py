@@ -1,4 +1,6 @@
-"""Reads of a student's own learning records."""
+"""Reads several features share: the student's own learning records in a course (the access
+rule, progress and certificates decide on them), and Guru's content of a course as progress
+and certificates need it."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -15,6 +17,9 @@ from learning.models import (
     ProjectSubmission,
     TestAttempt,
 )
+from shishya import guru_reads
+from shishya.errors import GuruNotFound
+from shishya.guru_models import CertificateRule, Course, Lab, Project, Test
 
 
 def completed_lesson_ids(*, user: User, course_id: int) -> set[int]:
@@ -110,3 +115,34 @@ def best_test_percents_by_course(*, user: User) -> dict[int, dict[int, int]]:
     for row in rows:
         by_course[row["course_id"]][row["test_id"]] = row["best"]
     return dict(by_course)
+
+
+@dataclass(frozen=True)
+class CourseContent:
+    """What Guru publishes of one course, as far as progress and certificates need it."""
+
+    course: Course
+    lesson_ids: list[int]
+    tests: list[Test]
+    labs: list[Lab]
+    projects: list[Project]
+    # None when the course offers no certificate.
+    rules: CertificateRule | None
+
+
+def course_content_get(*, course_id: int, fresh_rules: bool = False) -> CourseContent:
+    """Guru's course (404 when it does not publish it) with its assessments and rules.
+    fresh_rules: the rules decide a charge, so never a stale copy of them."""
+    course = guru_reads.course(course_id)
+    try:
+        rules = guru_reads.certificate_rules(course_id, require_fresh=fresh_rules)
+    except GuruNotFound:
+        rules = None
+    return CourseContent(
+        course=course,
+        lesson_ids=course.lesson_ids(),
+        tests=guru_reads.course_tests(course_id),
+        labs=guru_reads.course_labs(course_id),
+        projects=guru_reads.course_projects(course_id),
+        rules=rules,
+    )

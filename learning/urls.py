@@ -3,7 +3,6 @@ from django.urls import path
 from learning import (
     marksheet,
     portfolio,
-    progress,
     projects,
     verify,
 )
@@ -13,6 +12,7 @@ from learning.certificates import api as certificates
 from learning.enrollment import api as enrollment
 from learning.labs import api as labs
 from learning.lessons import api as lessons
+from learning.progress import api as progress
 
 urlpatterns = [
     path("courses", catalogue.CourseListView.as_view(), name="courses"),
