@@ -3,7 +3,6 @@ from django.urls import path
 from learning import (
     marksheet,
     portfolio,
-    projects,
     verify,
 )
 from learning.assessments import api as tests
@@ -13,6 +12,7 @@ from learning.enrollment import api as enrollment
 from learning.labs import api as labs
 from learning.lessons import api as lessons
 from learning.progress import api as progress
+from learning.projects import api as projects
 
 urlpatterns = [
     path("courses", catalogue.CourseListView.as_view(), name="courses"),
