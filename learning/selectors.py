@@ -2,7 +2,6 @@
 rule, progress and certificates decide on them), and Guru's content of a course as progress
 and certificates need it."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -102,19 +101,6 @@ def course_records(*, user: User, course_id: int) -> CourseRecords:
         best_test_percents=best_test_percents(user=user, course_id=course_id),
         project_ids=standing_project_ids(user=user, course_id=course_id),
     )
-
-
-def best_test_percents_by_course(*, user: User) -> dict[int, dict[int, int]]:
-    """Course id -> test id -> best graded percentage, for every course, in one query."""
-    rows = (
-        TestAttempt.objects.filter(user=user, status=TestAttempt.Status.SUBMITTED)
-        .values("course_id", "test_id")
-        .annotate(best=Max("percent"))
-    )
-    by_course: defaultdict[int, dict[int, int]] = defaultdict(dict)
-    for row in rows:
-        by_course[row["course_id"]][row["test_id"]] = row["best"]
-    return dict(by_course)
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,8 @@ from config.openapi import ErrorSerializer
 from config.ratelimit import source_limit
 from learning.certificates.selectors import certificate_public_get
 from learning.errors import CertificateRevoked
-from learning.marksheet import (
-    CLASSIFICATION_CHOICES,
-    CLASSIFICATION_LABELS,
-    GRADES,
-    marksheet_public_get,
-)
+from learning.marksheet.grades import CLASSIFICATION_CHOICES, CLASSIFICATION_LABELS, GRADES
+from learning.marksheet.selectors import marksheet_public_get
 from learning.models import Certificate
 
 
