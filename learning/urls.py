@@ -1,7 +1,6 @@
 from django.urls import path
 
 from learning import (
-    portfolio,
     verify,
 )
 from learning.assessments import api as tests
@@ -11,6 +10,7 @@ from learning.enrollment import api as enrollment
 from learning.labs import api as labs
 from learning.lessons import api as lessons
 from learning.marksheet import api as marksheet
+from learning.portfolio import api as portfolio
 from learning.progress import api as progress
 from learning.projects import api as projects
 
