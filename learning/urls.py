@@ -1,8 +1,5 @@
 from django.urls import path
 
-from learning import (
-    verify,
-)
 from learning.assessments import api as tests
 from learning.catalogue import api as catalogue
 from learning.certificates import api as certificates
@@ -13,6 +10,7 @@ from learning.marksheet import api as marksheet
 from learning.portfolio import api as portfolio
 from learning.progress import api as progress
 from learning.projects import api as projects
+from learning.verify import api as verify
 
 urlpatterns = [
     path("courses", catalogue.CourseListView.as_view(), name="courses"),
