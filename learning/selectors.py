@@ -3,11 +3,8 @@ rule, progress and certificates decide on them), and Guru's content of a course 
 and certificates need it."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Max
-from django.utils import timezone
 
 from accounts.models import User
 from learning.models import (
@@ -55,23 +52,6 @@ def passed_test_ids(*, user: User, course_id: int) -> set[int]:
             "test_id", flat=True
         )
     )
-
-
-def submitted_project_ids(*, user: User, course_id: int) -> set[int]:
-    return set(
-        ProjectSubmission.objects.filter(user=user, course_id=course_id).values_list(
-            "project_id", flat=True
-        )
-    )
-
-
-def test_attempt_active(*, user: User) -> bool:
-    """Whether the student is sitting a test now: an attempt in progress whose deadline, plus
-    the submission grace, has not passed (an abandoned attempt stops counting by itself)."""
-    cutoff = timezone.now() - timedelta(seconds=settings.TEST_SUBMIT_GRACE_SECONDS)
-    return TestAttempt.objects.filter(
-        user=user, status=TestAttempt.Status.ACTIVE, deadline__gt=cutoff
-    ).exists()
 
 
 def standing_project_ids(*, user: User, course_id: int) -> set[int]:
