@@ -11,6 +11,7 @@ Each `*_open` returns Guru's item, answer material included, for the caller to w
 from dataclasses import dataclass
 
 from accounts.models import User
+from learning.enrollment.selectors import is_enrolled
 from learning.errors import (
     LabLocked,
     LabNotFound,
@@ -22,7 +23,6 @@ from learning.errors import (
 from learning.selectors import (
     completed_lab_ids,
     completed_lesson_ids,
-    is_enrolled,
     passed_test_ids,
 )
 from shishya import guru_reads

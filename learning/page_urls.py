@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from learning import verify
+from learning.verify import pages
 
 urlpatterns = [
     path(
         "certificate/<str:certificate_id>",
-        verify.certificate_page,
+        pages.certificate_page,
         name="verify-certificate-page",
     ),
-    path("marksheet/<str:verification_id>", verify.marksheet_page, name="verify-marksheet-page"),
+    path("marksheet/<str:verification_id>", pages.marksheet_page, name="verify-marksheet-page"),
 ]

@@ -1,41 +1,21 @@
-"""Reads of a student's own learning records."""
+"""Reads several features share: the student's own learning records in a course (the access
+rule, progress and certificates decide on them), and Guru's content of a course as progress
+and certificates need it."""
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max
-from django.utils import timezone
 
 from accounts.models import User
 from learning.models import (
-    Enrollment,
     LabCompletion,
     LessonCompletion,
     ProjectSubmission,
     TestAttempt,
 )
-
-
-def enrolled_course_ids(*, user: User | AnonymousUser) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return set(Enrollment.objects.filter(user=user).values_list("course_id", flat=True))
-
-
-def completed_lessons_by_course(*, user: User, course_ids: set[int]) -> Counter[int]:
-    """Lessons the student completed per course, in one query."""
-    return Counter(
-        LessonCompletion.objects.filter(user=user, course_id__in=course_ids).values_list(
-            "course_id", flat=True
-        )
-    )
-
-
-def is_enrolled(*, user: User, course_id: int) -> bool:
-    return Enrollment.objects.filter(user=user, course_id=course_id).exists()
+from shishya import guru_reads
+from shishya.errors import GuruNotFound
+from shishya.guru_models import CertificateRule, Course, Lab, Project, Test
 
 
 def completed_lesson_ids(*, user: User, course_id: int) -> set[int]:
@@ -74,23 +54,6 @@ def passed_test_ids(*, user: User, course_id: int) -> set[int]:
     )
 
 
-def submitted_project_ids(*, user: User, course_id: int) -> set[int]:
-    return set(
-        ProjectSubmission.objects.filter(user=user, course_id=course_id).values_list(
-            "project_id", flat=True
-        )
-    )
-
-
-def test_attempt_active(*, user: User) -> bool:
-    """Whether the student is sitting a test now: an attempt in progress whose deadline, plus
-    the submission grace, has not passed (an abandoned attempt stops counting by itself)."""
-    cutoff = timezone.now() - timedelta(seconds=settings.TEST_SUBMIT_GRACE_SECONDS)
-    return TestAttempt.objects.filter(
-        user=user, status=TestAttempt.Status.ACTIVE, deadline__gt=cutoff
-    ).exists()
-
-
 def standing_project_ids(*, user: User, course_id: int) -> set[int]:
     """Projects the student submitted that were not sent back for changes."""
     return set(
@@ -120,14 +83,32 @@ def course_records(*, user: User, course_id: int) -> CourseRecords:
     )
 
 
-def best_test_percents_by_course(*, user: User) -> dict[int, dict[int, int]]:
-    """Course id -> test id -> best graded percentage, for every course, in one query."""
-    rows = (
-        TestAttempt.objects.filter(user=user, status=TestAttempt.Status.SUBMITTED)
-        .values("course_id", "test_id")
-        .annotate(best=Max("percent"))
+@dataclass(frozen=True)
+class CourseContent:
+    """What Guru publishes of one course, as far as progress and certificates need it."""
+
+    course: Course
+    lesson_ids: list[int]
+    tests: list[Test]
+    labs: list[Lab]
+    projects: list[Project]
+    # None when the course offers no certificate.
+    rules: CertificateRule | None
+
+
+def course_content_get(*, course_id: int, fresh_rules: bool = False) -> CourseContent:
+    """Guru's course (404 when it does not publish it) with its assessments and rules.
+    fresh_rules: the rules decide a charge, so never a stale copy of them."""
+    course = guru_reads.course(course_id)
+    try:
+        rules = guru_reads.certificate_rules(course_id, require_fresh=fresh_rules)
+    except GuruNotFound:
+        rules = None
+    return CourseContent(
+        course=course,
+        lesson_ids=course.lesson_ids(),
+        tests=guru_reads.course_tests(course_id),
+        labs=guru_reads.course_labs(course_id),
+        projects=guru_reads.course_projects(course_id),
+        rules=rules,
     )
-    by_course: defaultdict[int, dict[int, int]] = defaultdict(dict)
-    for row in rows:
-        by_course[row["course_id"]][row["test_id"]] = row["best"]
-    return dict(by_course)

@@ -1,18 +1,16 @@
 from django.urls import path
 
-from learning import (
-    catalogue,
-    enrollment,
-    lessons,
-    marksheet,
-    portfolio,
-    progress,
-    projects,
-    verify,
-)
 from learning.assessments import api as tests
+from learning.catalogue import api as catalogue
 from learning.certificates import api as certificates
+from learning.enrollment import api as enrollment
 from learning.labs import api as labs
+from learning.lessons import api as lessons
+from learning.marksheet import api as marksheet
+from learning.portfolio import api as portfolio
+from learning.progress import api as progress
+from learning.projects import api as projects
+from learning.verify import api as verify
 
 urlpatterns = [
     path("courses", catalogue.CourseListView.as_view(), name="courses"),

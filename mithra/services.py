@@ -31,7 +31,7 @@ from config.errors import (
     InsufficientCredits,
     UnavailableReason,
 )
-from learning.selectors import test_attempt_active
+from learning.assessments.selectors import test_attempt_active
 from mithra.errors import (
     ConversationMismatch,
     DailyCapReached,

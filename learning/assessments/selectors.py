@@ -30,6 +30,14 @@ def submit_cutoff(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(seconds=settings.TEST_SUBMIT_GRACE_SECONDS)
 
 
+def test_attempt_active(*, user: User) -> bool:
+    """Whether the student is sitting a test now: an attempt in progress whose deadline, plus
+    the submission grace, has not passed (an abandoned attempt stops counting by itself)."""
+    return TestAttempt.objects.filter(
+        user=user, status=TestAttempt.Status.ACTIVE, deadline__gt=submit_cutoff()
+    ).exists()
+
+
 def student_attempts(*, user: User, test_id: int) -> QuerySet[TestAttempt]:
     return TestAttempt.objects.filter(user=user, test_id=test_id).order_by("attempt_number")
 

@@ -26,8 +26,7 @@ from learning.errors import (
     StudentNameRequired,
 )
 from learning.models import REVOKED_REASON_MAX_LENGTH, Certificate, Enrollment
-from learning.progress import course_content_get
-from learning.selectors import course_records
+from learning.selectors import course_content_get, course_records
 from learning.verification_ids import (
     CERTIFICATE_PREFIX,
     verification_id_new,

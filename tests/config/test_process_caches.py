@@ -78,7 +78,7 @@ def test_every_process_memo_is_registered():
         ("shishya.guru_client", "_session"),
         ("accounts.backends", "_USER_READS"),
         ("wallet.services", "_WELCOME_SETTLED"),
-        ("learning.catalogue", "_rendered_catalogues"),
+        ("learning.catalogue.api", "_rendered_catalogues"),
     } <= set(found)
     unregistered = sorted(
         key

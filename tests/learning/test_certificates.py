@@ -16,7 +16,7 @@ from learning.certificates import document
 from learning.certificates.document import QR_BORDER, QR_SCALE, certificate_page_url
 from learning.certificates.services import certificate_issue, certificate_price
 from learning.models import Certificate
-from learning.progress import course_content_get
+from learning.selectors import course_content_get
 from learning.verification_ids import (
     CERTIFICATE_PREFIX,
     verification_id_new,

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from guru.models import Course, Test
-from learning.marksheet import classification_for, grade_for
+from learning.marksheet.grades import classification_for, grade_for
 from learning.models import Certificate, MarksheetIdentity, TestAttempt
 from tests.factories import CourseFactory, TestFactory
 from tests.learning.records import enroll, sit_test

@@ -12,7 +12,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from learning import selectors as learning_selectors
+# A module, not the function: pytest would collect a test_* name as a test.
+from learning.assessments import selectors as assessment_selectors
 from learning.models import TestAttempt
 from tests.concurrency import race
 from tests.factories import AdminFactory
@@ -87,7 +88,7 @@ def test_start_serves_the_questions_without_answers_and_a_deadline_from_guru(
     assert (
         before + timedelta(minutes=10) <= stored.deadline <= timezone.now() + timedelta(minutes=10)
     )
-    assert learning_selectors.test_attempt_active(user=student)
+    assert assessment_selectors.test_attempt_active(user=student)
     assert_no_answer_material(response.content.decode())
     detail = student_client.get(paths(content)["detail"])
     assert detail.json()["active_attempt_id"] == attempt["id"]
@@ -146,7 +147,7 @@ def test_an_on_time_submission_is_graded_with_gurus_key(student_client, student,
     assert all(
         result["explanation"].startswith("SECRET-EXPLANATION") for result in attempt["results"]
     )
-    assert not learning_selectors.test_attempt_active(user=student)
+    assert not assessment_selectors.test_attempt_active(user=student)
     listed = student_client.get(paths(content)["list"]).json()[0]
     assert listed["best_percent"] == 100 and listed["passed"] is True
 
@@ -268,7 +269,7 @@ def test_an_abandoned_attempt_is_closed_before_a_new_start(guru_in_process, sett
     client.force_login(student)
     abandoned = start(client, content).json()["id"]
     expire(abandoned, seconds_ago=settings.TEST_SUBMIT_GRACE_SECONDS + 1)
-    assert not learning_selectors.test_attempt_active(user=student)
+    assert not assessment_selectors.test_attempt_active(user=student)
     listed = client.get(paths(content)["list"]).json()[0]
     assert listed["active_attempt_id"] is None
     response = start(client, content)

@@ -1,7 +1,4 @@
-"""The student-facing course catalogue: Guru's published courses, read through the Guru
-client, with the student's own enrollment and progress when a session is present."""
-
-from typing import Any
+"""Catalogue endpoints: /api/courses and /api/courses/:courseId, open to anyone."""
 
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
@@ -12,12 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import student_of
 from config.process_caches import register
-from learning.selectors import completed_lessons_by_course, enrolled_course_ids
+from learning.catalogue.selectors import catalogue_course, catalogue_entries
 from shishya import guru_reads
-from shishya.guru_models import CourseSummary as GuruCourseSummary
-from shishya.guru_models import to_json
 
 # Rendered anonymous catalogues by Guru's ETag: the common request is answered with bytes,
 # without re-serialising (a handful of entries: one per catalogue version seen lately).
@@ -73,44 +67,18 @@ class CourseDetail(CourseFields):
     modules = ModuleOutline(many=True)
 
 
-def _progress(completed: int, total: int) -> dict[str, int]:
-    percent = completed * 100 // total if total else 0
-    return {"completed_lessons": completed, "total_lessons": total, "percent": percent}
-
-
-def _with_student_state(request: Request, courses: list[GuruCourseSummary]) -> list[dict[str, Any]]:
-    enrolled = enrolled_course_ids(user=request.user)
-    done = (
-        completed_lessons_by_course(user=student_of(request), course_ids=enrolled)
-        if enrolled
-        else {}
-    )
-    return [
-        {
-            **to_json(course),
-            "enrolled": course.id in enrolled,
-            "progress": (
-                _progress(done.get(course.id, 0), course.lesson_count)
-                if course.id in enrolled
-                else None
-            ),
-        }
-        for course in courses
-    ]
-
-
 class CourseListView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(operation_id="courses", responses=CourseSummary(many=True))
     def get(self, request: Request) -> Response | HttpResponse:
         if request.user.is_authenticated:
-            courses = _with_student_state(request, guru_reads.courses())
+            courses = catalogue_entries(user=request.user)
             return Response(CourseSummary(courses, many=True).data)
         etag = guru_reads.catalogue_etag()
         body = _rendered_catalogues.get(etag) if etag else None
         if body is None:
-            courses = _with_student_state(request, guru_reads.courses())
+            courses = catalogue_entries(user=request.user)
             body = JSONRenderer().render(CourseSummary(courses, many=True).data)
             etag = guru_reads.catalogue_etag()
             if etag:
@@ -125,17 +93,5 @@ class CourseDetailView(APIView):
 
     @extend_schema(operation_id="course", responses=CourseDetail)
     def get(self, request: Request, course_id: int) -> Response:
-        course = guru_reads.course(course_id)
-        total = len(course.lesson_ids())
-        enrolled = course_id in enrolled_course_ids(user=request.user)
-        done = (
-            completed_lessons_by_course(user=student_of(request), course_ids={course_id})
-            if enrolled
-            else {}
-        )
-        shown = {
-            **to_json(course),
-            "enrolled": enrolled,
-            "progress": _progress(done.get(course_id, 0), total) if enrolled else None,
-        }
+        shown = catalogue_course(user=request.user, course_id=course_id)
         return Response(CourseDetail(shown).data)
