@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.errors import EmailDeliveryFailed
 from accounts.models import OtpChallenge, OutboxEmail
-from accounts.otp_codes import otp_code
+from accounts.otp.codes import otp_code
 from config.celery import task_enqueue_after_commit
 
 logger = logging.getLogger(__name__)

@@ -147,7 +147,7 @@ class OtpChallenge(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="otp_challenges")
     purpose = models.CharField(max_length=32, choices=Purpose.choices)
-    # Which OTP_CODE_KEYS version the code is derived under (accounts.otp_codes); the code
+    # Which OTP_CODE_KEYS version the code is derived under (accounts.otp.codes); the code
     # itself is stored nowhere.
     code_key_version = models.CharField(max_length=16)
     created_at = models.DateTimeField(default=timezone.now)
@@ -170,7 +170,7 @@ class OtpChallenge(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     # Purposes whose delivered code revokes the user's older ones. A student's codes are
-    # bound to the browser that asked (accounts.services): a stranger's delivered signup code
+    # bound to the browser that asked (accounts.student_codes): a stranger's delivered signup code
     # must not end the owner's, so there the browser's newest delivered code counts instead.
     SUPERSEDED_ON_DELIVERY = frozenset({Purpose.ADMIN_LOGIN})
 

@@ -1,6 +1,7 @@
-"""Reads of the identity core."""
+"""Reads every student feature shares: the student by email, and that student locked for an
+update."""
 
-from accounts.models import OtpChallenge, User, UserSession
+from accounts.models import User
 
 
 def student_by_email(*, email: str) -> User | None:
@@ -8,16 +9,7 @@ def student_by_email(*, email: str) -> User | None:
     return User.objects.filter(email=email, role=User.Role.STUDENT, is_active=True).first()
 
 
-def signup_pending_password(*, user: User) -> str:
-    """The password hash asked for by the user's latest signup, or "" if none is pending."""
-    return (
-        OtpChallenge.objects.filter(user=user, purpose=OtpChallenge.Purpose.SIGNUP)
-        .order_by("-created_at")
-        .values_list("pending_password", flat=True)
-        .first()
-        or ""
-    )
-
-
-def user_session_keys(*, user: User) -> list[str]:
-    return list(UserSession.objects.filter(user=user).values_list("session_id", flat=True))
+def student_for_update(*, email: str) -> User | None:
+    """The student with this email, their row locked until the transaction ends."""
+    user = student_by_email(email=email)
+    return None if user is None else User.objects.select_for_update().get(pk=user.pk)

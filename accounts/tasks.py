@@ -13,7 +13,7 @@ from accounts.email import (
     email_outbox_purge,
     email_outbox_requeue,
 )
-from accounts.services import otp_challenges_purge
+from accounts.otp.services import otp_challenges_purge
 
 logger = logging.getLogger(__name__)
 

@@ -1,9 +1,14 @@
-"""Format rules for what students choose themselves: usernames and profile links."""
+"""Rules for what students type: their email (normalised), their password (Django's validators),
+usernames and profile links."""
 
 import re
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+
+from accounts.models import User
+from config.errors import InvalidInput
 
 USERNAME_FORMAT = re.compile(r"^[a-z0-9_]{3,30}$")
 
@@ -29,3 +34,15 @@ def username_validate(value: str) -> None:
         raise ValidationError("Use 3 to 30 characters: letters, digits and underscores.")
     if value in RESERVED_USERNAMES:
         raise ValidationError("This username is reserved.")
+
+
+def email_normalize(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_validate(*, password: str, user: User, field: str) -> None:
+    """Django's validators (length, common, numeric, similar to email or name)."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise InvalidInput(fields={field: list(exc.messages)}) from None

@@ -25,7 +25,7 @@ from accounts.models import User
 from config.client_ip import client_ip
 from config.errors import ApiError
 from guru.models import AdminSession
-from guru.selectors import admin_session_get_live
+from guru.selectors.admin_auth import admin_session_get_live
 from guru.services.admin_auth import (
     admin_login_start,
     admin_login_verify,

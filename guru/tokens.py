@@ -8,7 +8,7 @@ from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
 
 from guru.errors import AdminSessionEnded, AdminTokenExpired, AdminTokenInvalid
 from guru.models import AdminSession
-from guru.selectors import admin_session_get_live
+from guru.selectors.admin_auth import admin_session_get_live
 
 SESSION_CLAIM = "sid"
 # The user's credentials_version the session was opened under (the session row holds it too).

@@ -3,8 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from guru import auth_api
-from guru.api import api_keys, assessments, audit, commerce, courses, wallet_grants
+from guru.api import api_keys, assessments, audit, auth, commerce, courses, wallet_grants
 
 # One viewset per entity: /<prefix> (list, create), /<prefix>/<id> and its actions.
 router = SimpleRouter(trailing_slash=False, use_regex_path=False)
@@ -27,11 +26,11 @@ router.register("audit-log", audit.AuditLogViewSet, basename="admin-audit-log")
 
 urlpatterns = [
     *router.urls,
-    path("auth/login", auth_api.AdminLoginApi.as_view(), name="admin-auth-login"),
-    path("auth/verify-otp", auth_api.AdminVerifyOtpApi.as_view(), name="admin-auth-verify-otp"),
-    path("auth/refresh", auth_api.AdminTokenRefreshApi.as_view(), name="admin-auth-refresh"),
-    path("auth/logout", auth_api.AdminLogoutApi.as_view(), name="admin-auth-logout"),
-    path("auth/password", auth_api.AdminPasswordChangeApi.as_view(), name="admin-auth-password"),
+    path("auth/login", auth.AdminLoginApi.as_view(), name="admin-auth-login"),
+    path("auth/verify-otp", auth.AdminVerifyOtpApi.as_view(), name="admin-auth-verify-otp"),
+    path("auth/refresh", auth.AdminTokenRefreshApi.as_view(), name="admin-auth-refresh"),
+    path("auth/logout", auth.AdminLogoutApi.as_view(), name="admin-auth-logout"),
+    path("auth/password", auth.AdminPasswordChangeApi.as_view(), name="admin-auth-password"),
     path("settings", commerce.PlatformSettingsApi.as_view(), name="admin-settings"),
     path("wallet/grant", wallet_grants.WalletGrantApi.as_view(), name="admin-wallet-grant"),
     path("wallet/reverse", wallet_grants.WalletReverseApi.as_view(), name="admin-wallet-reverse"),

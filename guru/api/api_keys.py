@@ -10,7 +10,7 @@ from config.serializers import StrictSerializer
 from guru.api.common import parse_body
 from guru.api.viewsets import AdminEntityViewSet, ListMixin, path_id
 from guru.models import ApiKey
-from guru.selectors import api_key_get, api_key_list
+from guru.selectors.api_keys import api_key_get, api_key_list
 from guru.services.api_keys import api_key_issue, api_key_revoke
 
 

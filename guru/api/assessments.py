@@ -20,7 +20,7 @@ from guru.api.viewsets import (
     parent_filter,
 )
 from guru.models import CertificateRule, Course, Lab, Module, Project, Question, Test
-from guru.selectors import (
+from guru.selectors.content import (
     certificate_rule_get,
     certificate_rule_list,
     course_get,

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from guru.api.viewsets import AdminEntityViewSet, ListMixin
 from guru.models import AdminAuditLog
-from guru.selectors import audit_log_list
+from guru.selectors.audit import audit_log_list
 
 
 class AuditLogOutputSerializer(serializers.ModelSerializer):

@@ -11,7 +11,7 @@ from guru.admin_base import AdminAPIView
 from guru.api.common import CONFLICT, AdminModelSerializer, parse_body
 from guru.api.viewsets import AdminCrudViewSet
 from guru.models import ActionPrice, CreditPack, Plan, PlatformSettings, Voucher
-from guru.selectors import (
+from guru.selectors.commerce import (
     action_price_get,
     action_price_list,
     credit_pack_get,

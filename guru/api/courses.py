@@ -12,7 +12,7 @@ from config.serializers import StrictSerializer
 from guru.api.common import CONFLICT, AdminModelSerializer, parse_body
 from guru.api.viewsets import AdminCrudViewSet, Parent, parent_filter, path_id
 from guru.models import Course, Lesson, Module
-from guru.selectors import (
+from guru.selectors.content import (
     CourseState,
     course_get,
     course_list,

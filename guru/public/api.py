@@ -26,7 +26,7 @@ from guru.public.serializers import (
     PublicTest,
     PublicVoucher,
 )
-from guru.selectors import platform_settings_get
+from guru.selectors.commerce import platform_settings_get
 
 NOT_MODIFIED = {304: OpenApiResponse(description="Not modified: the ETag still matches.")}
 

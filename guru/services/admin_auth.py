@@ -18,7 +18,7 @@ from accounts.errors import (
     PasswordIncorrect,
 )
 from accounts.models import OtpChallenge, User
-from accounts.services import otp_challenge_send, otp_verify
+from accounts.otp.services import otp_challenge_send, otp_verify
 from config.celery import task_enqueue_after_commit
 from config.errors import InvalidInput
 from guru.errors import AdminOtpRejected, AdminSessionEnded

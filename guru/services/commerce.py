@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from guru.models import PlatformSettings
-from guru.selectors import platform_settings_get
+from guru.selectors.commerce import platform_settings_get
 from guru.services.audit import AuditActor, admin_write
 from guru.services.entities import entity_update
 

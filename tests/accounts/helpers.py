@@ -9,7 +9,7 @@ from django.db.models import F
 from django.test import Client
 
 from accounts.models import OtpChallenge
-from accounts.otp_codes import otp_code
+from accounts.otp.codes import otp_code
 from tests.factories import PASSWORD
 
 

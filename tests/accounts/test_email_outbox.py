@@ -14,7 +14,7 @@ from accounts.email import (
     email_send_after_commit,
 )
 from accounts.models import OtpChallenge, OutboxEmail
-from accounts.services import otp_challenge_send
+from accounts.otp.services import otp_challenge_send
 from tests.accounts.helpers import code_of_challenge
 from tests.factories import StudentFactory
 

@@ -9,8 +9,8 @@ from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db.models import F
 
-from accounts import services
 from accounts.models import OtpChallenge
+from accounts.signup import services
 from tests.accounts.helpers import PASSWORD, Browser, code_in, log_in
 from tests.factories import StudentFactory
 

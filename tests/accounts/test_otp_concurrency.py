@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from accounts import services
 from accounts.models import OtpChallenge, UserSession
+from accounts.signup import services
 from tests.accounts.helpers import Browser, allow_new_code, code_in
 
 pytestmark = [

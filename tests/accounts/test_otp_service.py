@@ -17,7 +17,7 @@ from accounts.errors import (
     OtpUsed,
 )
 from accounts.models import OtpChallenge
-from accounts.services import (
+from accounts.otp.services import (
     otp_challenge_create,
     otp_challenge_send,
     otp_challenges_purge,

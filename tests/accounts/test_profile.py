@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 
-from accounts.services import profile_update
+from accounts.profile.services import profile_update
 from tests.accounts.helpers import PASSWORD, log_in
 from tests.factories import StudentFactory
 

@@ -8,7 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from guru.models import AdminAuditLog, AuditLogImmutable, Course, Lesson, PlatformSettings
-from guru.selectors import platform_settings_get
+from guru.selectors.commerce import platform_settings_get
 from tests.factories import AdminFactory
 
 # Transactional: the admin site sign-in emails its code once the login commits.

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from accounts.services import otp_challenges_purge
+from accounts.otp.services import otp_challenges_purge
 
 
 class Command(BaseCommand):

@@ -21,6 +21,7 @@ from config.ratelimit import (
 # A random id this browser keeps across logins and logouts (the session cookie does not), so
 # the server can tell the owner's browser from a stranger's when an account is under attack.
 BROWSER_COOKIE = "ourshiksha_browser"
+# Named after the module's old path; a new salt would forget every browser remembered so far.
 _BROWSER_COOKIE_SALT = "accounts.signin_limits.browser"
 
 
