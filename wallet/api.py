@@ -25,13 +25,13 @@ from wallet.idempotency import idempotency_key_parameter, idempotent, student_ca
 from wallet.models import LedgerEntry
 from wallet.selectors import ledger_entries, wallet_balance
 from wallet.services import (
+    voucher_redeem,
     wallet_deduct_action,
     wallet_open,
     wallet_system_grant,
     wallet_system_reverse,
     wallet_welcome_settle,
 )
-from wallet.vouchers import voucher_redeem
 
 IDEMPOTENCY_KEY = idempotency_key_parameter(
     "Unique per intended charge (8-200 of letters, digits, . _ : -); "
