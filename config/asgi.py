@@ -9,9 +9,10 @@ of a bounded pool (SYNC_REQUEST_THREADS per process), through a2wsgi's WSGI-to-A
 """
 
 import os
+import tempfile
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
-from typing import Any, cast
+from typing import IO, Any, cast
 
 from a2wsgi import WSGIMiddleware
 from a2wsgi.wsgi_typing import WSGIApp
@@ -22,6 +23,7 @@ from django.core.wsgi import get_wsgi_application
 from django.urls import Resolver404, resolve
 
 ASGIApp = Callable[[dict[str, Any], Callable, Callable], Awaitable[None]]
+_REPLAY_CHUNK_BYTES = 64 * 1024
 
 
 @lru_cache(maxsize=4096)
@@ -45,10 +47,48 @@ def project_application() -> ASGIApp:
         if scope["type"] == "http" and not needs_async_handler(
             scope["path"], settings.ROOT_URLCONF
         ):
-            return await sync_handler(scope, receive, send)  # type: ignore[arg-type]
+            body = await body_received(receive)
+            if body is None:
+                return  # the client left before its request was whole: no view runs
+            with body:
+                replay = body_replayed(body, receive)
+                return await sync_handler(scope, replay, send)  # type: ignore[arg-type]
         return await async_handler(scope, receive, send)
 
     return application
+
+
+async def body_received(receive: Callable) -> IO[bytes] | None:
+    """The request's whole body, kept as Django's async handler keeps it (in memory up to
+    FILE_UPLOAD_MAX_MEMORY_SIZE, then in a temporary file); None when the client disconnects
+    first. A sync view is then never given a body its client did not finish sending."""
+    # Closed by the caller (or here, on a disconnect).
+    body = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            body.close()
+            return None
+        body.write(message.get("body", b""))
+        if not message.get("more_body", False):
+            body.seek(0)
+            return body
+
+
+def body_replayed(body: IO[bytes], receive: Callable) -> Callable[[], Awaitable[dict]]:
+    """An ASGI receive that gives the body again, in chunks, then waits on the client's own
+    receive (its disconnect)."""
+
+    async def replay() -> dict[str, Any]:
+        if body.closed:
+            return await receive()
+        chunk = body.read(_REPLAY_CHUNK_BYTES)
+        more = len(chunk) == _REPLAY_CHUNK_BYTES
+        if not more:
+            body.close()
+        return {"type": "http.request", "body": chunk, "more_body": more}
+
+    return replay
 
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

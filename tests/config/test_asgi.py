@@ -1,15 +1,16 @@
 """The project under ASGI (production runs gunicorn with uvicorn workers): no middleware on the
 path pins a request to a thread, and the API answers as it does under WSGI."""
 
+import json
 import logging
 
 import pytest
 import requests
-from asgiref.sync import iscoroutinefunction
+from asgiref.sync import async_to_sync, iscoroutinefunction
 from django.core.handlers.asgi import ASGIHandler
 from django.core.handlers.wsgi import WSGIHandler
 
-from config.asgi import needs_async_handler
+from config.asgi import needs_async_handler, project_application
 from tests.asgi_server import asgi_server
 from tests.routes import url_routes
 
@@ -70,3 +71,59 @@ def test_async_views_and_static_files_and_only_they_go_to_the_async_handler(sett
     assert routed["/api/mithra/ask"] is True
     assert needs_async_handler("/static/admin/css/base.css", settings.ROOT_URLCONF) is True
     assert needs_async_handler("/no/such/route", settings.ROOT_URLCONF) is False
+
+
+def _asgi_post(messages: list[dict], *, length: int) -> list[dict]:
+    """What the project's ASGI application sends for a JSON POST of length bytes to a sync
+    view whose client sends messages."""
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/auth/login",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"localhost"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(length).encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("localhost", 80),
+    }
+    incoming, sent = iter(messages), []
+
+    async def receive() -> dict:
+        return next(incoming, {"type": "http.disconnect"})
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    async_to_sync(project_application())(scope, receive, send)
+    return sent
+
+
+def test_a_sync_view_gets_the_whole_body_however_it_arrives():
+    # A NUL escaped across the two pieces: only the whole body shows it to the input guard.
+    sent = _asgi_post(
+        [
+            {"type": "http.request", "body": b'{"email": "a\\u00', "more_body": True},
+            {"type": "http.request", "body": b'00b"}', "more_body": False},
+        ],
+        length=21,
+    )
+    start, body = sent[0], b"".join(m.get("body", b"") for m in sent[1:])
+    assert start["status"] == 400
+    assert json.loads(body)["error"]["code"] == "invalid_characters"
+
+
+def test_no_sync_view_runs_for_a_client_that_left_before_its_body_was_whole():
+    sent = _asgi_post(
+        [
+            {"type": "http.request", "body": b'{"email": "a', "more_body": True},
+            {"type": "http.disconnect"},
+        ],
+        length=21,
+    )
+    assert sent == []
