@@ -2,18 +2,18 @@
 
 from django.urls import path
 
-from shishya import views
+from shishya import api
 
 urlpatterns = [
-    path("notifications", views.NotificationListView.as_view(), name="notifications"),
+    path("notifications", api.NotificationListView.as_view(), name="notifications"),
     path(
         "notifications/read-all",
-        views.NotificationReadAllView.as_view(),
+        api.NotificationReadAllView.as_view(),
         name="notifications-read-all",
     ),
     path(
         "notifications/<uuid:notification_id>/read",
-        views.NotificationReadView.as_view(),
+        api.NotificationReadView.as_view(),
         name="notification-read",
     ),
 ]
