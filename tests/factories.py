@@ -23,6 +23,7 @@ from guru.models import (
     Test,
     Voucher,
 )
+from learning.enrollment.services import WAIVED_FREE_COURSE
 from learning.models import Enrollment
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply
@@ -69,10 +70,14 @@ class AdminFactory(StudentFactory):
 
 
 class EnrollmentFactory(DjangoModelFactory):
+    """An enrollment that charged nothing, as a free course's does (waived_by="free"); the
+    charges themselves are the enroll endpoint's tests."""
+
     class Meta:
         model = Enrollment
 
     user = factory.SubFactory(StudentFactory)
+    waived_by = WAIVED_FREE_COURSE
 
 
 class CourseFactory(DjangoModelFactory):

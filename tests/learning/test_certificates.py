@@ -23,9 +23,14 @@ from learning.verification_ids import (
     verification_id_normalize,
 )
 from shishya.models import Notification
-from tests.factories import ActionPriceFactory, AdminFactory, StudentFactory
+from tests.factories import (
+    ActionPriceFactory,
+    AdminFactory,
+    EnrollmentFactory,
+    StudentFactory,
+)
 from tests.guru.catalogue import assessments_for, course_with_content
-from tests.learning.records import complete_lab, enroll, fund, sit_test
+from tests.learning.records import complete_lab, fund, sit_test
 from wallet.models import LedgerEntry, Wallet
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")
@@ -45,7 +50,7 @@ def course():
 
 
 def make_eligible(student, course, *, percent: int = 75) -> None:
-    enroll(student, course.pk)
+    EnrollmentFactory(user=student, course_id=course.pk)
     sit_test(student, course.pk, Test.objects.get(course=course).pk, percent)
     complete_lab(student, course.pk, Lab.objects.get(course=course).pk)
 
@@ -109,7 +114,7 @@ class TestGenerate:
 
     def test_unmet_requirements_are_listed_and_nothing_is_charged(self, client, course):
         student = StudentFactory(email="b@example.com", name="Bala")
-        enroll(student, course.pk)
+        EnrollmentFactory(user=student, course_id=course.pk)
         fund(student, 100)
         test = Test.objects.get(course=course)
         sit_test(student, course.pk, test.pk, 50)
@@ -160,7 +165,7 @@ class TestGenerate:
     def test_a_course_without_rules_offers_no_certificate(self, client):
         course = course_with_content(title="No rules")
         student = StudentFactory(name="Asha Rao")
-        enroll(student, course.pk)
+        EnrollmentFactory(user=student, course_id=course.pk)
         client.force_login(student)
         response = generate(client, course)
         assert response.status_code == 404

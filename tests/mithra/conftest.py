@@ -1,7 +1,7 @@
 import pytest
 
 from guru.models import Course, Lab, Lesson
-from learning.models import Enrollment
+from tests.factories import EnrollmentFactory
 from tests.guru.catalogue import assessments_for, course_with_content, pricing
 from tests.mithra.helpers import fund
 
@@ -39,6 +39,6 @@ def lab(course) -> Lab:
 
 @pytest.fixture
 def enrolled(student, course):
-    Enrollment.objects.create(user=student, course_id=course.pk)
+    EnrollmentFactory(user=student, course_id=course.pk)
     fund(student, 10)
     return student
