@@ -4,7 +4,13 @@ import pytest
 
 from guru.models import CertificateRule, Lab, Project, Test
 from learning.models import ProjectSubmission
-from tests.factories import EnrollmentFactory
+from tests.factories import (
+    CertificateRuleFactory,
+    EnrollmentFactory,
+    LabFactory,
+    ProjectFactory,
+    TestFactory,
+)
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.records import (
     complete_lab,
@@ -22,13 +28,19 @@ def lesson_ids(course) -> list[int]:
 
 @pytest.fixture
 def course():
+    """A quiz, a lab worth 30 % and a project; the certificate needs all three and 50 % of
+    the labs' weight."""
     course = course_with_content()
-    _test, lab, project = assessments_for(course)
-    Lab.objects.filter(pk=lab.pk).update(certificate_weight=30)
-    rule = CertificateRule.objects.get(course=course)
-    rule.min_lab_weight = 50
-    rule.save()
-    rule.required_projects.add(project)
+    test = TestFactory(course=course, questions=1)
+    lab = LabFactory(course=course, order=0, certificate_weight=30)
+    project = ProjectFactory(course=course)
+    CertificateRuleFactory(
+        course=course,
+        min_lab_weight=50,
+        required_tests=[test],
+        required_labs=[lab],
+        required_projects=[project],
+    )
     return course
 
 

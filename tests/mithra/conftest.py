@@ -16,8 +16,8 @@ def course(guru_in_process) -> Course:
     """A published course in this process's Guru, with a lab, a test and pricing
     (tutor_question: 2 credits), read by the student side through the real public API."""
     course = course_with_content()
-    _test, lab, _project = assessments_for(course)
-    Lab.objects.filter(pk=lab.pk).update(
+    assessments_for(
+        course,
         solution_code=SOLUTION,
         expected_output=EXPECTED_OUTPUT,
         expected_pattern=EXPECTED_PATTERN,
