@@ -13,7 +13,7 @@ from config.in_process import InProcessTransport
 from config.process_caches import clear_all as process_caches_clear
 from guru.shishya_client import shishya_session
 from shishya.guru_client import guru_client
-from tests.factories import AdminFactory, StudentFactory
+from tests.factories import ADMIN_EMAIL, AdminFactory, StudentFactory
 from tests.fakes.openai import API_KEY as OPENAI_API_KEY
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.resend import FakeResend
@@ -181,4 +181,6 @@ def student_client(client, student):
 
 @pytest.fixture
 def admin(db):
-    return AdminFactory(email="guru@example.com", verified=True)
+    """The admin most tests act as: named, signs in with ADMIN_EMAIL and
+    factories.ADMIN_PASSWORD, their email proven by an earlier sign-in."""
+    return AdminFactory(email=ADMIN_EMAIL, name="Asha", verified=True)

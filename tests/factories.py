@@ -29,6 +29,9 @@ from wallet.models import LedgerEntry
 from wallet.services import wallet_apply
 
 PASSWORD = "correct-horse-battery"
+# An admin's password must pass createadmin's rules (tests/guru/test_createadmin.py).
+ADMIN_PASSWORD = "correct-horse-battery-staple-42"
+ADMIN_EMAIL = "asha.admin@ourshiksha.ai"
 
 
 class StudentFactory(DjangoModelFactory):
@@ -65,7 +68,11 @@ class StudentFactory(DjangoModelFactory):
 
 
 class AdminFactory(StudentFactory):
+    """An admin who signs in with ADMIN_PASSWORD; verified=True for one whose email an earlier
+    sign-in proved (createadmin leaves it unproven)."""
+
     email = factory.Sequence(lambda n: f"admin{n}@ourshiksha.ai")
+    password = ADMIN_PASSWORD
     role = User.Role.ADMIN
 
 

@@ -23,12 +23,7 @@ from learning.verification_ids import (
     verification_id_normalize,
 )
 from shishya.models import Notification
-from tests.factories import (
-    ActionPriceFactory,
-    AdminFactory,
-    EnrollmentFactory,
-    StudentFactory,
-)
+from tests.factories import ActionPriceFactory, EnrollmentFactory, StudentFactory
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.records import complete_lab, fund, sit_test
 from wallet.models import LedgerEntry, Wallet
@@ -336,10 +331,9 @@ class TestPdf:
 
 class TestRevoke:
     def test_staff_revoke_with_a_reason_recorded_and_audited(
-        self, student_client, student, eligible, course
+        self, student_client, student, eligible, course, admin
     ):
         certificate_id = generate(student_client, course).json()["id"]
-        admin = AdminFactory(email="staff@example.com", name="Staff")
         call_command(
             "revoke_certificate",
             certificate_id.lower(),
@@ -365,14 +359,13 @@ class TestRevoke:
             call_command("revoke_certificate", certificate_id, "--reason", "x", "--by", admin.email)
 
     def test_only_staff_may_revoke_and_a_reason_is_required(
-        self, student_client, student, eligible, course
+        self, student_client, student, eligible, course, admin
     ):
         certificate_id = generate(student_client, course).json()["id"]
         with pytest.raises(CommandError, match="revoker_not_staff"):
             call_command(
                 "revoke_certificate", certificate_id, "--reason", "x", "--by", student.email
             )
-        admin = AdminFactory(email="staff@example.com", name="Staff")
         with pytest.raises(CommandError, match="reason"):
             call_command("revoke_certificate", certificate_id, "--reason", " ", "--by", admin.email)
         with pytest.raises(CommandError, match="not_found"):
