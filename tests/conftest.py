@@ -14,6 +14,8 @@ from config.process_caches import clear_all as process_caches_clear
 from guru.shishya_client import shishya_session
 from shishya.guru_client import guru_client
 from tests.factories import ADMIN_EMAIL, AdminFactory, StudentFactory
+from tests.fakes.judge0 import AUTH_TOKEN as JUDGE0_AUTH_TOKEN
+from tests.fakes.judge0 import FakeJudge0
 from tests.fakes.openai import API_KEY as OPENAI_API_KEY
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.resend import FakeResend
@@ -109,6 +111,15 @@ def fake_resend(settings, _tasks_in_process):
         settings.RESEND_API_URL = server.url
         settings.EMAIL_BACKEND = "accounts.email.ResendEmailBackend"
         server.settle = _tasks_in_process.settle
+        yield server
+
+
+@pytest.fixture
+def judge0(settings):
+    """A local Judge0 the lab runner is pointed at."""
+    with FakeJudge0() as server:
+        settings.JUDGE0_URL = server.url
+        settings.JUDGE0_AUTH_TOKEN = JUDGE0_AUTH_TOKEN
         yield server
 
 

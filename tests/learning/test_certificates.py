@@ -38,6 +38,8 @@ postgres_only = pytest.mark.skipif(
 
 @pytest.fixture
 def course():
+    """A course with a quiz, a lab and a project (assessments_for); its certificate costs
+    PRICE credits."""
     course = course_with_content()
     assessments_for(course)  # the rule: pass the quiz (its own 60 %) and complete the lab
     ActionPriceFactory(action="certificate_issue", credits=PRICE, is_chargeable=False)

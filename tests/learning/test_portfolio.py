@@ -27,6 +27,7 @@ PRIVATE_KEYS = {"email", "balance", "user", "user_id", "pk", "ledger_entry_id", 
 
 @pytest.fixture
 def course():
+    """A course with a quiz, a lab and a project, and a certificate rule (assessments_for)."""
     course = course_with_content()
     assessments_for(course)
     return course
