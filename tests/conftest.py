@@ -13,7 +13,9 @@ from config.in_process import InProcessTransport
 from config.process_caches import clear_all as process_caches_clear
 from guru.shishya_client import shishya_session
 from shishya.guru_client import guru_client
-from tests.factories import AdminFactory, StudentFactory
+from tests.factories import ADMIN_EMAIL, AdminFactory, StudentFactory
+from tests.fakes.judge0 import AUTH_TOKEN as JUDGE0_AUTH_TOKEN
+from tests.fakes.judge0 import FakeJudge0
 from tests.fakes.openai import API_KEY as OPENAI_API_KEY
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.resend import FakeResend
@@ -113,6 +115,15 @@ def fake_resend(settings, _tasks_in_process):
 
 
 @pytest.fixture
+def judge0(settings):
+    """A local Judge0 the lab runner is pointed at."""
+    with FakeJudge0() as server:
+        settings.JUDGE0_URL = server.url
+        settings.JUDGE0_AUTH_TOKEN = JUDGE0_AUTH_TOKEN
+        yield server
+
+
+@pytest.fixture
 def openai_fake(settings):
     """A local OpenAI the real SDK is pointed at, with the tutor configured."""
     with FakeOpenAI() as server:
@@ -181,4 +192,6 @@ def student_client(client, student):
 
 @pytest.fixture
 def admin(db):
-    return AdminFactory(email="guru@example.com", verified=True)
+    """The admin most tests act as: named, signs in with ADMIN_EMAIL and
+    factories.ADMIN_PASSWORD, their email proven by an earlier sign-in."""
+    return AdminFactory(email=ADMIN_EMAIL, name="Asha", verified=True)

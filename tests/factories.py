@@ -23,11 +23,15 @@ from guru.models import (
     Test,
     Voucher,
 )
+from learning.enrollment.services import WAIVED_FREE_COURSE
 from learning.models import Enrollment
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply
 
 PASSWORD = "correct-horse-battery"
+# An admin's password must pass createadmin's rules (tests/guru/test_createadmin.py).
+ADMIN_PASSWORD = "correct-horse-battery-staple-42"
+ADMIN_EMAIL = "asha.admin@ourshiksha.ai"
 
 
 class StudentFactory(DjangoModelFactory):
@@ -64,15 +68,23 @@ class StudentFactory(DjangoModelFactory):
 
 
 class AdminFactory(StudentFactory):
+    """An admin who signs in with ADMIN_PASSWORD; verified=True for one whose email an earlier
+    sign-in proved (createadmin leaves it unproven)."""
+
     email = factory.Sequence(lambda n: f"admin{n}@ourshiksha.ai")
+    password = ADMIN_PASSWORD
     role = User.Role.ADMIN
 
 
 class EnrollmentFactory(DjangoModelFactory):
+    """An enrollment that charged nothing, as a free course's does (waived_by="free"); the
+    charges themselves are the enroll endpoint's tests."""
+
     class Meta:
         model = Enrollment
 
     user = factory.SubFactory(StudentFactory)
+    waived_by = WAIVED_FREE_COURSE
 
 
 class CourseFactory(DjangoModelFactory):

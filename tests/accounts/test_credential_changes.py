@@ -14,7 +14,7 @@ from guru.models import AdminSession
 from guru.tokens import admin_tokens_issue
 from tests.accounts.helpers import Browser, log_in
 
-# student: the verified student of tests/accounts/conftest.py
+# student and admin: the verified student and admin of tests/conftest.py
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(

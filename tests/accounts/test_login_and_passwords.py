@@ -12,7 +12,7 @@ from django.db.models import F
 from accounts.models import OtpChallenge
 from accounts.signup import services
 from tests.accounts.helpers import PASSWORD, Browser, code_in, log_in
-from tests.factories import StudentFactory
+from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, StudentFactory
 
 # Transactional: codes are emailed once the request's transaction commits.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,7 +49,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(browser, student):
 
 
 def test_admin_account_is_refused_by_student_login(browser, admin):
-    response = browser.post("/api/auth/login", {"email": "guru@example.com", "password": PASSWORD})
+    response = browser.post("/api/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
     unknown = browser.post("/api/auth/login", {"email": "who@example.com", "password": PASSWORD})
     assert response.status_code == 401 and response.json() == unknown.json()
     assert browser.get("/api/auth/me").status_code == 401
@@ -57,26 +57,26 @@ def test_admin_account_is_refused_by_student_login(browser, admin):
 
 def test_admin_account_cannot_reset_its_password_through_student_flows(admin, fake_resend):
     admins_browser, unknowns_browser = Browser(), Browser()
-    assert forgot(admins_browser, "guru@example.com").status_code == 202
+    assert forgot(admins_browser, ADMIN_EMAIL).status_code == 202
     assert forgot(unknowns_browser, "who@example.com").status_code == 202
     assert fake_resend.emails == []
-    response = reset(admins_browser, "guru@example.com", "123456")
+    response = reset(admins_browser, ADMIN_EMAIL, "123456")
     unknown = reset(unknowns_browser, "who@example.com", "123456")
     assert response.status_code == 400 and response.json() == unknown.json()
     assert response.json()["error"]["code"] == "otp_incorrect"
     admin.refresh_from_db()
-    assert admin.check_password(PASSWORD)
+    assert admin.check_password(ADMIN_PASSWORD)
 
 
 def test_admin_email_signup_is_answered_like_any_other_and_sends_nothing(
     browser, admin, fake_resend
 ):
-    body = {"email": "guru@example.com", "password": NEW_PASSWORD, "name": "Mallory"}
+    body = {"email": ADMIN_EMAIL, "password": NEW_PASSWORD, "name": "Mallory"}
     response = browser.post("/api/auth/signup", body)
     assert response.status_code == 202
     assert fake_resend.emails == []
     admin.refresh_from_db()
-    assert admin.check_password(PASSWORD) and admin.name == ""
+    assert admin.check_password(ADMIN_PASSWORD) and admin.name == "Asha"
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def every_kind_of_address(student, admin, fake_resend):
     )
     forgot(Browser(), "asha@example.com")  # her own browser holds a live reset code
     assert len(fake_resend.emails) == 2
-    return ["asha@example.com", "pending@example.com", "guru@example.com", "nobody@example.com"]
+    return ["asha@example.com", "pending@example.com", ADMIN_EMAIL, "nobody@example.com"]
 
 
 @pytest.mark.parametrize(
@@ -229,7 +229,7 @@ def test_forgot_answers_before_the_email_is_sent(student, fake_resend, hold_task
     assert fake_resend.last_email_to("asha@example.com")
 
 
-@pytest.mark.parametrize("address", ["asha@example.com", "guru@example.com", "nobody@example.com"])
+@pytest.mark.parametrize("address", ["asha@example.com", ADMIN_EMAIL, "nobody@example.com"])
 def test_signup_hashes_the_password_whatever_the_address(student, admin, address, monkeypatch):
     hashed = []
     monkeypatch.setattr(

@@ -15,7 +15,6 @@ from accounts.models import UserSession
 from config.authentication import SESSION_SEEN_AT, SESSION_STARTED_AT
 from tests.accounts.helpers import PASSWORD, Browser, log_in
 from tests.config.test_production_settings import setting
-from tests.factories import AdminFactory
 
 # The store the project is configured with (its cache layer included).
 SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
@@ -154,8 +153,7 @@ def test_logout_requires_a_session(browser):
     assert browser.post("/api/auth/logout").status_code == 401
 
 
-def test_admin_site_sessions_are_not_student_sessions(db):
-    admin = AdminFactory(email="root@example.com", password=PASSWORD)
+def test_admin_site_sessions_are_not_student_sessions(admin):
     browser = Browser()
     browser.client.force_login(admin)
     # The student API does not see it at all: as anonymous (every route is walked with it in

@@ -13,7 +13,6 @@ from tests.factories import (
     ProjectFactory,
     StudentFactory,
 )
-from tests.fakes.judge0 import AUTH_TOKEN, FakeJudge0
 from tests.learning.content import LAB_RUN_PRICE, balance, guru_course
 from tests.learning.test_tests import ALL_RIGHT, assert_no_answer_material, expire, submit
 
@@ -22,15 +21,7 @@ CERTIFICATE_PRICE = 5
 
 
 @pytest.fixture
-def judge0(settings):
-    with FakeJudge0() as server:
-        settings.JUDGE0_URL = server.url
-        settings.JUDGE0_AUTH_TOKEN = AUTH_TOKEN
-        yield server
-
-
-@pytest.fixture
-def course(guru_in_process):
+def content(guru_in_process):
     """Guru's side, as admins set it up: a course with lessons, labs, a test (two attempts),
     a project, certificate rules and prices."""
     content = guru_course(max_attempts=2)
@@ -45,13 +36,13 @@ def course(guru_in_process):
     return content
 
 
-def test_a_student_walks_a_whole_course(course, judge0, settings):
+def test_a_student_walks_a_whole_course(content, judge0, settings):
     student = StudentFactory(
         email="asha@example.com", name="Asha Verma", verified=True, credits=100
     )
     client = Client()
     client.force_login(student)
-    course_id, seen = course.course.pk, []
+    course_id, seen = content.course.pk, []
 
     def call(method: str, path: str, body: dict | None = None, **headers):
         response = getattr(client, method)(
@@ -66,18 +57,18 @@ def test_a_student_walks_a_whole_course(course, judge0, settings):
     assert balance(student) == 70
 
     # A lab locked behind a lesson, opened by completing that lesson.
-    regex_lab = f"/api/labs/{course_id}/{course.regex_lab.pk}"
+    regex_lab = f"/api/labs/{course_id}/{content.regex_lab.pk}"
     locked = call("get", regex_lab)
     assert locked.status_code == 403 and locked.json()["error"]["code"] == "lab_locked"
-    lesson = call("get", f"/api/learning/lesson/{course.lessons[0].pk}")
+    lesson = call("get", f"/api/learning/lesson/{content.lessons[0].pk}")
     assert lesson.status_code == 200 and lesson.json()["completed"] is False
-    assert call("post", f"/api/learning/lesson/{course.lessons[0].pk}/complete").status_code == 200
+    assert call("post", f"/api/learning/lesson/{content.lessons[0].pk}/complete").status_code == 200
     assert call("get", regex_lab).status_code == 200
 
     # A lab run on Judge0, charged once per verdict. (Its feedback is the student's own
     # program's output, which here prints the expected text: it is not added to `seen`.)
     submitted = client.post(
-        f"/api/labs/{course_id}/{course.stdout_lab.pk}/submit",
+        f"/api/labs/{course_id}/{content.stdout_lab.pk}/submit",
         {"code": "print('SECRET-OUTPUT')"},
         content_type="application/json",
         headers={"Idempotency-Key": "walk-lab-0001"},
@@ -87,22 +78,22 @@ def test_a_student_walks_a_whole_course(course, judge0, settings):
     assert balance(student) == 70 - LAB_RUN_PRICE
 
     # The test: a late answer is refused, the second attempt on time is graded.
-    tests = f"/api/tests/{course_id}/{course.test.pk}"
+    tests = f"/api/tests/{course_id}/{content.test.pk}"
     first = call("post", f"{tests}/start").json()["id"]
     expire(first, seconds_ago=settings.TEST_SUBMIT_GRACE_SECONDS + 5)
-    late = submit(client, course, ALL_RIGHT)
+    late = submit(client, content, ALL_RIGHT)
     assert late.status_code == 409 and late.json()["error"]["code"] == "attempt_expired"
     seen.append(late.content.decode())
     assert call("post", f"{tests}/start").status_code == 201
     # Nothing a student saw before their own submission carried answer material.
     for body in seen:
         assert_no_answer_material(body)
-    graded = submit(client, course, ALL_RIGHT).json()
+    graded = submit(client, content, ALL_RIGHT).json()
     assert (graded["percent"], graded["passed"]) == (100, True)
     assert TestAttempt.objects.filter(user=student, status="submitted").count() == 1
 
     # A project.
-    project = Project.objects.get(course=course.course)
+    project = Project.objects.get(course=content.course)
     sent = call(
         "post",
         f"/api/projects/{course_id}/{project.pk}/submit",

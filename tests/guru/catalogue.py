@@ -23,10 +23,11 @@ def course_with_content(
     )
 
 
-def assessments_for(course: Course) -> tuple[Test, Lab, Project]:
-    """A one-question quiz, a lab and a project; the certificate needs the quiz and the lab."""
+def assessments_for(course: Course, **lab_fields: object) -> tuple[Test, Lab, Project]:
+    """A one-question quiz, a lab (LabFactory's, with lab_fields) and a project; the
+    certificate needs the quiz and the lab."""
     test = TestFactory(course=course, questions=1)
-    lab = LabFactory(course=course, order=0)
+    lab = LabFactory(course=course, order=0, **lab_fields)
     project = ProjectFactory(course=course)
     CertificateRuleFactory(course=course, required_tests=[test], required_labs=[lab])
     return test, lab, project

@@ -9,7 +9,8 @@ from rest_framework.test import APIClient
 
 from guru.models import Course, Lab, Lesson, Module, Project, Question, Test
 from tests.factories import (
-    AdminFactory,
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
     CourseFactory,
     LabFactory,
     LessonFactory,
@@ -19,18 +20,11 @@ from tests.factories import (
     TestFactory,
 )
 
-PASSWORD = "correct-horse-battery-staple-42"
-ADMIN_EMAIL = "asha.admin@ourshiksha.ai"
 PROBE = "/api/admin/test/probe"
 _CODE_LINE = re.compile(r"^Your One-Time Verification Code is: (\d{6})$", re.MULTILINE)
 
 
-@pytest.fixture
-def admin_user(db):
-    return AdminFactory(email=ADMIN_EMAIL, password=PASSWORD, name="Asha")
-
-
-def login(client, email: str = ADMIN_EMAIL, password: str = PASSWORD, **headers):
+def login(client, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD, **headers):
     return client.post(
         "/api/admin/auth/login",
         {"email": email, "password": password},
@@ -84,15 +78,15 @@ def site_sign_in(client, fake_resend, email: str = ADMIN_EMAIL) -> None:
     """The admin site's own sign-in: password, then the emailed code (sent after commit, so
     inside a test's transaction the commit callbacks are run here)."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        started = client.post("/guru/admin/login/", {"username": email, "password": PASSWORD})
+        started = client.post("/guru/admin/login/", {"username": email, "password": ADMIN_PASSWORD})
     assert started["Location"].startswith("/guru/admin/login/verify/")
     done = client.post("/guru/admin/login/verify/", {"otp": emailed_code(fake_resend, email)})
     assert done.status_code == 302 and done["Location"] == "/guru/admin/"
 
 
 @pytest.fixture
-def site(transactional_db, client, admin_user, fake_resend):
-    """A browser signed into the Guru admin site (/guru/admin/) as admin_user. Transactional:
+def site(transactional_db, client, admin, fake_resend):
+    """A browser signed into the Guru admin site (/guru/admin/) as admin. Transactional:
     the code's email leaves after commit."""
     site_sign_in(client, fake_resend)
     return client
@@ -105,10 +99,10 @@ def error_code(response) -> str:
 
 
 @pytest.fixture
-def api(admin_user) -> APIClient:
+def api(admin) -> APIClient:
     """The admin API as an admin; the JWT path itself is the admin-auth tests' concern."""
     client = APIClient(REMOTE_ADDR="203.0.113.7")
-    client.force_authenticate(user=admin_user)
+    client.force_authenticate(user=admin)
     return client
 
 

@@ -26,12 +26,12 @@ def test_issue_shows_the_key_once_and_stores_only_its_hash(api, client):
     assert client.get("/api/public/pricing", HTTP_X_API_KEY=key).status_code == 200
 
 
-def test_issue_and_revoke_are_audited_without_the_hash(api, admin_user):
+def test_issue_and_revoke_are_audited_without_the_hash(api, admin):
     key = issue(api).json()
     api.post(f"/api/admin/api-keys/{key['id']}/revoke")
     created, revoked = AdminAuditLog.objects.filter(entity_type="API_KEY").order_by("id")
     assert (created.action_type, revoked.action_type) == ("CREATE", "UPDATE")
-    assert created.admin_id == admin_user.pk and created.entity_id == key["id"]
+    assert created.admin_id == admin.pk and created.entity_id == key["id"]
     assert "key_hash" not in created.changes and key["key"] not in str(created.changes)
     assert revoked.changes["revoked_at"]["old"] is None
 

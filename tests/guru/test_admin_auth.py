@@ -18,11 +18,9 @@ from accounts.models import OtpChallenge, User
 from guru.models import AdminSession
 from guru.services.admin_auth import admin_login_code_send
 from guru.tokens import admin_tokens_issue
+from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, AdminFactory
 from tests.factories import PASSWORD as STUDENT_PASSWORD
-from tests.factories import AdminFactory
 from tests.guru.conftest import (
-    ADMIN_EMAIL,
-    PASSWORD,
     PROBE,
     bearer,
     emailed_code,
@@ -39,7 +37,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.g
 
 
 @pytest.fixture
-def tokens(client, admin_user, fake_resend):
+def tokens(client, admin, fake_resend):
     return sign_in(client, fake_resend)
 
 
@@ -51,14 +49,14 @@ def only_session() -> AdminSession:
 # --- Step 1: password --------------------------------------------------------------------
 
 
-def test_admin_cannot_access_without_login(client, admin_user):
+def test_admin_cannot_access_without_login(client, admin):
     response = client.get(PROBE)
     assert response.status_code == 401
     assert error_code(response) == "not_authenticated"
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_password_alone_gives_no_token_but_emails_the_code(client, admin_user, fake_resend):
+def test_password_alone_gives_no_token_but_emails_the_code(client, admin, fake_resend):
     response = login(client)
     assert response.status_code == 200
     body = response.json()
@@ -67,7 +65,7 @@ def test_password_alone_gives_no_token_but_emails_the_code(client, admin_user, f
     assert "access" not in response.content.decode() and "refresh" not in body
     fake_resend.settle()  # the challenge and its email are made after the answer
     challenge = OtpChallenge.objects.get(pk=body["challenge_id"])
-    assert challenge.user == admin_user and challenge.purpose == "admin_login"
+    assert challenge.user == admin and challenge.purpose == "admin_login"
 
     email = fake_resend.last_email_to(ADMIN_EMAIL)
     assert email["subject"] == "OurShiksha Admin Verification Code"
@@ -82,13 +80,13 @@ def test_password_alone_gives_no_token_but_emails_the_code(client, admin_user, f
 
 
 def test_unknown_email_wrong_password_and_student_get_the_admins_answer(
-    client, admin_user, student, fake_resend
+    client, admin, student, fake_resend
 ):
     answers = [
-        login(client, "nobody@example.com", PASSWORD),
+        login(client, "nobody@example.com", ADMIN_PASSWORD),
         login(client, ADMIN_EMAIL, "not-the-password"),
         login(client, student.email, STUDENT_PASSWORD),
-        login(client, ADMIN_EMAIL, PASSWORD),
+        login(client, ADMIN_EMAIL, ADMIN_PASSWORD),
     ]
     assert {a.status_code for a in answers} == {200}
     bodies = [a.json() for a in answers]
@@ -108,25 +106,31 @@ def test_unknown_email_costs_a_password_hash(client, db):
     hashed.assert_called_once_with("some-guess")
 
 
-def test_inactive_admin_gets_no_code(client, admin_user, fake_resend):
-    User.objects.filter(pk=admin_user.pk).update(is_active=False)
+def test_inactive_admin_gets_no_code(client, admin, fake_resend):
+    User.objects.filter(pk=admin.pk).update(is_active=False)
     assert login(client).status_code == 200
     fake_resend.settle()
     assert not OtpChallenge.objects.exists() and fake_resend.emails == []
 
 
-def test_a_right_password_answers_like_a_wrong_one_every_time(client, admin_user, fake_resend):
+def test_a_right_password_answers_like_a_wrong_one_every_time(client, admin, fake_resend):
     # Before: the second right password within a minute answered 429 otp_cooldown, which a
     # wrong one never did.
     answers = [
         login(client, ADMIN_EMAIL, password)
-        for password in (PASSWORD, "not-the-password", PASSWORD, "not-the-password", PASSWORD)
+        for password in (
+            ADMIN_PASSWORD,
+            "not-the-password",
+            ADMIN_PASSWORD,
+            "not-the-password",
+            ADMIN_PASSWORD,
+        )
     ]
     assert {a.status_code for a in answers} == {200}
     assert {tuple(sorted(a.json())) for a in answers} == {("challenge_id", "expires_in")}
 
 
-def test_the_code_leaves_after_the_answer(client, admin_user, fake_resend, hold_tasks):
+def test_the_code_leaves_after_the_answer(client, admin, fake_resend, hold_tasks):
     release = hold_tasks()  # the outbox is busy until the answer is in
     assert login(client).status_code == 200
     assert not fake_resend.requests
@@ -134,9 +138,7 @@ def test_the_code_leaves_after_the_answer(client, admin_user, fake_resend, hold_
     assert emailed_code(fake_resend)
 
 
-def test_the_daily_cap_of_wrong_codes_is_never_told_at_login(
-    client, admin_user, fake_resend, settings
-):
+def test_the_daily_cap_of_wrong_codes_is_never_told_at_login(client, admin, fake_resend, settings):
     settings.OTP_DAILY_FAILURE_CAP = 1
     challenge_id = login(client).json()["challenge_id"]
     verify(client, challenge_id, wrong(emailed_code(fake_resend)))
@@ -149,19 +151,20 @@ def test_the_daily_cap_of_wrong_codes_is_never_told_at_login(
 # --- Step 2: the code --------------------------------------------------------------------
 
 
-def test_right_code_opens_a_session_and_returns_tokens(client, admin_user, fake_resend):
-    assert admin_user.email_verified_at is None
-    body = sign_in(client, fake_resend)
+def test_right_code_opens_a_session_and_returns_tokens(client, fake_resend):
+    new_admin = AdminFactory()  # as createadmin leaves one: the email not yet proven
+    assert new_admin.email_verified_at is None
+    body = sign_in(client, fake_resend, new_admin.email)
     assert set(body) == {"access", "refresh", "token_type", "expires_in"}
     assert body["token_type"] == "Bearer" and body["expires_in"] == 30 * 60
 
     probe = client.get(PROBE, **bearer(body["access"]))
     assert probe.status_code == 200
     session = only_session()
-    assert probe.json() == {"email": ADMIN_EMAIL, "session": str(session.id)}
+    assert probe.json() == {"email": new_admin.email, "session": str(session.id)}
     assert session.channel == "api" and session.ended_at is None
-    admin_user.refresh_from_db()
-    assert admin_user.email_verified_at is not None
+    new_admin.refresh_from_db()
+    assert new_admin.email_verified_at is not None
 
 
 def test_tokens_are_short_lived_hs256_naming_the_session_and_no_role(tokens):
@@ -180,7 +183,7 @@ def test_tokens_are_short_lived_hs256_naming_the_session_and_no_role(tokens):
     assert settings.ADMIN_JWT_SIGNING_KEY != settings.SECRET_KEY
 
 
-def test_wrong_otp_fails_and_issues_nothing(client, admin_user, fake_resend):
+def test_wrong_otp_fails_and_issues_nothing(client, admin, fake_resend):
     challenge_id = login(client).json()["challenge_id"]
     response = verify(client, challenge_id, wrong(emailed_code(fake_resend)))
     assert response.status_code == 401
@@ -190,7 +193,7 @@ def test_wrong_otp_fails_and_issues_nothing(client, admin_user, fake_resend):
     assert not AdminSession.objects.exists()
 
 
-def test_expired_otp_fails(client, admin_user, fake_resend):
+def test_expired_otp_fails(client, admin, fake_resend):
     challenge_id = login(client).json()["challenge_id"]
     code = emailed_code(fake_resend)
     OtpChallenge.objects.filter(pk=challenge_id).update(
@@ -201,7 +204,7 @@ def test_expired_otp_fails(client, admin_user, fake_resend):
     assert not AdminSession.objects.exists()
 
 
-def test_reused_otp_fails(client, admin_user, fake_resend):
+def test_reused_otp_fails(client, admin, fake_resend):
     challenge_id = login(client).json()["challenge_id"]
     code = emailed_code(fake_resend)
     assert verify(client, challenge_id, code).status_code == 200
@@ -210,7 +213,7 @@ def test_reused_otp_fails(client, admin_user, fake_resend):
     assert AdminSession.objects.count() == 1
 
 
-def test_fourth_try_is_locked_out_even_with_the_right_code(client, admin_user, fake_resend):
+def test_fourth_try_is_locked_out_even_with_the_right_code(client, admin, fake_resend):
     challenge_id = login(client).json()["challenge_id"]
     code = emailed_code(fake_resend)
     codes = [error_code(verify(client, challenge_id, wrong(code))) for _ in range(3)]
@@ -220,7 +223,7 @@ def test_fourth_try_is_locked_out_even_with_the_right_code(client, admin_user, f
     assert not AdminSession.objects.exists()
 
 
-def test_code_from_another_challenge_is_refused(client, admin_user, fake_resend):
+def test_code_from_another_challenge_is_refused(client, admin, fake_resend):
     first_id = login(client).json()["challenge_id"]
     first_code = emailed_code(fake_resend)
     second_id = login(client).json()["challenge_id"]
@@ -234,8 +237,8 @@ def test_code_from_another_challenge_is_refused(client, admin_user, fake_resend)
     assert verify(client, second_id, second_code).status_code == 200
 
 
-def test_challenge_of_another_admin_is_refused(client, admin_user, fake_resend):
-    other = AdminFactory(email="other.admin@ourshiksha.ai", password=PASSWORD)
+def test_challenge_of_another_admin_is_refused(client, admin, fake_resend):
+    other = AdminFactory(email="other.admin@ourshiksha.ai")
     other_id = login(client, other.email).json()["challenge_id"]
     code = emailed_code(fake_resend, other.email)
     response = verify(client, other_id, code, email=ADMIN_EMAIL)
@@ -355,8 +358,8 @@ def test_student_session_cookie_is_rejected(client, student):
     assert response.status_code == 401 and error_code(response) == "not_authenticated"
 
 
-def test_admin_session_cookie_without_token_is_rejected(client, admin_user):
-    client.force_login(admin_user)
+def test_admin_session_cookie_without_token_is_rejected(client, admin):
+    client.force_login(admin)
     assert client.get(PROBE).status_code == 401
 
 
@@ -368,17 +371,15 @@ def test_token_for_a_non_admin_is_forbidden(client, student):
     assert response.status_code == 403 and error_code(response) == "forbidden"
 
 
-def test_role_change_in_the_database_ends_the_session_on_the_next_request(
-    client, admin_user, tokens
-):
+def test_role_change_in_the_database_ends_the_session_on_the_next_request(client, admin, tokens):
     assert client.get(PROBE, **bearer(tokens["access"])).status_code == 200
-    admin_user.role = User.Role.STUDENT
-    admin_user.save()
+    admin.role = User.Role.STUDENT
+    admin.save()
     demoted = client.get(PROBE, **bearer(tokens["access"]))
     assert demoted.status_code == 401 and error_code(demoted) == "admin_session_ended"
     assert error_code(refresh(client, tokens["refresh"])) == "admin_session_ended"
-    admin_user.role = User.Role.ADMIN
-    admin_user.save()
+    admin.role = User.Role.ADMIN
+    admin.save()
     assert error_code(client.get(PROBE, **bearer(tokens["access"]))) == "admin_session_ended"
 
 
@@ -416,7 +417,7 @@ def test_logout_revokes_access_and_refresh_at_once(client, tokens):
     assert refreshed.status_code == 401 and error_code(refreshed) == "admin_session_ended"
 
 
-def test_logout_ends_only_that_session(client, admin_user, fake_resend, tokens):
+def test_logout_ends_only_that_session(client, admin, fake_resend, tokens):
     other = sign_in(client, fake_resend)
     client.post("/api/admin/auth/logout", **bearer(tokens["access"]))
     assert client.get(PROBE, **bearer(other["access"])).status_code == 200
@@ -459,9 +460,11 @@ def change_password(client, access: str, current: str, new: str):
     )
 
 
-def test_password_change_ends_every_session_of_the_admin(client, admin_user, fake_resend, tokens):
+def test_password_change_ends_every_session_of_the_admin(client, admin, fake_resend, tokens):
     other = sign_in(client, fake_resend)
-    response = change_password(client, tokens["access"], PASSWORD, "a-brand-new-passphrase-77")
+    response = change_password(
+        client, tokens["access"], ADMIN_PASSWORD, "a-brand-new-passphrase-77"
+    )
     assert response.status_code == 204
     assert set(AdminSession.objects.values_list("end_reason", flat=True)) == {"password_changed"}
     for access in (tokens["access"], other["access"]):
@@ -476,21 +479,21 @@ def test_password_change_ends_every_session_of_the_admin(client, admin_user, fak
 def test_password_change_needs_the_current_password_and_a_strong_new_one(client, tokens):
     wrong_current = change_password(client, tokens["access"], "not-it", "a-brand-new-pass-77")
     assert wrong_current.status_code == 400 and error_code(wrong_current) == "password_incorrect"
-    weak = change_password(client, tokens["access"], PASSWORD, "12345678")
+    weak = change_password(client, tokens["access"], ADMIN_PASSWORD, "12345678")
     assert weak.status_code == 400 and "new_password" in weak.json()["error"]["fields"]
     assert client.get(PROBE, **bearer(tokens["access"])).status_code == 200
 
 
-def test_password_changed_anywhere_else_ends_sessions_too(client, admin_user, tokens):
-    admin_user.set_password("changed-in-a-shell-99")
-    admin_user.save()
+def test_password_changed_anywhere_else_ends_sessions_too(client, admin, tokens):
+    admin.set_password("changed-in-a-shell-99")
+    admin.save()
     assert error_code(client.get(PROBE, **bearer(tokens["access"]))) == "admin_session_ended"
 
 
 # --- Rate limits -------------------------------------------------------------------------
 
 
-def test_password_guessing_on_one_account_gets_429(client, admin_user):
+def test_password_guessing_on_one_account_gets_429(client, admin):
     answers = [login(client, ADMIN_EMAIL, f"guess-{n}").status_code for n in range(11)]
     assert answers == [200] * 10 + [429]
     limited = login(client, ADMIN_EMAIL, "guess-11")
@@ -505,7 +508,7 @@ def test_one_ip_guessing_across_accounts_gets_429(client, db):
     assert login(client, "user0@example.com", "x", REMOTE_ADDR="203.0.113.9").status_code == 200
 
 
-def test_code_guessing_gets_429(client, admin_user, fake_resend):
+def test_code_guessing_gets_429(client, admin, fake_resend):
     challenge_id = login(client).json()["challenge_id"]
     statuses = [
         verify(client, challenge_id, f"{n:06d}", REMOTE_ADDR=f"198.51.100.{n}").status_code
@@ -523,9 +526,7 @@ def test_refresh_is_rate_limited_per_ip(client, db, settings):
 # --- Secrets stay out of logs ------------------------------------------------------------
 
 
-def test_logs_of_whole_flows_hold_no_code_password_or_token(
-    client, admin_user, fake_resend, caplog
-):
+def test_logs_of_whole_flows_hold_no_code_password_or_token(client, admin, fake_resend, caplog):
     with caplog.at_level(logging.DEBUG):
         login(client, ADMIN_EMAIL, "a-wrong-password-for-the-log")
         login(client, "nobody@example.com", "another-secret-guess")
@@ -543,7 +544,7 @@ def test_logs_of_whole_flows_hold_no_code_password_or_token(
     assert caplog.records, "the flow logged nothing at all"
     logged = caplog.text + "".join(repr(vars(record)) for record in caplog.records)
     secrets = [
-        PASSWORD,
+        ADMIN_PASSWORD,
         "a-wrong-password-for-the-log",
         "another-secret-guess",
         "wrong-current-password",
@@ -558,7 +559,7 @@ def test_logs_of_whole_flows_hold_no_code_password_or_token(
 
 
 def test_a_right_password_does_no_more_work_in_the_request_than_a_wrong_one(
-    client, admin_user, hold_tasks, fake_resend
+    client, admin, hold_tasks, fake_resend
 ):
     release = hold_tasks()  # nothing queued runs until the answers are in
     right, wrong = login(client), login(client, ADMIN_EMAIL, "not-the-password")
@@ -571,19 +572,17 @@ def test_a_right_password_does_no_more_work_in_the_request_than_a_wrong_one(
     ]
 
 
-def test_the_code_task_run_twice_sends_one_code(admin_user, fake_resend):
+def test_the_code_task_run_twice_sends_one_code(admin, fake_resend):
     challenge_id = uuid.uuid4()
-    assert admin_login_code_send(challenge_id=challenge_id, admin_id=admin_user.pk)
-    assert not admin_login_code_send(challenge_id=challenge_id, admin_id=admin_user.pk)
+    assert admin_login_code_send(challenge_id=challenge_id, admin_id=admin.pk)
+    assert not admin_login_code_send(challenge_id=challenge_id, admin_id=admin.pk)
     fake_resend.settle()
     assert OtpChallenge.objects.get().pk == challenge_id and len(fake_resend.emails) == 1
 
 
-def test_the_code_task_sends_nothing_for_a_wrong_password_or_a_demoted_admin(
-    admin_user, fake_resend
-):
+def test_the_code_task_sends_nothing_for_a_wrong_password_or_a_demoted_admin(admin, fake_resend):
     assert not admin_login_code_send(challenge_id=uuid.uuid4(), admin_id=None)
-    User.objects.filter(pk=admin_user.pk).update(is_active=False)
-    assert not admin_login_code_send(challenge_id=uuid.uuid4(), admin_id=admin_user.pk)
+    User.objects.filter(pk=admin.pk).update(is_active=False)
+    assert not admin_login_code_send(challenge_id=uuid.uuid4(), admin_id=admin.pk)
     fake_resend.settle()
     assert not OtpChallenge.objects.exists() and not fake_resend.emails

@@ -65,11 +65,11 @@ def test_every_admin_route_refuses_unauthenticated_requests(client, path, method
 
 
 @pytest.mark.parametrize(("path", "method"), all_requests())
-def test_every_admin_route_refuses_session_cookies(client, path, method, student, admin_user):
+def test_every_admin_route_refuses_session_cookies(client, path, method, student, admin):
     client.force_login(student)
     assert call(client, path, method).status_code == 401, (method, path)
     # An admin logged in by password alone (no OTP, no token) fares no better.
-    client.force_login(admin_user)
+    client.force_login(admin)
     assert call(client, path, method).status_code == 401, (method, path)
 
 
@@ -84,10 +84,10 @@ def test_every_admin_route_forbids_a_students_token(client, path, method, studen
 
 
 @pytest.mark.parametrize(("path", "method"), all_requests())
-def test_every_admin_route_refuses_invalid_and_ended_tokens(client, path, method, admin_user):
+def test_every_admin_route_refuses_invalid_and_ended_tokens(client, path, method, admin):
     assert call(client, path, method, **bearer("x.y.z")).status_code == 401, (method, path)
     session = AdminSession.objects.create(
-        user=admin_user, channel="api", credentials_version=admin_user.credentials_version
+        user=admin, channel="api", credentials_version=admin.credentials_version
     )
     access = admin_tokens_issue(session=session).access
     AdminSession.objects.filter(pk=session.pk).update(ended_at=session.created_at)

@@ -8,10 +8,9 @@ from django.utils import timezone
 from accounts.models import OtpChallenge
 from guru.admin_site import SITE_SESSION_KEY
 from guru.models import AdminSession
+from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, AdminFactory
 from tests.factories import PASSWORD as STUDENT_PASSWORD
 from tests.guru.conftest import (
-    ADMIN_EMAIL,
-    PASSWORD,
     bearer,
     emailed_code,
     sign_in,
@@ -31,7 +30,7 @@ def refused(response) -> bool:
     return response.status_code == 302 and response["Location"].startswith(LOGIN)
 
 
-def password_step(client, email: str = ADMIN_EMAIL, password: str = PASSWORD):
+def password_step(client, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD):
     return client.post(LOGIN, {"username": email, "password": password})
 
 
@@ -46,13 +45,13 @@ def test_student_session_never_opens_the_site(client, student):
     assert refused(client.get(INDEX))
 
 
-def test_password_only_session_never_opens_the_site(client, admin_user):
-    client.force_login(admin_user)  # e.g. an admin who signed in through a student login
+def test_password_only_session_never_opens_the_site(client, admin):
+    client.force_login(admin)  # e.g. an admin who signed in through a student login
     assert refused(client.get(INDEX))
     assert refused(client.get("/guru/admin/guru/adminsession/"))
 
 
-def test_password_step_alone_does_not_open_the_site(client, admin_user, fake_resend):
+def test_password_step_alone_does_not_open_the_site(client, admin, fake_resend):
     response = password_step(client)
     assert response.status_code == 302 and response["Location"].startswith(VERIFY)
     email = fake_resend.last_email_to(ADMIN_EMAIL)
@@ -60,19 +59,18 @@ def test_password_step_alone_does_not_open_the_site(client, admin_user, fake_res
     assert refused(client.get(INDEX))
 
 
-def test_password_and_otp_open_the_site(client, admin_user, fake_resend):
-    site_sign_in(client, fake_resend)
+def test_password_and_otp_open_the_site(client, fake_resend):
+    new_admin = AdminFactory()  # as createadmin leaves one: the email not yet proven
+    site_sign_in(client, fake_resend, new_admin.email)
     index = client.get(INDEX)
     assert index.status_code == 200 and b"OurShiksha Guru administration" in index.content
     session = AdminSession.objects.get()
     assert session.channel == "site" and client.session[SITE_SESSION_KEY] == str(session.id)
-    admin_user.refresh_from_db()
-    assert admin_user.email_verified_at is not None
+    new_admin.refresh_from_db()
+    assert new_admin.email_verified_at is not None
 
 
-def test_wrong_password_looks_like_the_right_one_but_no_code_opens_it(
-    client, admin_user, fake_resend
-):
+def test_wrong_password_looks_like_the_right_one_but_no_code_opens_it(client, admin, fake_resend):
     response = password_step(client, password="not-the-password")
     assert response.status_code == 302 and response["Location"].startswith(VERIFY)
     fake_resend.settle()
@@ -90,14 +88,14 @@ def test_student_credentials_do_not_open_the_site(client, student, fake_resend):
     assert refused(client.get(INDEX))
 
 
-def test_wrong_code_on_the_site_is_refused(client, admin_user, fake_resend):
+def test_wrong_code_on_the_site_is_refused(client, admin, fake_resend):
     password_step(client)
     page = client.post(VERIFY, {"otp": wrong(emailed_code(fake_resend))})
     assert page.status_code == 200 and b"incorrect" in page.content
     assert refused(client.get(INDEX)) and not AdminSession.objects.exists()
 
 
-def test_expired_code_on_the_site_is_refused(client, admin_user, fake_resend):
+def test_expired_code_on_the_site_is_refused(client, admin, fake_resend):
     password_step(client)
     code = emailed_code(fake_resend)
     OtpChallenge.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -105,12 +103,12 @@ def test_expired_code_on_the_site_is_refused(client, admin_user, fake_resend):
     assert b"expired" in page.content and refused(client.get(INDEX))
 
 
-def test_verify_step_without_the_password_step_goes_back_to_login(client, admin_user):
+def test_verify_step_without_the_password_step_goes_back_to_login(client, admin):
     response = client.post(VERIFY, {"otp": "123456"})
     assert response.status_code == 302 and response["Location"] == LOGIN
 
 
-def test_auth_sessions_are_listed_read_only(client, admin_user, fake_resend):
+def test_auth_sessions_are_listed_read_only(client, admin, fake_resend):
     site_sign_in(client, fake_resend)
     listing = client.get("/guru/admin/guru/adminsession/")
     assert listing.status_code == 200 and ADMIN_EMAIL.encode() in listing.content
@@ -121,48 +119,46 @@ def test_auth_sessions_are_listed_read_only(client, admin_user, fake_resend):
     assert client.get("/guru/admin/guru/adminsession/add/").status_code == 403
 
 
-def test_logout_ends_the_site_session(client, admin_user, fake_resend):
+def test_logout_ends_the_site_session(client, admin, fake_resend):
     site_sign_in(client, fake_resend)
     assert client.post("/guru/admin/logout/").status_code == 200
     assert AdminSession.objects.get().end_reason == "logout"
     assert refused(client.get(INDEX))
 
 
-def test_site_session_goes_idle(client, admin_user, fake_resend):
+def test_site_session_goes_idle(client, admin, fake_resend):
     site_sign_in(client, fake_resend)
     AdminSession.objects.update(last_seen_at=timezone.now() - timedelta(minutes=31))
     assert refused(client.get(INDEX))
 
 
-def test_site_session_ends_at_its_absolute_lifetime(client, admin_user, fake_resend):
+def test_site_session_ends_at_its_absolute_lifetime(client, admin, fake_resend):
     site_sign_in(client, fake_resend)
     AdminSession.objects.update(created_at=timezone.now() - timedelta(hours=12, minutes=1))
     assert refused(client.get(INDEX))
 
 
-def test_demoted_admin_loses_the_site_at_once(client, admin_user, fake_resend):
+def test_demoted_admin_loses_the_site_at_once(client, admin, fake_resend):
     site_sign_in(client, fake_resend)
-    admin_user.role = "STUDENT"
-    admin_user.save()
+    admin.role = "STUDENT"
+    admin.save()
     assert refused(client.get(INDEX))
 
 
-def test_api_token_does_not_open_the_site_nor_a_site_session_the_api(
-    client, admin_user, fake_resend
-):
+def test_api_token_does_not_open_the_site_nor_a_site_session_the_api(client, admin, fake_resend):
     tokens = sign_in(client, fake_resend)
     assert refused(client.get(INDEX, **bearer(tokens["access"])))
     site_sign_in(client, fake_resend)
     assert client.post("/api/admin/auth/logout").status_code == 401
 
 
-def test_password_change_on_the_site_ends_every_session(client, admin_user, fake_resend):
+def test_password_change_on_the_site_ends_every_session(client, admin, fake_resend):
     tokens = sign_in(client, fake_resend)
     site_sign_in(client, fake_resend)
     response = client.post(
         "/guru/admin/password_change/",
         {
-            "old_password": PASSWORD,
+            "old_password": ADMIN_PASSWORD,
             "new_password1": "a-brand-new-passphrase-77",
             "new_password2": "a-brand-new-passphrase-77",
         },
@@ -174,29 +170,29 @@ def test_password_change_on_the_site_ends_every_session(client, admin_user, fake
     assert api.status_code == 401
 
 
-def test_site_login_is_rate_limited(client, admin_user):
+def test_site_login_is_rate_limited(client, admin):
     statuses = [password_step(client, password=f"guess-{n}").status_code for n in range(11)]
     assert statuses == [302] * 10 + [429]
 
 
-def test_next_is_kept_only_for_local_paths(client, admin_user, fake_resend):
+def test_next_is_kept_only_for_local_paths(client, admin, fake_resend):
     client.post(
         f"{LOGIN}?next=/guru/admin/guru/adminsession/",
-        {"username": ADMIN_EMAIL, "password": PASSWORD},
+        {"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
     )
     done = client.post(
         VERIFY + "?next=/guru/admin/guru/adminsession/", {"otp": emailed_code(fake_resend)}
     )
     assert done["Location"] == "/guru/admin/guru/adminsession/"
     client.logout()
-    client.post(LOGIN, {"username": ADMIN_EMAIL, "password": PASSWORD})
+    client.post(LOGIN, {"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
     done = client.post(VERIFY + "?next=https://evil.example/", {"otp": emailed_code(fake_resend)})
     assert done["Location"] == INDEX
 
 
 def test_a_right_password_on_the_site_answers_like_a_wrong_one_every_time(
-    client, admin_user, fake_resend
+    client, admin, fake_resend
 ):
-    for password in (PASSWORD, "not-the-password", PASSWORD, PASSWORD):
+    for password in (ADMIN_PASSWORD, "not-the-password", ADMIN_PASSWORD, ADMIN_PASSWORD):
         answer = password_step(client, password=password)
         assert answer.status_code == 302 and answer["Location"].startswith(VERIFY)

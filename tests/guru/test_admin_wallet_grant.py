@@ -15,9 +15,7 @@ def grant(api, key="grant-0001", **body):
     )
 
 
-def test_grant_credits_the_student_once_and_is_audited(
-    api, admin_user, student, shishya_in_process
-):
+def test_grant_credits_the_student_once_and_is_audited(api, admin, student, shishya_in_process):
     response = grant(api)
     assert response.status_code == 200, response.content
     assert response.json()["balance"] == 40
@@ -26,7 +24,7 @@ def test_grant_credits_the_student_once_and_is_audited(
     entry = LedgerEntry.objects.get()
     assert entry.kind == "admin_grant" and entry.reference == "prize"
     (audit,) = AdminAuditLog.objects.filter(entity_type="WALLET_GRANT")
-    assert audit.admin_id == admin_user.pk and audit.entity_id == entry.pk
+    assert audit.admin_id == admin.pk and audit.entity_id == entry.pk
     assert audit.changes["credits"]["new"] == 40
 
 
@@ -62,7 +60,7 @@ def test_idempotency_key_is_required(api, student, shishya_in_process):
     assert response.json()["error"]["code"] == "idempotency_key_required"
 
 
-def test_reversal_takes_credits_back_and_is_audited(api, admin_user, student, shishya_in_process):
+def test_reversal_takes_credits_back_and_is_audited(api, admin, student, shishya_in_process):
     grant(api)
     response = api.post(
         "/api/admin/wallet/reverse",
@@ -75,7 +73,7 @@ def test_reversal_takes_credits_back_and_is_audited(api, admin_user, student, sh
     reversal = LedgerEntry.objects.get(kind="reversal")
     assert reversal.amount == -15
     (audit,) = AdminAuditLog.objects.filter(entity_type="WALLET_REVERSAL")
-    assert audit.admin_id == admin_user.pk and audit.entity_id == reversal.pk
+    assert audit.admin_id == admin.pk and audit.entity_id == reversal.pk
 
 
 def test_reversal_beyond_the_balance_is_refused_with_its_code(api, student, shishya_in_process):

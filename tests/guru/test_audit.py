@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def audit_row(admin_user) -> AdminAuditLog:
+def audit_row(admin) -> AdminAuditLog:
     return AdminAuditLog.objects.create(
-        admin=admin_user, action_type="CREATE", entity_type="COURSE", entity_id=1, changes={}
+        admin=admin, action_type="CREATE", entity_type="COURSE", entity_id=1, changes={}
     )
 
 
@@ -74,10 +74,10 @@ def test_the_admin_site_shows_audit_rows_read_only(site, audit_row):
 # --- field-level history (django-auditlog) -----------------------------------------------
 
 
-def test_auditlog_history_names_the_jwt_admin_as_actor(api, admin_user):
+def test_auditlog_history_names_the_jwt_admin_as_actor(api, admin):
     course_id = api.post("/api/admin/course", {"title": "Rust"}, format="json").json()["id"]
     entry = LogEntry.objects.get_for_object(Course.objects.get(pk=course_id)).get()
-    assert entry.actor == admin_user
+    assert entry.actor == admin
     assert entry.remote_addr == "203.0.113.7"
     assert "title" in entry.changes_dict
 
@@ -265,14 +265,14 @@ ADMIN_SITE_ENTITIES = [
     ids=[e[0] for e in ADMIN_SITE_ENTITIES],
 )
 def test_admin_site_add_change_delete_each_write_an_audit_row(
-    site, admin_user, course, module, test_, project, entity, model, add, change
+    site, admin, course, module, test_, project, entity, model, add, change
 ):
     fixtures = {"course": course, "module": module, "test_": test_, "project": project}
     base = f"/guru/admin/guru/{model}"
     added = site.post(f"{base}/add/", add(fixtures))
     assert added.status_code == 302, added.context["adminform"].form.errors
     (created,) = AdminAuditLog.objects.filter(entity_type=entity, action_type="CREATE")
-    assert (created.admin_id, created.ip_address) == (admin_user.pk, "127.0.0.1")
+    assert (created.admin_id, created.ip_address) == (admin.pk, "127.0.0.1")
 
     changed = site.post(f"{base}/{created.entity_id}/change/", change(fixtures))
     assert changed.status_code == 302, changed.context["adminform"].form.errors
@@ -352,7 +352,7 @@ def test_admin_site_refuses_to_delete_content_a_rule_names(site, course, lesson,
 
 
 @pytest.fixture
-def history(api, admin_user):
+def history(api, admin):
     """Two admins' changes: courses by the first, a pack by the second, one row back-dated."""
     other_admin = AdminFactory(email="second@ourshiksha.test", password="another-long-pass")
     first = api.post("/api/admin/course", {"title": "A"}, format="json").json()["id"]
@@ -362,21 +362,21 @@ def history(api, admin_user):
     api.post(
         "/api/admin/credit-pack", {"name": "P", "credits": 1, "price_paise": 100}, format="json"
     )
-    api.force_authenticate(user=admin_user)
+    api.force_authenticate(user=admin)
     # Rows are immutable even to tests: back-date by inserting, not by editing.
     AdminAuditLog.objects.create(
-        admin=admin_user, action_type="DELETE", entity_type="PLAN", entity_id=7, changes={}
+        admin=admin, action_type="DELETE", entity_type="PLAN", entity_id=7, changes={}
     )
     old = AdminAuditLog.objects.latest("id")
     return {"first_course": first, "other_admin": other_admin, "latest": old}
 
 
-def test_audit_log_lists_newest_first_with_who_and_what(api, admin_user, history):
+def test_audit_log_lists_newest_first_with_who_and_what(api, admin, history):
     body = api.get("/api/admin/audit-log").json()
     assert body["count"] == 5
     newest = body["results"][0]
     assert newest["id"] == history["latest"].pk
-    assert newest["admin_email"] == admin_user.email
+    assert newest["admin_email"] == admin.email
 
 
 @pytest.mark.parametrize(

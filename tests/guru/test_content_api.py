@@ -164,7 +164,7 @@ ENTITIES = [
     ("entity", "path", "create", "update"), ENTITIES, ids=[e[0] for e in ENTITIES]
 )
 def test_create_update_delete_each_write_one_audit_row(
-    api, admin_user, parents, entity, path, create, update
+    api, admin, parents, entity, path, create, update
 ):
     created = api.post(f"/api/admin/{path}", create(parents), format="json")
     assert created.status_code == 201, created.json()
@@ -172,7 +172,7 @@ def test_create_update_delete_each_write_one_audit_row(
     (row,) = audit_rows(entity_type=entity, entity_id=entity_id)
     assert (row.action_type, row.admin_id, row.ip_address) == (
         "CREATE",
-        admin_user.pk,
+        admin.pk,
         "203.0.113.7",
     )
     assert (
@@ -723,7 +723,7 @@ LISTS = [
 
 
 @pytest.fixture
-def many_rows(api, admin_user):
+def many_rows(api, admin):
     """Several rows of everything, made through the API so audit rows pile up too."""
     for n in range(4):
         course = api.post("/api/admin/course", {"title": f"C{n}"}, format="json").json()

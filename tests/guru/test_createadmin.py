@@ -7,15 +7,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import User
+from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.factories import PASSWORD as STUDENT_PASSWORD
-from tests.guru.conftest import ADMIN_EMAIL, PASSWORD, PROBE, bearer, sign_in
+from tests.guru.conftest import PROBE, bearer, sign_in
 
 # Transactional: the code is emailed once the login's transaction commits.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.guru.probe_urls")]
 NEW_PASSWORD = "a-brand-new-passphrase-77"
 
 
-def createadmin(*args: str, stdin: str = f"{PASSWORD}\n") -> str:
+def createadmin(*args: str, stdin: str = f"{ADMIN_PASSWORD}\n") -> str:
     out = io.StringIO()
     call_command("createadmin", *args, stdin=io.StringIO(stdin), stdout=out)
     return out.getvalue()
@@ -27,17 +28,17 @@ def test_creates_an_admin_with_a_bcrypt_hash(settings):
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
     output = createadmin("--email", "New.Admin@OurShiksha.ai", "--name", "New Admin")
-    assert "created" in output and PASSWORD not in output
+    assert "created" in output and ADMIN_PASSWORD not in output
     admin = User.objects.get()
     assert admin.email == "new.admin@ourshiksha.ai" and admin.name == "New Admin"
     assert admin.role == User.Role.ADMIN and admin.is_admin and admin.is_active
-    assert admin.password.startswith("bcrypt_sha256$") and admin.check_password(PASSWORD)
+    assert admin.password.startswith("bcrypt_sha256$") and admin.check_password(ADMIN_PASSWORD)
     assert admin.email_verified_at is None  # proven by the first OTP sign-in
 
 
 def test_password_is_never_an_argument():
     with pytest.raises(CommandError, match="unrecognized arguments"):
-        createadmin("--email", ADMIN_EMAIL, "--password", PASSWORD)
+        createadmin("--email", ADMIN_EMAIL, "--password", ADMIN_PASSWORD)
     assert not User.objects.exists()
 
 
@@ -61,12 +62,12 @@ def test_invalid_email_is_refused():
 
 
 @pytest.mark.django_db(transaction=True)  # the code's email leaves after commit
-def test_reset_password_ends_every_session(client, admin_user, fake_resend):
+def test_reset_password_ends_every_session(client, admin, fake_resend):
     tokens = sign_in(client, fake_resend)
     output = createadmin("--email", ADMIN_EMAIL, "--reset-password", stdin=f"{NEW_PASSWORD}\n")
     assert "sessions have ended" in output
-    admin_user.refresh_from_db()
-    assert admin_user.check_password(NEW_PASSWORD)
+    admin.refresh_from_db()
+    assert admin.check_password(NEW_PASSWORD)
     response = client.get(PROBE, **bearer(tokens["access"]))
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "admin_session_ended"

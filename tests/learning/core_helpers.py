@@ -7,7 +7,6 @@ from typing import Any
 
 from django.test import Client
 
-from learning.models import Enrollment
 from wallet.models import LedgerEntry, Wallet
 from wallet.services import wallet_apply
 
@@ -44,10 +43,6 @@ def fund(user, credits: int) -> None:
 def balance(user) -> int:
     wallet = Wallet.objects.filter(user=user).first()
     return wallet.balance if wallet else 0
-
-
-def enroll(user, course) -> Enrollment:
-    return Enrollment.objects.create(user=user, course_id=course.pk, waived_by="free")
 
 
 def assert_no_answer_material(*responses) -> None:

@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.utils import timezone
 
 from learning.models import (
-    Enrollment,
     LabCompletion,
     LabSubmission,
     LessonCompletion,
@@ -15,10 +14,6 @@ from learning.models import (
 )
 from wallet.models import LedgerEntry
 from wallet.services import wallet_apply
-
-
-def enroll(student, course_id: int) -> Enrollment:
-    return Enrollment.objects.create(user=student, course_id=course_id)
 
 
 def complete_lessons(student, course_id: int, lesson_ids) -> None:

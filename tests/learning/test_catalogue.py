@@ -2,8 +2,8 @@
 
 import pytest
 
-from learning.models import Enrollment, LessonCompletion
-from tests.factories import StudentFactory
+from learning.models import LessonCompletion
+from tests.factories import EnrollmentFactory, StudentFactory
 from tests.guru.catalogue import api_key, assessments_for, course_with_content
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +41,7 @@ def test_catalogue_shows_the_students_enrollment_and_progress(client):
     course = course_with_content()
     other = course_with_content(title="Other")
     student = StudentFactory(email="s@example.com")
-    Enrollment.objects.create(user=student, course_id=course.pk)
+    EnrollmentFactory(user=student, course_id=course.pk)
     lesson_ids = list(course.modules.first().lessons.values_list("id", flat=True))
     for lesson_id in lesson_ids[:3]:
         LessonCompletion.objects.create(user=student, course_id=course.pk, lesson_id=lesson_id)

@@ -23,9 +23,9 @@ from learning.verification_ids import (
     verification_id_normalize,
 )
 from shishya.models import Notification
-from tests.factories import ActionPriceFactory, AdminFactory, StudentFactory
+from tests.factories import ActionPriceFactory, EnrollmentFactory, StudentFactory
 from tests.guru.catalogue import assessments_for, course_with_content
-from tests.learning.records import complete_lab, enroll, fund, sit_test
+from tests.learning.records import complete_lab, fund, sit_test
 from wallet.models import LedgerEntry, Wallet
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")
@@ -38,6 +38,8 @@ postgres_only = pytest.mark.skipif(
 
 @pytest.fixture
 def course():
+    """A course with a quiz, a lab and a project (assessments_for); its certificate costs
+    PRICE credits."""
     course = course_with_content()
     assessments_for(course)  # the rule: pass the quiz (its own 60 %) and complete the lab
     ActionPriceFactory(action="certificate_issue", credits=PRICE, is_chargeable=False)
@@ -45,7 +47,7 @@ def course():
 
 
 def make_eligible(student, course, *, percent: int = 75) -> None:
-    enroll(student, course.pk)
+    EnrollmentFactory(user=student, course_id=course.pk)
     sit_test(student, course.pk, Test.objects.get(course=course).pk, percent)
     complete_lab(student, course.pk, Lab.objects.get(course=course).pk)
 
@@ -109,7 +111,7 @@ class TestGenerate:
 
     def test_unmet_requirements_are_listed_and_nothing_is_charged(self, client, course):
         student = StudentFactory(email="b@example.com", name="Bala")
-        enroll(student, course.pk)
+        EnrollmentFactory(user=student, course_id=course.pk)
         fund(student, 100)
         test = Test.objects.get(course=course)
         sit_test(student, course.pk, test.pk, 50)
@@ -160,7 +162,7 @@ class TestGenerate:
     def test_a_course_without_rules_offers_no_certificate(self, client):
         course = course_with_content(title="No rules")
         student = StudentFactory(name="Asha Rao")
-        enroll(student, course.pk)
+        EnrollmentFactory(user=student, course_id=course.pk)
         client.force_login(student)
         response = generate(client, course)
         assert response.status_code == 404
@@ -331,10 +333,9 @@ class TestPdf:
 
 class TestRevoke:
     def test_staff_revoke_with_a_reason_recorded_and_audited(
-        self, student_client, student, eligible, course
+        self, student_client, student, eligible, course, admin
     ):
         certificate_id = generate(student_client, course).json()["id"]
-        admin = AdminFactory(email="staff@example.com", name="Staff")
         call_command(
             "revoke_certificate",
             certificate_id.lower(),
@@ -360,14 +361,13 @@ class TestRevoke:
             call_command("revoke_certificate", certificate_id, "--reason", "x", "--by", admin.email)
 
     def test_only_staff_may_revoke_and_a_reason_is_required(
-        self, student_client, student, eligible, course
+        self, student_client, student, eligible, course, admin
     ):
         certificate_id = generate(student_client, course).json()["id"]
         with pytest.raises(CommandError, match="revoker_not_staff"):
             call_command(
                 "revoke_certificate", certificate_id, "--reason", "x", "--by", student.email
             )
-        admin = AdminFactory(email="staff@example.com", name="Staff")
         with pytest.raises(CommandError, match="reason"):
             call_command("revoke_certificate", certificate_id, "--reason", " ", "--by", admin.email)
         with pytest.raises(CommandError, match="not_found"):

@@ -5,11 +5,10 @@ import pytest
 from guru.models import Lesson, Module
 from guru.services.version import content_version_bump
 from learning.models import LessonCompletion
-from tests.factories import LessonFactory, StudentFactory
+from tests.factories import EnrollmentFactory, LessonFactory, StudentFactory
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.core_helpers import (
     assert_no_answer_material,
-    enroll,
     logged_in,
 )
 
@@ -38,7 +37,7 @@ def test_lesson_has_content_and_navigation_across_modules_in_their_order():
         "Lesson 0.1",
     ]
     student = StudentFactory()
-    enroll(student, course)
+    EnrollmentFactory(user=student, course_id=course.pk)
     client = logged_in(student)
 
     first = client.get(lesson_path(lessons[0].pk)).json()
@@ -61,7 +60,7 @@ def test_completing_a_lesson_is_idempotent_and_shows_in_the_lesson():
     course = course_with_content()
     lesson = reading_order(course)[0]
     student = StudentFactory()
-    enroll(student, course)
+    EnrollmentFactory(user=student, course_id=course.pk)
     client = logged_in(student)
     first = client.post(f"{lesson_path(lesson.pk)}/complete")
     again = client.post(f"{lesson_path(lesson.pk)}/complete")
@@ -91,7 +90,8 @@ def test_unknown_and_unpublished_lessons_are_404():
     draft = course_with_content(title="Draft", published=False)
     course_with_content()
     student = StudentFactory()
-    enroll(student, draft)  # even an enrollment does not reveal a withdrawn course
+    # Even an enrollment does not reveal a withdrawn course.
+    EnrollmentFactory(user=student, course_id=draft.pk)
     client = logged_in(student)
     for lesson_id in (reading_order(draft)[0].pk, 999999):
         response = client.get(lesson_path(lesson_id))
@@ -103,7 +103,7 @@ def test_unknown_and_unpublished_lessons_are_404():
 def test_a_lesson_added_in_guru_is_found_once_the_catalogue_changes(settings):
     course = course_with_content(modules=1, lessons=1)
     student = StudentFactory()
-    enroll(student, course)
+    EnrollmentFactory(user=student, course_id=course.pk)
     client = logged_in(student)
     assert client.get(lesson_path(reading_order(course)[0].pk)).status_code == 200
     added = LessonFactory(module=course.modules.get(), title="New", content="Fresh", order=9)
@@ -121,7 +121,7 @@ def test_lesson_reads_are_bounded_and_an_unknown_id_never_rescans_guru(
     course = course_with_content()
     lesson = reading_order(course)[0]
     student = StudentFactory()
-    enroll(student, course)
+    EnrollmentFactory(user=student, course_id=course.pk)
     client = logged_in(student)
     client.get(lesson_path(lesson.pk))  # builds the lesson index and Guru's cached copies
     # 1 session, 2 user, 3 enrollment check, 4 the student's completion of the lesson.
@@ -137,7 +137,7 @@ def test_lesson_responses_carry_no_answer_material_or_tutor_context():
     assessments_for(course)
     lesson = reading_order(course)[0]
     student = StudentFactory()
-    enroll(student, course)
+    EnrollmentFactory(user=student, course_id=course.pk)
     client = logged_in(student)
     got = client.get(lesson_path(lesson.pk))
     assert "tutor_context" not in got.json()

@@ -8,8 +8,8 @@ import pytest
 from guru.models import Course, Test
 from learning.marksheet.grades import classification_for, grade_for
 from learning.models import Certificate, MarksheetIdentity, TestAttempt
-from tests.factories import CourseFactory, TestFactory
-from tests.learning.records import enroll, sit_test
+from tests.factories import CourseFactory, EnrollmentFactory, TestFactory
+from tests.learning.records import sit_test
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")
 
@@ -24,7 +24,7 @@ def course_with_tests(title: str, credits: int, tests: int) -> tuple[Course, lis
 
 
 def sit_all(student, course, tests, percents) -> None:
-    enroll(student, course.pk)
+    EnrollmentFactory(user=student, course_id=course.pk)
     for test, percent in zip(tests, percents, strict=True):
         sit_test(student, course.pk, test.pk, percent)
 

@@ -5,11 +5,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from learning.models import Certificate, LessonCompletion, ProjectSubmission
-from tests.factories import ProjectFactory
+from tests.factories import EnrollmentFactory, ProjectFactory
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.core_helpers import (
     assert_no_answer_material,
-    enroll,
     fund,
     json_values,
     logged_in,
@@ -28,6 +27,7 @@ PRIVATE_KEYS = {"email", "balance", "user", "user_id", "pk", "ledger_entry_id", 
 
 @pytest.fixture
 def course():
+    """A course with a quiz, a lab and a project, and a certificate rule (assessments_for)."""
     course = course_with_content()
     assessments_for(course)
     return course
@@ -41,7 +41,7 @@ def portfolio(student, course) -> None:
         setattr(student, field, value)
     student.save(update_fields=list(PROFILE))
     fund(student, 77)
-    enroll(student, course)
+    EnrollmentFactory(user=student, course_id=course.pk)
     project = course.projects.get()
     ProjectSubmission.objects.create(
         user=student,

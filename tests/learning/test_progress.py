@@ -4,11 +4,17 @@ import pytest
 
 from guru.models import CertificateRule, Lab, Project, Test
 from learning.models import ProjectSubmission
+from tests.factories import (
+    CertificateRuleFactory,
+    EnrollmentFactory,
+    LabFactory,
+    ProjectFactory,
+    TestFactory,
+)
 from tests.guru.catalogue import assessments_for, course_with_content
 from tests.learning.records import (
     complete_lab,
     complete_lessons,
-    enroll,
     sit_test,
     submit_project,
 )
@@ -22,13 +28,19 @@ def lesson_ids(course) -> list[int]:
 
 @pytest.fixture
 def course():
+    """A quiz, a lab worth 30 % and a project; the certificate needs all three and 50 % of
+    the labs' weight."""
     course = course_with_content()
-    _test, lab, project = assessments_for(course)
-    Lab.objects.filter(pk=lab.pk).update(certificate_weight=30)
-    rule = CertificateRule.objects.get(course=course)
-    rule.min_lab_weight = 50
-    rule.save()
-    rule.required_projects.add(project)
+    test = TestFactory(course=course, questions=1)
+    lab = LabFactory(course=course, order=0, certificate_weight=30)
+    project = ProjectFactory(course=course)
+    CertificateRuleFactory(
+        course=course,
+        min_lab_weight=50,
+        required_tests=[test],
+        required_labs=[lab],
+        required_projects=[project],
+    )
     return course
 
 
@@ -41,7 +53,7 @@ def progress(client, course):
 def test_progress_counts_done_against_guru_totals_and_lists_what_is_missing(
     student_client, course, student
 ):
-    enroll(student, course.pk)
+    EnrollmentFactory(user=student, course_id=course.pk)
     complete_lessons(student, course.pk, lesson_ids(course)[:3])
     test = Test.objects.get(course=course)
     sit_test(student, course.pk, test.pk, 40)
@@ -67,7 +79,7 @@ def test_progress_counts_done_against_guru_totals_and_lists_what_is_missing(
 def test_the_rules_mark_overrides_the_tests_own_and_meeting_everything_is_eligible(
     student_client, course, student
 ):
-    enroll(student, course.pk)
+    EnrollmentFactory(user=student, course_id=course.pk)
     CertificateRule.objects.filter(course=course).update(test_pass_percentage=80, min_lab_weight=30)
     test = Test.objects.get(course=course)
     sit_test(student, course.pk, test.pk, 70)
@@ -85,7 +97,7 @@ def test_the_rules_mark_overrides_the_tests_own_and_meeting_everything_is_eligib
 
 
 def test_a_project_sent_back_for_changes_does_not_count(student_client, course, student):
-    enroll(student, course.pk)
+    EnrollmentFactory(user=student, course_id=course.pk)
     project = Project.objects.get(course=course)
     submit_project(student, course.pk, project.pk, status=ProjectSubmission.Status.REJECTED)
     body = progress(student_client, course)
@@ -97,7 +109,7 @@ def test_a_project_sent_back_for_changes_does_not_count(student_client, course, 
 
 def test_a_course_without_certificate_rules_offers_none(student_client, student):
     course = course_with_content()
-    enroll(student, course.pk)
+    EnrollmentFactory(user=student, course_id=course.pk)
     body = progress(student_client, course)
     assert body["certificate"] == {
         "offered": False,
@@ -117,7 +129,7 @@ def test_only_enrolled_students_see_progress(student_client, client, course):
 
 
 def test_unknown_course_is_404(student_client, student):
-    enroll(student, 999_999)
+    EnrollmentFactory(user=student, course_id=999_999)
     assert student_client.get("/api/courses/999999/progress").status_code == 404
 
 
@@ -127,7 +139,7 @@ def test_progress_takes_the_same_few_queries_whatever_the_course_size(
     small, large = course_with_content(), course_with_content(title="Big", modules=8, lessons=12)
     for course in (small, large):
         assessments_for(course)
-        enroll(student, course.pk)
+        EnrollmentFactory(user=student, course_id=course.pk)
         complete_lessons(student, course.pk, lesson_ids(course))
         progress(student_client, course)  # Guru's answers are cached from here on
     for course in (small, large):

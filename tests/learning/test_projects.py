@@ -23,6 +23,7 @@ SUBMISSION = {
 
 @pytest.fixture
 def course():
+    """A course with a quiz, a lab and a project, and a certificate rule (assessments_for)."""
     course = course_with_content()
     assessments_for(course)
     return course

@@ -16,7 +16,6 @@ from django.utils import timezone
 from learning.assessments import selectors as assessment_selectors
 from learning.models import TestAttempt
 from tests.concurrency import race
-from tests.factories import AdminFactory
 from tests.learning.content import ANSWER_KEYS, SECRETS, enrolled_student, guru_course
 
 pytestmark = pytest.mark.django_db
@@ -307,26 +306,25 @@ def test_starts_and_submissions_are_rate_limited_per_student(
 
 # --- Staff reset ------------------------------------------------------------------------------
 def test_an_admin_resets_an_attempt_with_a_reason_and_it_is_audited(
-    student_client, enrolled, content
+    student_client, enrolled, content, admin
 ):
     attempt_id = start(student_client, content).json()["id"]
     submit(student_client, content, {"0": 0})
     assert start(student_client, content).status_code == 409  # the one attempt is used
-    admin = AdminFactory(email="staff@example.com")
     out = io.StringIO()
     call_command(
         "reset_test_attempt",
         str(attempt_id),
-        actor="staff@example.com",
+        actor=admin.email,
         reason="Power cut during the test",
         stdout=out,
     )
-    assert "reset by staff@example.com" in out.getvalue()
+    assert f"reset by {admin.email}" in out.getvalue()
     assert not TestAttempt.objects.filter(pk=attempt_id).exists()
     entry = LogEntry.objects.get_for_model(TestAttempt).get(
         object_id=attempt_id, action=LogEntry.Action.DELETE
     )
-    assert entry.actor == admin and entry.actor_email == "staff@example.com"
+    assert entry.actor == admin and entry.actor_email == admin.email
     assert entry.additional_data["reason"] == "Power cut during the test"
     assert entry.additional_data["attempt"]["status"] == "submitted"
     assert entry.additional_data["attempt"]["percent"] == 0
@@ -334,18 +332,19 @@ def test_an_admin_resets_an_attempt_with_a_reason_and_it_is_audited(
     assert again.status_code == 201 and again.json()["attempt_number"] == 1
 
 
-def test_only_an_admin_may_reset_and_only_with_a_reason(student, enrolled, content, student_client):
+def test_only_an_admin_may_reset_and_only_with_a_reason(
+    student, enrolled, content, student_client, admin
+):
     attempt_id = start(student_client, content).json()["id"]
-    AdminFactory(email="staff@example.com")
     for actor, reason in (
         ("s@example.com", "because"),
         ("nobody@example.com", "because"),
-        ("staff@example.com", "   "),
+        (admin.email, "   "),
     ):
         with pytest.raises(CommandError):
             call_command("reset_test_attempt", str(attempt_id), actor=actor, reason=reason)
     with pytest.raises(CommandError):
-        call_command("reset_test_attempt", "999999", actor="staff@example.com", reason="x")
+        call_command("reset_test_attempt", "999999", actor=admin.email, reason="x")
     assert TestAttempt.objects.filter(pk=attempt_id).exists()
     assert not LogEntry.objects.get_for_model(TestAttempt).exists()
 

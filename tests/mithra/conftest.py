@@ -1,7 +1,7 @@
 import pytest
 
 from guru.models import Course, Lab, Lesson
-from learning.models import Enrollment
+from tests.factories import EnrollmentFactory
 from tests.guru.catalogue import assessments_for, course_with_content, pricing
 from tests.mithra.helpers import fund
 
@@ -16,8 +16,8 @@ def course(guru_in_process) -> Course:
     """A published course in this process's Guru, with a lab, a test and pricing
     (tutor_question: 2 credits), read by the student side through the real public API."""
     course = course_with_content()
-    _test, lab, _project = assessments_for(course)
-    Lab.objects.filter(pk=lab.pk).update(
+    assessments_for(
+        course,
         solution_code=SOLUTION,
         expected_output=EXPECTED_OUTPUT,
         expected_pattern=EXPECTED_PATTERN,
@@ -39,6 +39,6 @@ def lab(course) -> Lab:
 
 @pytest.fixture
 def enrolled(student, course):
-    Enrollment.objects.create(user=student, course_id=course.pk)
+    EnrollmentFactory(user=student, course_id=course.pk)
     fund(student, 10)
     return student

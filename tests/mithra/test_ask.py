@@ -10,6 +10,7 @@ from guru.models import Plan, PlatformSettings
 from learning.models import TestAttempt
 from mithra.models import Ask, Conversation, Message
 from payments.models import Subscription
+from tests.factories import EnrollmentFactory
 from tests.fakes.openai import ANSWER
 from tests.mithra.conftest import EXPECTED_OUTPUT, EXPECTED_PATTERN, SOLUTION
 from tests.mithra.helpers import ask, balance, charged
@@ -339,9 +340,7 @@ class TestRefusals:
     def test_insufficient_credits_is_402_without_a_model_call(
         self, openai_fake, student, student_client, lesson, course
     ):
-        from learning.models import Enrollment
-
-        Enrollment.objects.create(user=student, course_id=course.pk)
+        EnrollmentFactory(user=student, course_id=course.pk)
         response = ask(student_client, about(lesson))
 
         assert response.status_code == 402

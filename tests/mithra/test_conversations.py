@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from mithra.models import Conversation
-from tests.factories import StudentFactory
+from tests.factories import EnrollmentFactory, StudentFactory
 from tests.mithra.helpers import ask, fund
 
 pytestmark = pytest.mark.django_db
@@ -12,10 +12,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def other_conversation(openai_fake, course, lesson):
-    from learning.models import Enrollment
-
     other = StudentFactory(email="other@example.com", verified=True)
-    Enrollment.objects.create(user=other, course_id=course.pk)
+    EnrollmentFactory(user=other, course_id=course.pk)
     fund(other, 10)
     client = Client()
     client.force_login(other)

@@ -17,11 +17,11 @@ from django.test import Client
 from django.utils import timezone
 
 from guru.models import PlatformSettings
-from learning.models import Enrollment, TestAttempt
+from learning.models import TestAttempt
 from mithra.models import Ask, Message
 from mithra.selectors import hold_seconds
 from tests.asgi_server import asgi_server, events
-from tests.factories import StudentFactory
+from tests.factories import EnrollmentFactory, StudentFactory
 from tests.fakes.openai import ANSWER
 from tests.mithra.helpers import ask, balance, charged, fund
 
@@ -272,7 +272,7 @@ class TestUnderTheAsgiServer:
         PlatformSettings.objects.filter(pk=1).update(tutor_daily_question_cap=waiting + 1)
         fund(enrolled, 2 * waiting)
         other = StudentFactory(email="other@example.com", verified=True)
-        Enrollment.objects.create(user=other, course_id=course.pk)
+        EnrollmentFactory(user=other, course_id=course.pk)
         fund(other, 10)
         openai_fake.pause_after_first_chunk(streams=waiting)
         student = browser(server, enrolled)
