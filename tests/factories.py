@@ -25,8 +25,7 @@ from guru.models import (
 )
 from learning.enrollment.services import WAIVED_FREE_COURSE
 from learning.models import Enrollment
-from wallet.models import LedgerEntry
-from wallet.services import wallet_apply
+from tests.wallets import fund
 
 PASSWORD = "correct-horse-battery"
 # An admin's password must pass createadmin's rules (tests/guru/test_createadmin.py).
@@ -58,13 +57,7 @@ class StudentFactory(DjangoModelFactory):
     @factory.post_generation
     def credits(user, create, amount, **kwargs):
         if create and amount:
-            wallet_apply(
-                user=user,
-                amount=amount,
-                kind=LedgerEntry.Kind.ADMIN_GRANT,
-                reference="test funds",
-                idempotency_key="test-funds",
-            )
+            fund(user, amount)
 
 
 class AdminFactory(StudentFactory):

@@ -13,8 +13,9 @@ from tests.factories import (
     ProjectFactory,
     StudentFactory,
 )
-from tests.learning.content import LAB_RUN_PRICE, balance, guru_course
+from tests.learning.content import LAB_RUN_PRICE, guru_course
 from tests.learning.test_tests import ALL_RIGHT, assert_no_answer_material, expire, submit
+from tests.wallets import balance
 
 pytestmark = pytest.mark.django_db
 CERTIFICATE_PRICE = 5

@@ -3,7 +3,7 @@ import pytest
 from learning.models import Enrollment
 from tests.factories import EnrollmentFactory
 from tests.learning.content import guru_course
-from tests.learning.core_helpers import fund
+from tests.wallets import fund
 
 
 @pytest.fixture

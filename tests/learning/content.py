@@ -149,8 +149,3 @@ def guru_course(*, max_attempts: int = 1, lab_run_price: int | None = LAB_RUN_PR
 def enrolled_student(course: Course, *, credits: int = 100, email: str = "s@example.com"):
     """Another student than the fixture's, enrolled in the course."""
     return EnrollmentFactory(course_id=course.pk, user__email=email, user__credits=credits).user
-
-
-def balance(student) -> int:
-    student.wallet.refresh_from_db()
-    return student.wallet.balance

@@ -7,9 +7,6 @@ from typing import Any
 
 from django.test import Client
 
-from wallet.models import LedgerEntry, Wallet
-from wallet.services import wallet_apply
-
 # Words that only answer material (or graders' and tutors' notes) would bring into a response.
 ANSWER_MATERIAL = (
     "correct_answer",
@@ -28,21 +25,6 @@ def logged_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def fund(user, credits: int) -> None:
-    wallet_apply(
-        user=user,
-        amount=credits,
-        kind=LedgerEntry.Kind.ADMIN_GRANT,
-        reference="test funds",
-        idempotency_key=f"test-funds-{credits}",
-    )
-
-
-def balance(user) -> int:
-    wallet = Wallet.objects.filter(user=user).first()
-    return wallet.balance if wallet else 0
 
 
 def assert_no_answer_material(*responses) -> None:

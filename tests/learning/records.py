@@ -12,8 +12,6 @@ from learning.models import (
     ProjectSubmission,
     TestAttempt,
 )
-from wallet.models import LedgerEntry
-from wallet.services import wallet_apply
 
 
 def complete_lessons(student, course_id: int, lesson_ids) -> None:
@@ -75,14 +73,4 @@ def submit_project(
         project_id=project_id,
         repo_url="https://github.com/asha/project",
         status=status,
-    )
-
-
-def fund(student, credits: int) -> None:
-    wallet_apply(
-        user=student,
-        amount=credits,
-        kind=LedgerEntry.Kind.ADMIN_GRANT,
-        reference="test funds",
-        idempotency_key=f"fund-{credits}-{LedgerEntry.objects.count()}",
     )

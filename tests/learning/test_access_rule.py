@@ -15,7 +15,8 @@ from django.test import Client
 from learning.models import LabSubmission, LessonCompletion, ProjectSubmission, TestAttempt
 from mithra.models import Ask
 from tests.factories import ActionPriceFactory, CertificateRuleFactory, ProjectFactory
-from tests.learning.content import balance, enrolled_student, guru_course
+from tests.learning.content import enrolled_student, guru_course
+from tests.wallets import balance
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")
 

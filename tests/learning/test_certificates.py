@@ -25,8 +25,9 @@ from learning.verification_ids import (
 from shishya.models import Notification
 from tests.factories import ActionPriceFactory, EnrollmentFactory, StudentFactory
 from tests.guru.catalogue import assessments_for, course_with_content
-from tests.learning.records import complete_lab, fund, sit_test
-from wallet.models import LedgerEntry, Wallet
+from tests.learning.records import complete_lab, sit_test
+from tests.wallets import balance, fund
+from wallet.models import LedgerEntry
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")
 PRICE = 25
@@ -63,10 +64,6 @@ def generate(client, course):
     return client.post(
         "/api/certificates/generate", {"course_id": course.pk}, content_type="application/json"
     )
-
-
-def balance(student) -> int:
-    return Wallet.objects.get(user=student).balance
 
 
 def deductions(student) -> int:

@@ -14,12 +14,8 @@ from shishya.guru_client import guru_client
 from shishya.models import Notification
 from tests.factories import PlanFactory, StudentFactory
 from tests.guru.catalogue import course_with_content
-from tests.learning.core_helpers import (
-    assert_no_answer_material,
-    balance,
-    fund,
-    logged_in,
-)
+from tests.learning.core_helpers import assert_no_answer_material, logged_in
+from tests.wallets import balance, fund
 from wallet.models import LedgerEntry
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")

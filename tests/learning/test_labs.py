@@ -21,10 +21,10 @@ from tests.learning.content import (
     ANSWER_KEYS,
     LAB_RUN_PRICE,
     SECRETS,
-    balance,
     enrolled_student,
     guru_course,
 )
+from tests.wallets import balance
 from wallet.models import LedgerEntry
 
 pytestmark = pytest.mark.django_db

@@ -7,12 +7,8 @@ from accounts.models import User
 from learning.models import Certificate, LessonCompletion, ProjectSubmission
 from tests.factories import EnrollmentFactory, ProjectFactory
 from tests.guru.catalogue import assessments_for, course_with_content
-from tests.learning.core_helpers import (
-    assert_no_answer_material,
-    fund,
-    json_values,
-    logged_in,
-)
+from tests.learning.core_helpers import assert_no_answer_material, json_values, logged_in
+from tests.wallets import fund
 
 pytestmark = pytest.mark.usefixtures("guru_in_process", "portfolio")
 PROFILE = {

@@ -3,7 +3,7 @@ import pytest
 from guru.models import Course, Lab, Lesson
 from tests.factories import EnrollmentFactory
 from tests.guru.catalogue import assessments_for, course_with_content, pricing
-from tests.mithra.helpers import fund
+from tests.wallets import fund
 
 # Grading material put into Guru's lab: none of it may ever reach the model.
 SOLUTION = "print('SOLUTION-7f3a')"

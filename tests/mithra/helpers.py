@@ -6,8 +6,7 @@ from typing import Any
 
 from django.db.models import Sum
 
-from wallet.models import LedgerEntry, Wallet
-from wallet.services import wallet_apply
+from wallet.models import LedgerEntry
 
 
 def ask(client, body: dict[str, Any], key: str | None = None, **headers: str):
@@ -15,21 +14,6 @@ def ask(client, body: dict[str, Any], key: str | None = None, **headers: str):
     return client.post(
         "/api/mithra/ask", json.dumps(body), content_type="application/json", **headers
     )
-
-
-def fund(user, credits: int) -> None:
-    wallet_apply(
-        user=user,
-        amount=credits,
-        kind=LedgerEntry.Kind.ADMIN_GRANT,
-        reference="test",
-        idempotency_key=f"fund-{uuid.uuid4()}",
-    )
-
-
-def balance(user) -> int:
-    wallet = Wallet.objects.filter(user=user).first()
-    return wallet.balance if wallet else 0
 
 
 def charged(user) -> int:

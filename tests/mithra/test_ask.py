@@ -13,7 +13,8 @@ from payments.models import Subscription
 from tests.factories import EnrollmentFactory
 from tests.fakes.openai import ANSWER
 from tests.mithra.conftest import EXPECTED_OUTPUT, EXPECTED_PATTERN, SOLUTION
-from tests.mithra.helpers import ask, balance, charged
+from tests.mithra.helpers import ask, charged
+from tests.wallets import balance
 from wallet.models import IdempotencyRecord, LedgerEntry
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ from django.test import Client
 
 from mithra.models import Conversation
 from tests.factories import EnrollmentFactory, StudentFactory
-from tests.mithra.helpers import ask, fund
+from tests.mithra.helpers import ask
+from tests.wallets import fund
 
 pytestmark = pytest.mark.django_db
 

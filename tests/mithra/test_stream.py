@@ -23,7 +23,8 @@ from mithra.selectors import hold_seconds
 from tests.asgi_server import asgi_server, events
 from tests.factories import EnrollmentFactory, StudentFactory
 from tests.fakes.openai import ANSWER
-from tests.mithra.helpers import ask, balance, charged, fund
+from tests.mithra.helpers import ask, charged
+from tests.wallets import balance, fund
 
 QUESTION = "Why does my variable forget its value between lessons?"
 STREAM = {"HTTP_ACCEPT": "text/event-stream"}

@@ -7,7 +7,7 @@ from django.db.models import Sum
 
 from payments.models import Order
 from tests.fakes.razorpay import FakeRazorpay, hmac_sha256
-from wallet.models import LedgerEntry, Wallet
+from wallet.models import LedgerEntry
 
 WEBHOOK_SECRET = "whsec_current_for_tests"
 PACK = {"id": 1, "name": "Starter", "credits": 100, "price_paise": 49900, "currency": "INR"}
@@ -83,11 +83,6 @@ def send_webhook(
 
 def captured_event(payment: dict, event: str = "payment.captured") -> bytes:
     return FakeRazorpay.webhook_body(event, payment=payment)
-
-
-def balance(user) -> int:
-    wallet = Wallet.objects.filter(user=user).first()
-    return wallet.balance if wallet else 0
 
 
 def purchases(user) -> int:

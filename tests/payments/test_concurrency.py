@@ -7,15 +7,8 @@ from django.test import Client
 from payments.models import Payment, WebhookEvent
 from shishya.models import Notification
 from tests.concurrency import race
-from tests.payments.helpers import (
-    PACK,
-    balance,
-    captured_event,
-    paid_order,
-    purchases,
-    send_webhook,
-    verify,
-)
+from tests.payments.helpers import PACK, captured_event, paid_order, purchases, send_webhook, verify
+from tests.wallets import balance
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),

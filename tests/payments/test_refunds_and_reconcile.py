@@ -9,15 +9,8 @@ from payments.models import Order, Payment, PaymentReview, Refund, Subscription,
 from tests.concurrency import lock_timeout, row_locked
 from tests.fakes.razorpay import FakeRazorpay
 from tests.fakes.server import Reply
-from tests.payments.helpers import (
-    PACK,
-    PLAN,
-    balance,
-    create_order,
-    paid_order,
-    send_webhook,
-    verify,
-)
+from tests.payments.helpers import PACK, PLAN, create_order, paid_order, send_webhook, verify
+from tests.wallets import balance
 from wallet.models import LedgerEntry, Wallet
 from wallet.services import wallet_apply
 

@@ -3,7 +3,8 @@ import pytest
 from payments.models import Order, Payment, PaymentReview
 from shishya.models import Notification
 from tests.fakes.razorpay import FakeRazorpay
-from tests.payments.helpers import PACK, balance, create_order, paid_order, purchases, verify
+from tests.payments.helpers import PACK, create_order, paid_order, purchases, verify
+from tests.wallets import balance
 
 pytestmark = pytest.mark.django_db
 

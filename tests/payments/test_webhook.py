@@ -10,13 +10,13 @@ from tests.fakes.server import Reply
 from tests.payments.helpers import (
     PACK,
     WEBHOOK_SECRET,
-    balance,
     captured_event,
     create_order,
     paid_order,
     send_webhook,
     verify,
 )
+from tests.wallets import balance
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,5 @@
 import hashlib
 import json
-import uuid
 
 import pytest
 from django.db import connection, transaction
@@ -11,9 +10,10 @@ from tests.concurrency import race
 from tests.factories import StudentFactory
 from tests.fakes.guru import platform_settings
 from tests.fakes.server import Reply
+from tests.wallets import fund
 from wallet.api import DeductOutput, charge_output
 from wallet.models import IdempotencyRecord, LedgerEntry, Wallet
-from wallet.services import wallet_apply, wallet_welcome_settle
+from wallet.services import wallet_welcome_settle
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +23,6 @@ def deduct(client, body: dict, key: str | None = "key-0001", **headers):
         headers["HTTP_IDEMPOTENCY_KEY"] = key
     return client.post(
         "/api/wallet/deduct", json.dumps(body), content_type="application/json", **headers
-    )
-
-
-def fund(user, credits: int) -> None:
-    wallet_apply(
-        user=user,
-        amount=credits,
-        kind=LedgerEntry.Kind.ADMIN_GRANT,
-        reference="t",
-        idempotency_key=f"fund-{uuid.uuid4()}",
     )
 
 
