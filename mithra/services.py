@@ -174,10 +174,10 @@ async def question_answer(
     """Asks the model, handing on each piece of the answer as it is written (on_text), then
     charges the held price and stores both messages; on_answered runs in that same
     transaction (the caller's record of the answer) and its result is returned. The whole
-    answer must arrive within
-    MITHRA_ANSWER_DEADLINE_SECONDS. On any failure, the first piece sent or not, the hold is
-    released (nothing charged, nothing stored) and the error raised. The database is used only
-    in short steps before and after the model, never while it writes."""
+    answer must arrive within MITHRA_ANSWER_DEADLINE_SECONDS. On any failure, the first piece
+    sent or not, the hold is released (nothing charged, nothing stored) and the error raised.
+    The database is used only in short steps before and after the model, never while it
+    writes."""
     ask = prepared.ask
     parts: list[str] = []
     last = None

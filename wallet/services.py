@@ -305,6 +305,9 @@ def _unknown_code_key(code: str) -> str:
 
 
 def voucher_redeem(*, user: User, code: str) -> VoucherRedemption:
+    """Credits user with what Guru's voucher code is worth (code case-insensitive), once per
+    student and within Guru's redemption limit. Raises VoucherNotFound, VoucherExpired,
+    VoucherAlreadyRedeemed, VoucherExhausted, or GuruUnavailable."""
     code = code.strip().upper()
     # A code Guru just said it does not know is not asked about again for a few seconds,
     # while Guru's content version stays the one it was refused under (an admin creating the
