@@ -26,15 +26,28 @@ ASGIApp = Callable[[dict[str, Any], Callable, Callable], Awaitable[None]]
 _REPLAY_CHUNK_BYTES = 64 * 1024
 
 
-@lru_cache(maxsize=4096)
+# Paths are the client's: only short ones are remembered, so the memo stays small (at most
+# 4096 x 256 characters) whatever paths are sent.
+_REMEMBERED_PATH_MAX = 256
+
+
 def needs_async_handler(path: str, urlconf: str) -> bool:
     """Whether path goes through Django's async handler: a static file, or an async view."""
+    if len(path) > _REMEMBERED_PATH_MAX:
+        return _needs_async_handler(path, urlconf)
+    return _needs_async_handler_remembered(path, urlconf)
+
+
+def _needs_async_handler(path: str, urlconf: str) -> bool:
     if path.startswith(settings.STATIC_URL):
         return True
     try:
         return iscoroutinefunction(resolve(path, urlconf).func)
     except Resolver404:
         return False
+
+
+_needs_async_handler_remembered = lru_cache(maxsize=4096)(_needs_async_handler)
 
 
 def project_application() -> ASGIApp:

@@ -10,7 +10,11 @@ from asgiref.sync import async_to_sync, iscoroutinefunction
 from django.core.handlers.asgi import ASGIHandler
 from django.core.handlers.wsgi import WSGIHandler
 
-from config.asgi import needs_async_handler, project_application
+from config.asgi import (
+    _needs_async_handler_remembered,
+    needs_async_handler,
+    project_application,
+)
 from tests.asgi_server import asgi_server
 from tests.routes import url_routes
 
@@ -127,3 +131,11 @@ def test_no_sync_view_runs_for_a_client_that_left_before_its_body_was_whole():
         length=21,
     )
     assert sent == []
+
+
+def test_only_short_paths_are_remembered_for_routing(settings):
+    remembered = _needs_async_handler_remembered.cache_info().currsize
+    long_path = "/api/" + "x" * 300
+    assert needs_async_handler(long_path, settings.ROOT_URLCONF) is False
+    assert _needs_async_handler_remembered.cache_info().currsize == remembered
+    assert needs_async_handler("/api/mithra/ask", settings.ROOT_URLCONF) is True
