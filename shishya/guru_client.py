@@ -19,6 +19,8 @@ import logging
 import pickle
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -209,9 +211,8 @@ class GuruClient:
                 # Guru failed moments ago: answer from the stale copy at once instead of
                 # making every request wait on another timeout.
                 return self._fallback(route, entry, require_fresh=require_fresh)
-            lock_key, token = key + ":lock", uuid.uuid4().hex
-            if cache.add(lock_key, token, timeout=int(self.fetch_budget) + 1):
-                try:
+            with _single_flight(key, seconds=self.fetch_budget) as held:
+                if held:
                     # Re-check under the lock: the request that held it may have just
                     # stored a fresh copy after this one looked.
                     entry = cache.get(key)
@@ -220,9 +221,6 @@ class GuruClient:
                     return self._refresh(
                         path, route, key, entry, current, require_fresh=require_fresh
                     )
-                finally:
-                    if cache.get(lock_key) == token:
-                        cache.delete(lock_key)
             # Another request is fetching this path: wait for its answer rather than
             # sending Guru one request per waiting student.
             if time.monotonic() >= deadline:
@@ -263,17 +261,13 @@ class GuruClient:
                 return shared[0]
             if cache.get(VERSION_KEY + ":failed") is not None:
                 return None
-            lock_key, token = VERSION_KEY + ":lock", uuid.uuid4().hex
-            if cache.add(lock_key, token, timeout=int(self.poll_budget) + 1):
-                try:
+            with _single_flight(VERSION_KEY, seconds=self.poll_budget) as held:
+                if held:
                     shared = cache.get(VERSION_KEY)
                     if shared is not None and time.time() - shared[1] < max_age:
                         _local_version = shared
                         return shared[0]
                     return self._poll_version()
-                finally:
-                    if cache.get(lock_key) == token:
-                        cache.delete(lock_key)
             if time.monotonic() >= deadline:
                 return None
             time.sleep(_WAIT_STEP_SECONDS)
@@ -286,16 +280,9 @@ class GuruClient:
         if shared is not None and shared[1] > seen[1]:
             _local_version = shared
             return shared[0]
-        lock_key, token = VERSION_KEY + ":lock", uuid.uuid4().hex
-        if cache.add(lock_key, token, timeout=int(self.poll_budget) + 1):
-            try:
-                polled = self._poll_version()
-            finally:
-                if cache.get(lock_key) == token:
-                    cache.delete(lock_key)
-            if polled is not None:
-                return polled
-        return seen[0]
+        with _single_flight(VERSION_KEY, seconds=self.poll_budget) as held:
+            polled = self._poll_version() if held else None
+        return seen[0] if polled is None else polled
 
     def _poll_version(self) -> int | None:
         global _local_version
@@ -385,6 +372,20 @@ def _refused_key(route: str, status: int) -> None:
         extra={"route": route, "status": status},
     )
     raise GuruMisconfigured()
+
+
+@contextmanager
+def _single_flight(key: str, *, seconds: float) -> Iterator[bool]:
+    """Whether this request holds key's shared lock (at most seconds, so a crashed holder
+    frees it): the one request that does the work while the others wait or go on. Released
+    on exit while it is still this request's."""
+    lock_key, token = key + ":lock", uuid.uuid4().hex
+    held = bool(cache.add(lock_key, token, timeout=int(seconds) + 1))
+    try:
+        yield held
+    finally:
+        if held and cache.get(lock_key) == token:
+            cache.delete(lock_key)
 
 
 def _keep_local(key: str, entry: _Entry) -> Any:
