@@ -14,6 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 from asgiref.sync import sync_to_async
 from django.db import connections
 from django.http import HttpRequest, HttpResponseBase
+from rest_framework.request import Request
 from rest_framework.views import APIView
 
 P = ParamSpec("P")
@@ -41,7 +42,12 @@ def connections_release() -> None:
 
 
 class AsyncAPIView(APIView):
-    """An APIView whose handlers are coroutines (`async def post`)."""
+    """An APIView whose handlers are coroutines (`async def post`).
+
+    A handler whose first step is database work names it `begin_<method>` (a sync method
+    taking the request): it runs in the same thread step as DRF's checks, one hop and one
+    pooled connection instead of two, and the handler gets its result as its second argument.
+    """
 
     async def dispatch(  # type: ignore[override]
         self, request: HttpRequest, *args: Any, **kwargs: Any
@@ -51,13 +57,18 @@ class AsyncAPIView(APIView):
         self.request = drf_request
         self.headers = self.default_response_headers
         try:
-            await db_step(self.initial)(drf_request, *args, **kwargs)
             method = (drf_request.method or "").lower()
             handler = (
                 getattr(self, method, self.http_method_not_allowed)
                 if method in self.http_method_names
                 else self.http_method_not_allowed
             )
+            begin = getattr(self, f"begin_{method}", None)
+            if handler == self.http_method_not_allowed:
+                begin = None
+            begun = await db_step(self._checked_and_begun)(begin, drf_request, *args, **kwargs)
+            if begin is not None:
+                args = (begun, *args)
             response = handler(drf_request, *args, **kwargs)
             if isinstance(response, Awaitable):
                 response = await response
@@ -65,3 +76,11 @@ class AsyncAPIView(APIView):
             response = self.handle_exception(exc)
         self.response = self.finalize_response(drf_request, response, *args, **kwargs)
         return self.response
+
+    def _checked_and_begun(
+        self, begin: Callable[..., Any] | None, request: Request, *args: Any, **kwargs: Any
+    ) -> Any:
+        """DRF's checks (authentication, permissions, throttles, content negotiation), then the
+        handler's first step, if it has one."""
+        self.initial(request, *args, **kwargs)
+        return None if begin is None else begin(request, *args, **kwargs)

@@ -136,16 +136,19 @@ MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
     # Before anything reads the path or the body (static files, sessions, CSRF, views).
     "config.input_guard.InputGuardMiddleware",
+    # Security, CSRF and X-Frame-Options stay Django's own classes by their paths: Django's
+    # deploy checks look for those. The others' I/O-free hooks run on the event loop under
+    # the async handler (config.django_middleware).
     "django.middleware.security.SecurityMiddleware",
     # ServeStatic (WhiteNoise's async fork: same storage, same rules) on async handlers only.
     "config.static_files.static_files_middleware",
     "corsheaders.middleware.CorsMiddleware",
     "guru.cors.GuruCorsMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "config.django_middleware.SessionMiddleware",
+    "config.django_middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.django_middleware.AuthenticationMiddleware",
+    "config.django_middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsStudent, student_of
-from config.async_views import AsyncAPIView, connections_release, db_step
+from config.async_views import AsyncAPIView, connections_release
 from config.errors import ApiError
 from config.exception_handler import api_exception_handler, error_body
 from config.openapi import AutoSchema, ErrorSerializer
@@ -94,6 +94,10 @@ began, or a test attempt started meanwhile; nothing is charged or stored). Refus
 before any event, as HTTP errors in JSON. A student who disconnects is still answered,
 charged and stored: the same Idempotency-Key gets that answer."""
 
+# What the view's first step gives its handler: the request's Idempotency-Key, and either a
+# question cleared to be asked or the response already due (a refusal, or a replay).
+Begun = tuple[IdempotentCall, Prepared | Response]
+
 # Answers being written, each a task referenced until it ends: an answer whose student has
 # gone is still finished, charged and stored, so what was streamed is paid for once.
 _answers_running: set[asyncio.Task] = set()
@@ -142,23 +146,24 @@ class AskView(AsyncAPIView):
         },
         parameters=[IDEMPOTENCY_KEY],
     )
-    async def post(self, request: Request) -> HttpResponseBase:
-        call = IdempotentCall.of(request, student_caller)
+    async def post(self, request: Request, begun: "Begun") -> HttpResponseBase:
+        call, prepared = begun
         streamed = request.accepted_renderer.media_type == EventStreamRenderer.media_type
-        begun = await db_step(self._begin)(request, call)
-        if isinstance(begun, Response):  # a refusal, or a replay of what this key got
-            if streamed and begun.status_code == 200:
-                return _events_response(_replayed_events(begun.data), replayed=True)
-            return begun
+        if isinstance(prepared, Response):  # a refusal, or a replay of what this key got
+            if streamed and prepared.status_code == 200:
+                return _events_response(_replayed_events(prepared.data), replayed=True)
+            return prepared
         if not streamed:
-            return Response(await asyncio.shield(_answer_start(prepared=begun, call=call)))
-        return _events_response(_answer_events(prepared=begun, call=call))
+            return Response(await asyncio.shield(_answer_start(prepared=prepared, call=call)))
+        return _events_response(_answer_events(prepared=prepared, call=call))
 
-    def _begin(self, request: Request, call: IdempotentCall) -> Prepared | Response:
-        """Everything before the model, in one database step: a replay, a refusal (stored for
-        replays as the idempotency rules say), or the question cleared and its price held."""
+    def begin_post(self, request: Request) -> "Begun":
+        """Everything before the model, in the thread step of DRF's checks: a replay, a
+        refusal (stored for replays as the idempotency rules say), or the question cleared and
+        its price held."""
+        call = IdempotentCall.of(request, student_caller)
         if replay := call.replay():
-            return replay
+            return call, replay
         try:
             rate_limit(
                 request,
@@ -184,12 +189,12 @@ class AskView(AsyncAPIView):
             refused = api_exception_handler(exc, {"view": self, "request": request})
             assert refused is not None  # noqa: S101 (the handler renders every ApiError)
             call.store(refused)
-            return refused
+            return call, refused
         if isinstance(prepared, Answered):  # answered before; its stored response was lost
             answer = Response(_answer_body(prepared))
             call.store(answer)
-            return answer
-        return prepared
+            return call, answer
+        return call, prepared
 
     # DRF finalizes any HttpResponseBase (this view streams); its stubs say a Response only.
     def finalize_response(  # type: ignore[override]

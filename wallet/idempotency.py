@@ -74,7 +74,9 @@ def _replay(*, caller: str, key: str, fingerprint: str) -> Response | None:
     )
 
 
-def _record(*, caller: str, key: str, fingerprint: str, response: Response) -> None:
+def _record(
+    *, caller: str, key: str, fingerprint: str, response: Response, keep_first: bool = False
+) -> None:
     if _is_stored(response.status_code):
         IdempotencyRecord.objects.store(
             caller=caller,
@@ -82,6 +84,7 @@ def _record(*, caller: str, key: str, fingerprint: str, response: Response) -> N
             request_fingerprint=fingerprint,
             status=response.status_code,
             body=response.data,
+            keep_first=keep_first,
         )
 
 
@@ -113,16 +116,13 @@ class IdempotentCall:
     def store(self, response: Response) -> None:
         """Stores the response for replays (not one that means "try again"); a response
         stored first under this key is kept."""
-        try:
-            with transaction.atomic():
-                _record(
-                    caller=self.caller,
-                    key=self.key,
-                    fingerprint=self.fingerprint,
-                    response=response,
-                )
-        except IntegrityError:
-            pass
+        _record(
+            caller=self.caller,
+            key=self.key,
+            fingerprint=self.fingerprint,
+            response=response,
+            keep_first=True,
+        )
 
 
 def idempotent(caller_of: Callable[[Request], str], *, atomic: bool = True) -> Callable:

@@ -136,16 +136,26 @@ class LedgerEntry(models.Model):
 
 class IdempotencyRecordManager(models.Manager["IdempotencyRecord"]):
     def store(
-        self, *, caller: str, key: str, request_fingerprint: str, status: int, body: Any
+        self,
+        *,
+        caller: str,
+        key: str,
+        request_fingerprint: str,
+        status: int,
+        body: Any,
+        keep_first: bool = False,
     ) -> None:
         """Inserts the record in one plain statement (it is on every charge's path, where the
-        ORM's insert costs more than the statement); IntegrityError if the key has one."""
+        ORM's insert costs more than the statement); if the key has one already,
+        IntegrityError, or with keep_first nothing (the first stays, and the caller's
+        transaction goes on without a savepoint)."""
         connection = connections[router.db_for_write(self.model)]
         body_field = self.model._meta.get_field("response_body")
         with connection.cursor() as cursor:
             cursor.execute(
                 'INSERT INTO wallet_idempotencyrecord (caller, "key", request_fingerprint, '
-                "response_status, response_body, created_at) VALUES (%s, %s, %s, %s, %s, %s)",
+                "response_status, response_body, created_at) VALUES (%s, %s, %s, %s, %s, %s)"
+                + (' ON CONFLICT (caller, "key") DO NOTHING' if keep_first else ""),
                 [
                     caller,
                     key,

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from rest_framework.response import Response
 
 from tests.concurrency import race
 from tests.factories import StudentFactory
@@ -12,6 +13,7 @@ from tests.fakes.guru import platform_settings
 from tests.fakes.server import Reply
 from tests.wallets import fund
 from wallet.api import DeductOutput, charge_output
+from wallet.idempotency import IdempotentCall
 from wallet.models import IdempotencyRecord, LedgerEntry, Wallet
 from wallet.services import wallet_welcome_settle
 
@@ -303,3 +305,17 @@ def test_a_refusal_that_loses_the_race_to_store_answers_with_the_stored_response
     response = deduct(client, body)
     assert response.status_code == 200 and response["Idempotent-Replayed"] == "true"
     assert response.json() == {"stored": "by the other request"}
+
+
+@pytest.mark.django_db
+def test_a_handler_storing_its_own_response_keeps_the_first_and_its_transaction_goes_on():
+    # IdempotentCall.store runs inside the tutor's charge: a response already stored under the
+    # key stays, and the charge's transaction is neither broken nor needs a savepoint.
+    call = IdempotentCall(caller="user:1", key="key-0001", fingerprint="f" * 64)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        call.store(Response({"first": True}))
+        call.store(Response({"second": True}))
+        IdempotencyRecord.objects.filter(key="key-0001").exists()  # still usable
+
+    assert [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"]] == []
+    assert IdempotencyRecord.objects.get(key="key-0001").response_body == {"first": True}
