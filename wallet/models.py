@@ -134,6 +134,13 @@ class LedgerEntry(models.Model):
         raise ImmutableRowError("ledger entries are never deleted")
 
 
+_RECORD_INSERT = (
+    'INSERT INTO wallet_idempotencyrecord (caller, "key", request_fingerprint, '
+    "response_status, response_body, created_at) VALUES (%s, %s, %s, %s, %s, %s)"
+)
+_RECORD_INSERT_KEEPING_FIRST = _RECORD_INSERT + ' ON CONFLICT (caller, "key") DO NOTHING'
+
+
 class IdempotencyRecordManager(models.Manager["IdempotencyRecord"]):
     def store(
         self,
@@ -153,9 +160,7 @@ class IdempotencyRecordManager(models.Manager["IdempotencyRecord"]):
         body_field = self.model._meta.get_field("response_body")
         with connection.cursor() as cursor:
             cursor.execute(
-                'INSERT INTO wallet_idempotencyrecord (caller, "key", request_fingerprint, '
-                "response_status, response_body, created_at) VALUES (%s, %s, %s, %s, %s, %s)"
-                + (' ON CONFLICT (caller, "key") DO NOTHING' if keep_first else ""),
+                _RECORD_INSERT_KEEPING_FIRST if keep_first else _RECORD_INSERT,
                 [
                     caller,
                     key,

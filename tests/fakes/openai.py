@@ -38,7 +38,8 @@ class FakeOpenAI(FakeServer):
         self.first_chunks_sent = 0
         # Streams that sent their first chunk and wait for resume() now.
         self.streams_paused = 0
-        # Seconds each answer took to write, first chunk to last (benchmarks take it off).
+        # Seconds each streamed answer took, from its request read to its last chunk written:
+        # the fake's own time, which benchmarks take off the tutor's.
         self.answer_seconds: list[float] = []
 
     # --- Faults --------------------------------------------------------------------------
@@ -86,6 +87,7 @@ class FakeOpenAI(FakeServer):
 
     # --- The API -----------------------------------------------------------------------------
     def reply(self, request: RecordedRequest) -> Reply:
+        received = time.monotonic()
         if self.hanging:
             self._release.wait(30)
         if request.headers.get("authorization") != f"Bearer {self.api_key}":
@@ -105,7 +107,7 @@ class FakeOpenAI(FakeServer):
             return Reply(
                 200,
                 headers={"Content-Type": "text/event-stream; charset=utf-8"},
-                stream=self._chunks(model=body["model"], usage=usage, body=body),
+                stream=self._chunks(model=body["model"], usage=usage, body=body, received=received),
             )
         # A whole answer takes as long as its stream would.
         time.sleep(self.chunk_delay * (len(self._pieces()) - 1))
@@ -129,7 +131,7 @@ class FakeOpenAI(FakeServer):
         )
 
     def _chunks(
-        self, *, model: str, usage: dict[str, int], body: dict[str, Any]
+        self, *, model: str, usage: dict[str, int], body: dict[str, Any], received: float
     ) -> Iterator[bytes]:
         completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
         created = int(time.time())
@@ -148,7 +150,6 @@ class FakeOpenAI(FakeServer):
         def choice(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
             return {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
 
-        started = time.monotonic()
         for n, piece in enumerate(self._pieces()):
             if n:
                 time.sleep(self.chunk_delay)
@@ -171,7 +172,7 @@ class FakeOpenAI(FakeServer):
         if (body.get("stream_options") or {}).get("include_usage"):
             yield chunk([], usage=usage)
         yield b"data: [DONE]\n\n"
-        self.answer_seconds.append(time.monotonic() - started)
+        self.answer_seconds.append(time.monotonic() - received)
 
     def _pieces(self) -> list[str]:
         return re.findall(r"\S+\s*", self.answer)
