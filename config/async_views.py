@@ -67,9 +67,8 @@ class AsyncAPIView(APIView):
             if handler == self.http_method_not_allowed:
                 begin = None
             begun = await db_step(self._checked_and_begun)(begin, drf_request, *args, **kwargs)
-            if begin is not None:
-                args = (begun, *args)
-            response = handler(drf_request, *args, **kwargs)
+            handler_args = args if begin is None else (begun, *args)
+            response = handler(drf_request, *handler_args, **kwargs)
             if isinstance(response, Awaitable):
                 response = await response
         except Exception as exc:  # rendered in the envelope as DRF does; others re-raised
