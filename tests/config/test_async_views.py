@@ -1,7 +1,7 @@
 """AsyncAPIView: DRF's checks and a handler's first database step share one thread step."""
 
 import pytest
-from asgiref.sync import SyncToAsync, async_to_sync
+from asgiref.sync import async_to_sync
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,21 +23,8 @@ class BegunView(AsyncAPIView):
         return Response({"begun": begun})
 
 
-@pytest.fixture
-def hops(monkeypatch):
-    hopped: list[str] = []
-    call = SyncToAsync.__call__
-
-    async def recording(self, *args, **kwargs):
-        hopped.append(getattr(self.func, "__qualname__", repr(self.func)))
-        return await call(self, *args, **kwargs)
-
-    monkeypatch.setattr(SyncToAsync, "__call__", recording)
-    return hopped
-
-
 @pytest.mark.django_db
-def test_the_first_step_runs_with_the_checks_in_one_hop_and_is_handed_to_the_handler(hops):
+def test_the_first_step_runs_with_the_checks_in_one_hop_and_is_handed_to_the_handler(thread_hops):
     student = StudentFactory()
     request = APIRequestFactory().post("/begun", {}, format="json")
     force_authenticate(request, user=student)
@@ -48,11 +35,11 @@ def test_the_first_step_runs_with_the_checks_in_one_hop_and_is_handed_to_the_han
     assert response.status_code == 200
     assert response.data == {"begun": f"begun for {student.pk}"}
     # One thread step for DRF's checks and the first step together (there were two).
-    assert hops == ["db_step.<locals>.step"]
+    assert thread_hops == ["db_step.<locals>.step"]
     assert len(BegunView.begun_in) == 1
 
 
-def test_a_refused_request_never_runs_the_first_step(hops):
+def test_a_refused_request_never_runs_the_first_step(thread_hops):
     BegunView.begun_in.clear()
 
     response = async_to_sync(BegunView.as_view())(APIRequestFactory().post("/begun", {}))
@@ -61,7 +48,7 @@ def test_a_refused_request_never_runs_the_first_step(hops):
     assert BegunView.begun_in == []
 
 
-def test_a_method_without_a_handler_is_405_and_runs_no_step(hops):
+def test_a_method_without_a_handler_is_405_and_runs_no_step(thread_hops):
     request = APIRequestFactory().put("/begun", {})
     force_authenticate(request, user=StudentFactory.build())
     BegunView.begun_in.clear()

@@ -2,7 +2,7 @@
 not through a thread hop each (config.django_middleware)."""
 
 import pytest
-from asgiref.sync import SyncToAsync, async_to_sync
+from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.module_loading import import_string
@@ -26,16 +26,8 @@ def test_every_other_django_middleware_in_the_chain_runs_its_hooks_in_the_loop()
 
 @pytest.mark.django_db
 def test_a_request_on_the_async_handler_hops_to_a_thread_only_where_it_may_do_io(
-    async_client, monkeypatch
+    async_client, thread_hops
 ):
-    hopped: list[str] = []
-    call = SyncToAsync.__call__
-
-    async def recording(self, *args, **kwargs):
-        hopped.append(getattr(self.func, "__qualname__", repr(self.func)))
-        return await call(self, *args, **kwargs)
-
-    monkeypatch.setattr(SyncToAsync, "__call__", recording)
     # The tutor's view (the async one) refuses a visitor after DRF's checks, in their thread.
     response = async_to_sync(async_client.post)(
         "/api/mithra/ask", {}, content_type="application/json"
@@ -43,7 +35,8 @@ def test_a_request_on_the_async_handler_hops_to_a_thread_only_where_it_may_do_io
 
     assert response.status_code == 401
     # Before: also the session's process_request, and Common's, Auth's and Messages' hooks.
-    hooks = [name for name in hopped if name.endswith((".process_request", ".process_response"))]
+    hook_names = (".process_request", ".process_response")
+    hooks = [name for name in thread_hops if name.endswith(hook_names)]
     assert sorted(hooks) == [
         "CsrfViewMiddleware.process_request",
         "CsrfViewMiddleware.process_response",
