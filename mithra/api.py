@@ -146,7 +146,7 @@ class AskView(AsyncAPIView):
         },
         parameters=[IDEMPOTENCY_KEY],
     )
-    async def post(self, request: Request, begun: "Begun") -> HttpResponseBase:
+    async def post(self, request: Request, begun: Begun) -> HttpResponseBase:
         call, prepared = begun
         streamed = request.accepted_renderer.media_type == EventStreamRenderer.media_type
         if isinstance(prepared, Response):  # a refusal, or a replay of what this key got
@@ -157,7 +157,7 @@ class AskView(AsyncAPIView):
             return Response(await asyncio.shield(_answer_start(prepared=prepared, call=call)))
         return _events_response(_answer_events(prepared=prepared, call=call))
 
-    def begin_post(self, request: Request) -> "Begun":
+    def begin_post(self, request: Request) -> Begun:
         """Everything before the model, in the thread step of DRF's checks: a replay, a
         refusal (stored for replays as the idempotency rules say), or the question cleared and
         its price held."""
