@@ -8,7 +8,7 @@ import django_ratelimit.core
 import pytest
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.test.utils import override_settings
 
 from config import celery as tasks
@@ -142,11 +142,16 @@ def _no_connection_closing(**kwargs: object) -> None:
 
 
 @pytest.fixture
-def keep_test_transaction_open(monkeypatch):
+def keep_test_transaction_open(monkeypatch, db):
     """Raw WSGI calls close "old" connections after each request, which would end the test's
     transaction. Django's test client suspends this around its own requests and then
     reconnects the handler: it is made to reconnect a no-op, so the real one stays off for
-    the whole test, in every thread (signals are process-wide)."""
+    the whole test, in every thread (signals are process-wide). A transactional test has no
+    transaction to keep, and may run a live server whose threads must give their
+    connections back: it keeps Django's handler."""
+    if not connection.in_atomic_block:
+        yield
+        return
     monkeypatch.setattr("django.test.client.close_old_connections", _no_connection_closing)
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
