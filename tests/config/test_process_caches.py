@@ -16,6 +16,8 @@ NOT_MEMOS = {
     ("payments.selectors", "DEFAULT_FEATURES"),  # a default, never written
     # Answers being written, referenced until they end (so each is finished and charged).
     ("mithra.api", "_answers_running"),
+    # The tasks that close each loop's model client when the loop ends, referenced until then.
+    ("mithra.openai_chat", "_closers"),
 }
 
 
