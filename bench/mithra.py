@@ -295,6 +295,8 @@ def main() -> None:
     parser.add_argument("--sync", action="store_true", help="the sync server (gthread, 4 threads)")
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout to serve")
     args = parser.parse_args()
+    if args.students < WARM_QUESTIONS:
+        parser.error(f"--students: at least {WARM_QUESTIONS} (the first warm the server)")
 
     env = bench_env(args.port)
     env.pop("DB_POOL_MAX_SIZE", None)  # the production pool: the settings' default
@@ -302,8 +304,8 @@ def main() -> None:
     printed = database_seeded(env, seed=seed, scopes="catalog,grading", code=args.code)
     seeded = json.loads(printed.split("\n")[-1])
     ours, theirs = multiprocessing.Pipe()
-    fake = multiprocessing.Process(
-        target=_fake, args=(args.port + 2, args.chunks, args.chunk_ms / 1000, theirs)
+    fake = multiprocessing.Process(  # a daemon: a run that fails never waits on it
+        target=_fake, args=(args.port + 2, args.chunks, args.chunk_ms / 1000, theirs), daemon=True
     )
     fake.start()
     env.update(

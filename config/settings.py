@@ -204,6 +204,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _db_options["options"] = " ".join(
         filter(None, [_db_options.get("options"), f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"])
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # PostgreSQL's integer ranges (config/sqlite/base.py). Writers take the database's write
+    # lock when their transaction begins and wait for each other up to the lock timeout (a
+    # request's thread and the in-process tasks' write at once); WAL lets readers read
+    # meanwhile. The tests' database is a file, as the development server's is: SQLite's
+    # shared in-memory database fails a second writer at once instead of making it wait.
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": DATABASE_LOCK_TIMEOUT_MS / 1000,
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
 if REDIS_URL:
     CACHES = {

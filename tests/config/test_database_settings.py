@@ -48,3 +48,64 @@ def test_the_pool_refuses_persistent_connections():
     )
     assert result.returncode != 0
     assert "DB_POOL needs DB_CONN_MAX_AGE=0" in result.stderr
+
+
+# Two writers of one SQLite database, each reading before it writes (as a service reads a
+# row then updates it): the second must wait for the first, not fail.
+SQLITE_WRITERS = """
+import threading
+from django.db import connection, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE counted (n integer)")
+second_read = threading.Event()
+failures = []
+
+def second_writer():
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM counted")
+            second_read.set()
+            cursor.execute("INSERT INTO counted VALUES (2)")
+    except Exception as exc:
+        failures.append(exc)
+    finally:
+        connection.close()
+
+with transaction.atomic(), connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM counted")
+    second = threading.Thread(target=second_writer)
+    second.start()
+    second_read.wait(timeout=1)  # the second writer waits for this transaction's end
+    cursor.execute("INSERT INTO counted VALUES (1)")
+second.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM counted")
+    print(failures, cursor.fetchone()[0])
+"""
+
+
+def test_sqlite_writers_wait_for_each_other_instead_of_failing(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", SQLITE_WRITERS],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == "[] 2"
+
+
+def test_sqlite_bounds_integers_as_postgresql_does():
+    """An integer field's validators, and so the API's checks and the schema's bounds, come
+    from these ranges: development on SQLite accepts and documents what production does."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+    from django.db.backends.postgresql.operations import DatabaseOperations as PostgreSQL
+
+    from config.sqlite.base import DatabaseOperations as SQLite
+
+    sqlite, postgresql = SQLite(connection=None), PostgreSQL(connection=None)
+    for field_type in BaseDatabaseOperations.integer_field_ranges:
+        assert sqlite.integer_field_range(field_type) == postgresql.integer_field_range(field_type)
