@@ -109,3 +109,22 @@ def test_sqlite_bounds_integers_as_postgresql_does():
     sqlite, postgresql = SQLite(connection=None), PostgreSQL(connection=None)
     for field_type in BaseDatabaseOperations.integer_field_ranges:
         assert sqlite.integer_field_range(field_type) == postgresql.integer_field_range(field_type)
+
+
+def api_schema(database_url: str) -> str:
+    """The OpenAPI document the settings for database_url serve (no connection is made)."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "spectacular"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+
+
+def test_the_api_schema_is_the_same_on_sqlite_and_postgresql(tmp_path):
+    sqlite = api_schema(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert "openapi:" in sqlite
+    assert sqlite == api_schema("postgres://postgres@127.0.0.1:5432/never_connected")
