@@ -9,7 +9,8 @@ comes). It fires no request_started/request_finished signals and changes none.
 By default each call runs on a small pool of its own threads, so the inner request has its
 own database connection and transaction: a Guru read never joins the caller's transaction
 (no Guru row lock, e.g. an API key's last use, held under a wallet lock). inline=True runs
-it in the caller's thread and transaction (tests, whose data lives in that transaction).
+it in the caller's thread and transaction (tests, whose data lives in that transaction), as
+does a call made inside a transaction on SQLite, whose one write lock the caller holds.
 """
 
 import io
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit
 import requests
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.http import HttpResponse
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
@@ -91,6 +92,13 @@ def _respond_on_pool_thread(environ: dict[str, Any]) -> tuple[int, str, list, by
         close_old_connections()
 
 
+def _caller_holds_sqlite_write_lock() -> bool:
+    """SQLite has one write lock, which every transaction takes (config.settings): a call
+    served on a pool thread that writes (an API key's last use) would wait for the caller,
+    which waits for the call. Inside a transaction, the call runs in it instead."""
+    return connection.vendor == "sqlite" and connection.in_atomic_block
+
+
 class InProcessTransport(BaseAdapter):
     def __init__(self, *, inline: bool = False) -> None:
         super().__init__()
@@ -109,7 +117,7 @@ class InProcessTransport(BaseAdapter):
         if isinstance(body, str):
             body = body.encode()
         environ = _environ(request, body)
-        if self.inline:
+        if self.inline or _caller_holds_sqlite_write_lock():
             status, reason, headers, content = _respond(environ)
         else:
             status, reason, headers, content = _pool.submit(

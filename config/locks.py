@@ -1,5 +1,8 @@
-"""Bounded waits for row locks: PostgreSQL's lock_timeout (DATABASE_LOCK_TIMEOUT_MS) is set on
-every connection, so no request waits on another's lock for long; it answers 409 instead."""
+"""Bounded waits for locks: PostgreSQL's lock_timeout (DATABASE_LOCK_TIMEOUT_MS) is set on every
+connection, and SQLite's busy timeout to the same, so no request waits on another's lock for
+long; it answers 409 instead."""
+
+import sqlite3
 
 from django.db import OperationalError
 
@@ -7,8 +10,12 @@ _LOCK_NOT_AVAILABLE = "55P03"
 
 
 def is_lock_timeout(exc: BaseException) -> bool:
-    """True when a statement gave up waiting for a lock (lock_timeout expired)."""
+    """True when a statement gave up waiting for a lock (PostgreSQL's lock_timeout expired,
+    or SQLite's busy timeout)."""
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
     return (
-        isinstance(exc, OperationalError)
-        and getattr(exc.__cause__, "sqlstate", None) == _LOCK_NOT_AVAILABLE
+        getattr(cause, "sqlstate", None) == _LOCK_NOT_AVAILABLE
+        or getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
     )

@@ -8,6 +8,7 @@ variable is listed with its default in README.md.
 import ipaddress
 import os
 import re
+import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -186,8 +187,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# How long any statement waits for a row lock another request holds (a wallet, an order)
-# before the request answers 409 with Retry-After: set once per connection, not per query.
+# How long any statement waits for a row lock another request holds (a wallet, an order;
+# on SQLite the database's write lock) before the request answers 409 with Retry-After: set
+# once per connection, not per query.
 DATABASE_LOCK_TIMEOUT_MS = _env_int("DATABASE_LOCK_TIMEOUT_MS", 5000)
 DB_POOL = _env_bool("DB_POOL", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -205,18 +207,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         filter(None, [_db_options.get("options"), f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"])
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # PostgreSQL's integer ranges (config/sqlite/base.py). Writers take the database's write
-    # lock when their transaction begins and wait for each other up to the lock timeout (a
-    # request's thread and the in-process tasks' write at once); WAL lets readers read
-    # meanwhile. The tests' database is a file, as the development server's is: SQLite's
-    # shared in-memory database fails a second writer at once instead of making it wait.
+    # PostgreSQL's integer ranges (config/sqlite/base.py). A request's thread and the
+    # in-process tasks write at once. Every transaction takes SQLite's one write lock when it
+    # begins, reads included, so a read-then-write cannot fail on a stale snapshot, and waits
+    # up to the lock timeout for it; WAL lets reads outside a transaction go on meanwhile. An
+    # in-process call made inside a transaction runs in it (config/in_process.py). The tests'
+    # database is a file too, one per test process: SQLite's shared in-memory database fails
+    # a second writer at once instead of making it wait.
     DATABASES["default"]["ENGINE"] = "config.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": DATABASE_LOCK_TIMEOUT_MS / 1000,
         "init_command": "PRAGMA journal_mode=WAL;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"ourshiksha-test-{os.getpid()}.sqlite3")
+    }
 
 if REDIS_URL:
     CACHES = {

@@ -1,9 +1,15 @@
 """The database connection settings read from the environment."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from django.db import OperationalError
+
+from config.locks import is_lock_timeout
 
 ROOT = Path(__file__).resolve().parents[2]
 PRINT_OPTIONS = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
@@ -76,7 +82,7 @@ with transaction.atomic(), connection.cursor() as cursor:
     cursor.execute("SELECT count(*) FROM counted")
     second = threading.Thread(target=second_writer)
     second.start()
-    second_read.wait(timeout=1)  # the second writer waits for this transaction's end
+    second_read.wait(timeout=0.5)  # the second writer waits for this transaction's end
     cursor.execute("INSERT INTO counted VALUES (1)")
 second.join()
 with connection.cursor() as cursor:
@@ -128,3 +134,18 @@ def test_the_api_schema_is_the_same_on_sqlite_and_postgresql(tmp_path):
     sqlite = api_schema(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert "openapi:" in sqlite
     assert sqlite == api_schema("postgres://postgres@127.0.0.1:5432/never_connected")
+
+
+def test_sqlites_busy_timeout_is_a_lock_timeout(tmp_path):
+    """Answered 409 with Retry-After (config.exception_handler), as PostgreSQL's lock_timeout."""
+    holder = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
+    holder.execute("CREATE TABLE held (n integer)")
+    holder.execute("BEGIN IMMEDIATE")
+    waiter = sqlite3.connect(tmp_path / "db.sqlite3", timeout=0.05)
+    with pytest.raises(OperationalError) as raised:
+        try:
+            waiter.execute("INSERT INTO held VALUES (1)")
+        except sqlite3.Error as exc:  # as Django's DatabaseErrorWrapper raises it
+            raise OperationalError(str(exc)) from exc
+    assert is_lock_timeout(raised.value)
+    assert not is_lock_timeout(OperationalError("no such table"))
