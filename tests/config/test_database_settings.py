@@ -15,17 +15,27 @@ ROOT = Path(__file__).resolve().parents[2]
 PRINT_OPTIONS = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
 
 
-def connection_options(**env: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-v", "0", "-c", PRINT_OPTIONS],
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """A manage.py command in a process of its own, its settings read with env added."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={**os.environ, **env},
         capture_output=True,
         text=True,
-        timeout=60,
-        check=True,
+        timeout=120,
     )
+
+
+def printed(*args: str, **env: str) -> str:
+    """What a manage.py command that must succeed prints."""
+    result = manage(*args, **env)
+    assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+def connection_options(**env: str) -> str:
+    return printed("shell", "-v", "0", "-c", PRINT_OPTIONS, **env)
 
 
 def test_the_lock_timeout_joins_options_the_database_url_already_sets():
@@ -40,17 +50,14 @@ def test_postgresql_lends_connections_from_psycopgs_pool_without_persistent_ones
 
 
 def test_the_pool_refuses_persistent_connections():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-v", "0", "-c", PRINT_OPTIONS],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
-            "DB_CONN_MAX_AGE": "60",
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        PRINT_OPTIONS,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/x",
+        DB_CONN_MAX_AGE="60",
     )
     assert result.returncode != 0
     assert "DB_POOL needs DB_CONN_MAX_AGE=0" in result.stderr
@@ -92,16 +99,8 @@ with connection.cursor() as cursor:
 
 
 def test_sqlite_writers_wait_for_each_other_instead_of_failing(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-v", "0", "-c", SQLITE_WRITERS],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert result.stdout.strip() == "[] 2"
+    database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    assert printed("shell", "-v", "0", "-c", SQLITE_WRITERS, DATABASE_URL=database_url) == "[] 2"
 
 
 def test_sqlite_bounds_integers_as_postgresql_does():
@@ -119,15 +118,7 @@ def test_sqlite_bounds_integers_as_postgresql_does():
 
 def api_schema(database_url: str) -> str:
     """The OpenAPI document the settings for database_url serve (no connection is made)."""
-    return subprocess.run(
-        [sys.executable, "manage.py", "spectacular"],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database_url},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    return printed("spectacular", DATABASE_URL=database_url)
 
 
 def test_the_api_schema_is_the_same_on_sqlite_and_postgresql(tmp_path):
