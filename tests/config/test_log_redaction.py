@@ -6,6 +6,7 @@ import pytest
 
 from config.logging import REDACTED, RedactSecretsFilter, RequestIdFilter
 from config.request_id import current_request_id
+from tests.logs import holds_code
 
 API_KEY = "ais_" + "ab12" * 16
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoxfQ.c2lnbmF0dXJlLXZhbHVl"
@@ -69,7 +70,8 @@ def test_secret_in_arguments_and_extra_fields_is_redacted(json_log):
     )
     (line,) = lines(stream)
     text = json.dumps(line)
-    assert "hunter2-secret" not in text and "123456" not in text and API_KEY not in text
+    assert "hunter2-secret" not in text and API_KEY not in text
+    assert not holds_code(text, "123456")
     assert line["otp"] == REDACTED
     assert line["payload"] == {"api_key": REDACTED, "course": 7}
     assert "a@b.c" in line["message"]
@@ -104,3 +106,10 @@ def test_log_line_carries_the_current_request_id(json_log):
     inside, outside = lines(stream)
     assert inside["request_id"] == "req-abc12345"
     assert outside["request_id"] == "-"
+
+
+def test_a_code_counts_where_it_stands_alone_not_inside_a_timestamp_or_an_id():
+    assert holds_code('{"message": "otp 626129 sent"}', "626129")
+    assert holds_code('{"otp": "626129"}', "626129")
+    assert not holds_code('{"relativeCreated": 330745.75662612915}', "626129")
+    assert not holds_code('{"request_id": "49c8bf93e1626129a"}', "626129")

@@ -1,24 +1,16 @@
 """What a whole ask leaves in the logs: never the question text, never the OpenAI key."""
 
-import json
 import logging
 
 import pytest
 
 from tests.fakes.openai import API_KEY
+from tests.logs import everything_logged
 from tests.mithra.helpers import ask
 
 pytestmark = pytest.mark.django_db
 
 QUESTION = "My secret worry: is recursion just a loop in disguise?"
-
-
-def everything_logged(records: list[logging.LogRecord]) -> str:
-    """Each record whole: its message, arguments, extra fields and traceback."""
-    return "\n".join(
-        json.dumps({**vars(record), "message": record.getMessage()}, default=str)
-        for record in records
-    )
 
 
 def test_logs_of_an_ask_hold_neither_the_question_nor_the_api_key(
