@@ -205,11 +205,11 @@ def admin(db):
     return AdminFactory(email=ADMIN_EMAIL, name="Asha", verified=True)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def rate_clock_held(monkeypatch):
-    """django-ratelimit's clock held still for the test: its windows have fixed edges, so the
+    """django-ratelimit's clock held still for every test: its windows have fixed edges, so the
     few requests of a test against a per-minute limit could otherwise straddle one and all
-    pass."""
+    pass. A test that moves time through the windows puts its own clock in its place."""
     now = time.time()
     # Only the library's own name for the time module: every other clock runs on.
     monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))

@@ -7,6 +7,7 @@ import ipaddress
 import itertools
 import time
 
+import django_ratelimit.core
 import pytest
 from django.test.client import ClientHandler
 
@@ -32,10 +33,11 @@ class Clock:
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch) -> Clock:
+def clock(monkeypatch, rate_clock_held) -> Clock:
     """Frozen unless a test advances it: a fixed window's edge never falls inside a test."""
     clock = Clock()
     monkeypatch.setattr(time, "time", clock)
+    monkeypatch.setattr(django_ratelimit.core, "time", time)  # in place of the held clock
     return clock
 
 

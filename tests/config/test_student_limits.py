@@ -50,7 +50,7 @@ def test_every_api_route_has_a_per_student_limit(route, pattern, view_class):
         assert student_rate_setting(view) == "STUDENT_CERTIFICATE_RATE"
 
 
-def test_a_student_past_the_budget_gets_429_with_retry_after(student, settings, rate_clock_held):
+def test_a_student_past_the_budget_gets_429_with_retry_after(student, settings):
     settings.STUDENT_RATE = "3/m"
     client = Client()
     client.force_login(student)
@@ -66,9 +66,7 @@ def test_a_student_past_the_budget_gets_429_with_retry_after(student, settings, 
     assert other.get("/api/notifications").status_code == 200
 
 
-def test_certificate_generation_is_limited_per_student_before_any_work(
-    student, settings, rate_clock_held
-):
+def test_certificate_generation_is_limited_per_student_before_any_work(student, settings):
     settings.STUDENT_CERTIFICATE_RATE = "2/m"
     client = Client()
     client.force_login(student)

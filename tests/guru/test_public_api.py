@@ -68,7 +68,7 @@ class TestApiKeys:
     def test_read_only(self, catalog_client):
         assert catalog_client.post("/api/public/courses", {}).status_code == 405
 
-    def test_rate_limited_per_key(self, catalog_client, settings, rate_clock_held):
+    def test_rate_limited_per_key(self, catalog_client, settings):
         settings.GURU_PUBLIC_API_RATE = "3/m"
         statuses = [catalog_client.get("/api/public/pricing").status_code for _ in range(4)]
         assert statuses == [200, 200, 200, 429]

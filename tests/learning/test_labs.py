@@ -450,7 +450,7 @@ def test_code_over_the_size_limit_is_refused(student_client, enrolled, content, 
 
 
 def test_lab_submissions_are_rate_limited_per_student(
-    student_client, enrolled, content, judge0, settings, rate_clock_held
+    student_client, enrolled, content, judge0, settings
 ):
     settings.LAB_SUBMIT_RATE = "2/m"
     statuses = [

@@ -297,7 +297,7 @@ def test_an_unknown_test_is_404(student_client, enrolled, content):
 
 
 def test_starts_and_submissions_are_rate_limited_per_student(
-    student_client, enrolled, content, settings, rate_clock_held
+    student_client, enrolled, content, settings
 ):
     settings.TEST_ATTEMPT_RATE = "2/m"
     statuses = [start(student_client, content).status_code for _ in range(3)]

@@ -407,7 +407,7 @@ class TestRefusals:
 
 class TestLimits:
     def test_rate_limit_is_429_with_retry_after(
-        self, openai_fake, enrolled, student_client, lesson, settings, rate_clock_held
+        self, openai_fake, enrolled, student_client, lesson, settings
     ):
         settings.MITHRA_ASK_RATE = "2/m"
         assert ask(student_client, about(lesson)).status_code == 200
