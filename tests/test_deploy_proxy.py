@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from tests.fakes.server import FakeServer, RecordedRequest, Reply
+from tests.ports import free_ports
 from tests.routes import route_of, url_routes
 from tests.test_route_identities import SYSTEM_CALLS, audience_of
 
@@ -56,14 +57,8 @@ class FakeService(FakeServer):
         return [request.path for request in self.requests]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def proxy(tmp_path_factory):
+def running_proxy(tmp_path_factory):
     log_path = tmp_path_factory.mktemp("haproxy") / "access.log"
     with (
         FakeService() as shishya1,
@@ -71,7 +66,7 @@ def proxy(tmp_path_factory):
         FakeService() as guru,
         FakeService() as docs,
     ):
-        public, internal = _free_port(), _free_port()
+        public, internal = free_ports(2)
         env = os.environ | {
             "PUBLIC_BIND": f"127.0.0.1:{public}",
             "INTERNAL_BIND": f"127.0.0.1:{internal}",
@@ -97,6 +92,8 @@ def proxy(tmp_path_factory):
                     break
                 except OSError:
                     time.sleep(0.05)
+            else:
+                raise AssertionError(f"haproxy did not listen: {log_path.read_text()}")
             yield {
                 "public": f"http://127.0.0.1:{public}",
                 "internal": f"http://127.0.0.1:{internal}",
@@ -108,6 +105,14 @@ def proxy(tmp_path_factory):
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+@pytest.fixture
+def proxy(running_proxy):
+    """The running proxy, its fakes' records cleared: each test sees only its own requests."""
+    for fake in (*running_proxy["shishya"], running_proxy["guru"], running_proxy["docs"]):
+        fake.requests.clear()
+    return running_proxy
 
 
 def _raw_get(base: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:

@@ -2,19 +2,16 @@
 rate limits, which count in Redis, fail closed: a request that needs one is refused, not
 served unlimited."""
 
-import socket
-
 import pytest
 
 from tests.factories import PASSWORD, StudentFactory
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
 
 
 def _cache_at_a_closed_port(settings) -> None:
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",

@@ -3,7 +3,6 @@ what only shows between processes (Guru and the student side apart, several stud
 processes, one process serving both)."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 from django.db import connection
+
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,14 +31,6 @@ def database_url() -> str:
     return f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def next_port() -> int:
-    """A port the system has just found free, so that servers of another test run (or
-    anything else on the machine) are never the ones answering."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def served(
     *, systems: str, env: dict[str, str], workers: int = 1, threads: int | None = None
@@ -45,7 +38,7 @@ def served(
     """gunicorn serving systems on a free port as deploy/Procfile runs it (uvicorn workers,
     config.asgi), or with threads, the sync gthread server (config.wsgi); yields its URL
     once its liveness answers, and stops it afterwards."""
-    port = next_port()
+    port = free_port()  # never a server of another test run, or anything else on the machine
     process_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",

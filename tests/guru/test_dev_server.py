@@ -9,14 +9,9 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from guru.models import AdminAuditLog, ApiKey, Course, CreditPack, PlatformSettings
 from guru.services.demo import DEMO_ACTOR_EMAIL
+from tests.ports import free_port, free_ports
 
 pytestmark = pytest.mark.django_db
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def dev_key(capsys, port: int) -> str:
@@ -25,9 +20,9 @@ def dev_key(capsys, port: int) -> str:
 
 
 def test_a_second_server_leaves_the_first_ones_key_working(client, capsys):
-    port = free_port()
+    port, other_port = free_ports(2)
     first = dev_key(capsys, port)
-    second = dev_key(capsys, free_port())
+    second = dev_key(capsys, other_port)
     again_on_the_same_port = dev_key(capsys, port)  # the first server was stopped
     for key in (first, second, again_on_the_same_port):
         assert client.get("/api/public/pricing", HTTP_X_API_KEY=key).status_code == 200
