@@ -84,3 +84,9 @@ def log_in(browser: Browser, email: str = "asha@example.com", password: str = PA
     response = browser.post("/api/auth/login", {"email": email, "password": password})
     assert response.status_code == 200, response.json()
     return response
+
+
+def stored_texts(row: dict) -> list[str]:
+    """A row's text and JSON columns (from `.values()`), where a code could be written: not its
+    dates and ids, whose digits hold any six-digit code by chance (a timestamp's microseconds)."""
+    return [json.dumps(value) for value in row.values() if isinstance(value, str | dict | list)]

@@ -6,7 +6,7 @@ import pytest
 
 from config.logging import REDACTED, RedactSecretsFilter, RequestIdFilter
 from config.request_id import current_request_id
-from tests.logs import holds_code
+from tests.logs import everything_logged, holds_code
 
 API_KEY = "ais_" + "ab12" * 16
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoxfQ.c2lnbmF0dXJlLXZhbHVl"
@@ -111,5 +111,13 @@ def test_log_line_carries_the_current_request_id(json_log):
 def test_a_code_counts_where_it_stands_alone_not_inside_a_timestamp_or_an_id():
     assert holds_code('{"message": "otp 626129 sent"}', "626129")
     assert holds_code('{"otp": "626129"}', "626129")
-    assert not holds_code('{"relativeCreated": 330745.75662612915}', "626129")
+    assert not holds_code('{"took": 330745.75662612915}', "626129")
     assert not holds_code('{"request_id": "49c8bf93e1626129a"}', "626129")
+
+
+def test_what_is_checked_for_secrets_leaves_out_only_the_records_clocks_and_ids():
+    record = logging.makeLogRecord({"msg": "otp %s", "args": ("626129",), "otp": "626129"})
+    record.created, record.relativeCreated, record.process = 1764594406.626129, 330745.5, 626129
+    logged = json.loads(everything_logged([record]))
+    assert logged["message"] == "otp 626129" and logged["otp"] == "626129"
+    assert logged.keys().isdisjoint({"created", "msecs", "relativeCreated", "thread", "process"})

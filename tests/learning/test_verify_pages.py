@@ -200,7 +200,7 @@ class TestCertificateJson:
             "skills": ["python", "testing"],
             "status": "valid",
         }
-        text = response.content.decode()
+        text = response.content.decode().replace(certificate.id, "")  # its id is random
         assert student.email not in text and "4242" not in text and "user" not in text
 
     def test_a_revoked_certificate_is_410_certificate_revoked(self, client, student):
@@ -211,7 +211,7 @@ class TestCertificateJson:
         assert error["code"] == "certificate_revoked"
         assert error["details"]["status"] == "revoked"
         assert error["details"]["student_name"] == "Asha Rao"
-        text = response.content.decode()
+        text = response.content.decode().replace(certificate.id, "")  # its id is random
         assert student.email not in text and "4242" not in text
         assert "Plagiarised" not in text  # the reason stays with the student and staff
 
