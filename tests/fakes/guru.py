@@ -3,6 +3,7 @@
 
 import hashlib
 import json
+import threading
 import time
 
 from tests.fakes.server import FakeServer, RecordedRequest, Reply
@@ -16,6 +17,7 @@ class FakeGuru(FakeServer):
         self.documents: dict[str, object] = {}
         self.scripted: list[Reply] = []  # replies sent before the documents
         self.delay_seconds = 0.0
+        self.hold_answers: threading.Event | None = None  # each answer held until it is set
         # Guru's content version (GET /api/public/version), polled apart from the documents.
         self.version = 1
         self.version_polls: list[RecordedRequest] = []
@@ -30,6 +32,8 @@ class FakeGuru(FakeServer):
     def reply(self, request: RecordedRequest) -> Reply:
         if self.delay_seconds:
             time.sleep(self.delay_seconds)
+        if self.hold_answers is not None:
+            self.hold_answers.wait(timeout=10)
         if request.path == VERSION_PATH:
             if self.version_down:
                 return Reply(503, {"error": {"code": "down", "message": "Down."}})

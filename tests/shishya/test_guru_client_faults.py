@@ -185,7 +185,8 @@ def test_a_decision_refuses_when_guru_cannot_confirm_its_version(fake_guru, sett
     assert guru_client().pricing() == {"actions": []}  # display keeps its copy (TTL)
 
 
-def test_the_version_is_read_once_per_max_age_by_many_threads(fake_guru):
+def test_the_version_is_read_once_per_max_age_by_many_threads(fake_guru, settings):
+    settings.GURU_READ_TIMEOUT_SECONDS = 5  # the slow answer is awaited, never timed out
     fake_guru.delay_seconds = 0.2
     errors: list[BaseException] = []
 
@@ -208,9 +209,10 @@ def test_a_version_near_its_max_age_is_reread_by_one_request_while_the_others_us
     fake_guru, settings, monkeypatch
 ):
     settings.GURU_VERSION_MAX_AGE_SECONDS = 10
+    settings.GURU_READ_TIMEOUT_SECONDS = 5  # the held poll is answered, never timed out
     # This process saw version 1 nine seconds ago: still current, past the refresh-ahead point.
     monkeypatch.setattr(guru_client_module, "_local_version", (1, time.time() - 9))
-    fake_guru.version, fake_guru.delay_seconds = 2, 0.3  # within the read timeout
+    fake_guru.version, fake_guru.hold_answers = 2, threading.Event()
     polled: list[int | None] = []
     poller = threading.Thread(target=lambda: polled.append(guru_client().current_version()))
     poller.start()
@@ -218,8 +220,9 @@ def test_a_version_near_its_max_age_is_reread_by_one_request_while_the_others_us
     while not fake_guru.version_polls and time.monotonic() < deadline:
         time.sleep(0.01)
     assert fake_guru.version_polls, "nobody re-read the version before its max age"
-    # Asked while that request polls: the version this process has, without waiting for 2.
+    # Asked while that request's poll is held: the version this process has, not 2.
     assert guru_client().current_version() == 1
+    fake_guru.hold_answers.set()
     poller.join()
     assert polled == [2] and len(fake_guru.version_polls) == 1
     assert guru_client().current_version() == 2
@@ -255,8 +258,9 @@ def test_refused_key_is_logged_loudly_and_never_echoed(fake_guru, caplog):
     assert API_KEY not in caplog.text and API_KEY not in str(raised.value.message)
 
 
-def test_concurrent_burst_of_misses_makes_one_upstream_call(fake_guru):
-    fake_guru.delay_seconds = 0.3
+def test_concurrent_burst_of_misses_makes_one_upstream_call(fake_guru, settings):
+    settings.GURU_READ_TIMEOUT_SECONDS = 5  # the slow answer is awaited, never timed out
+    fake_guru.delay_seconds = 0.3  # long enough for every thread to miss at once
     results: list[object] = []
     errors: list[BaseException] = []
 
