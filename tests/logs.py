@@ -11,12 +11,17 @@ CLOCKS_AND_IDS = frozenset({"created", "msecs", "relativeCreated", "thread", "pr
 
 def everything_logged(records: list[logging.LogRecord]) -> str:
     """Each record whole but its clocks and ids: its message, arguments, extra fields and
-    traceback, as JSON lines."""
+    formatted traceback, as JSON lines."""
     return "\n".join(
         json.dumps(
             {
                 **{k: v for k, v in vars(record).items() if k not in CLOCKS_AND_IDS},
                 "message": record.getMessage(),
+                "traceback": (
+                    logging.Formatter().formatException(record.exc_info)
+                    if record.exc_info
+                    else None
+                ),
             },
             default=str,
         )
