@@ -209,7 +209,9 @@ def admin(db):
 def rate_clock_held(monkeypatch):
     """django-ratelimit's clock held still for every test: its windows have fixed edges, so the
     few requests of a test against a per-minute limit could otherwise straddle one and all
-    pass. A test that moves time through the windows puts its own clock in its place."""
+    pass. A test that moves time through the windows puts its own clock in its place. The
+    counters still expire in the cache's real time (a period and 5 s after the first request),
+    so a test of one limit must take less than its period."""
     now = time.time()
     # Only the library's own name for the time module: every other clock runs on.
     monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))

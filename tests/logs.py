@@ -11,28 +11,33 @@ CLOCKS_AND_IDS = frozenset({"created", "msecs", "relativeCreated", "thread", "pr
 
 def everything_logged(records: list[logging.LogRecord]) -> str:
     """Each record whole but its clocks and ids: its message, arguments, extra fields and
-    formatted traceback, as JSON lines."""
+    formatted traceback (as `exc_text`, a name no extra field may take), as JSON lines."""
     return "\n".join(
         json.dumps(
             {
                 **{k: v for k, v in vars(record).items() if k not in CLOCKS_AND_IDS},
                 "message": record.getMessage(),
-                "traceback": (
-                    logging.Formatter().formatException(record.exc_info)
-                    if record.exc_info
-                    else None
-                ),
+                "exc_text": _traceback(record),
             },
             default=str,
+            ensure_ascii=False,
         )
         for record in records
     )
 
 
-def holds_code(text: str, code: str) -> bool:
-    """Whether a numeric code (an emailed OTP) stands alone in `text`.
+def _traceback(record: logging.LogRecord) -> str | None:
+    if record.exc_text or not record.exc_info:
+        return record.exc_text
+    return logging.Formatter().formatException(record.exc_info)
 
-    A six-digit code is found by chance inside longer runs of digits and letters (a request
-    id, a worker's log timings), so a code only counts where it is not part of one.
+
+def holds_code(text: str, code: str) -> bool:
+    """Whether a numeric code (an emailed OTP) is in `text` other than inside a longer number.
+
+    A six-digit code is found by chance among the digits of a longer number (a duration in a
+    worker's log), so only digits around it disqualify it: a code after a letter, an escaped
+    newline or `=` counts. (Clock fields are left out by `everything_logged` instead: a
+    timestamp's fraction can be exactly six digits.)
     """
-    return re.search(rf"\b{re.escape(code)}\b", text) is not None
+    return re.search(rf"(?<!\d){re.escape(code)}(?!\d)", text) is not None

@@ -109,9 +109,11 @@ def running_proxy(tmp_path_factory):
 
 @pytest.fixture
 def proxy(running_proxy):
-    """The running proxy, its fakes' records cleared: each test sees only its own requests."""
+    """The running proxy, its fakes as new: each test sees only its own requests, and event
+    streams held back until it releases them."""
     for fake in (*running_proxy["shishya"], running_proxy["guru"], running_proxy["docs"]):
         fake.requests.clear()
+        fake.release.clear()
     return running_proxy
 
 
@@ -221,6 +223,8 @@ def test_voucher_codes_and_ids_stay_out_of_the_access_log(proxy):
         if "/api/portfolio/_" in log:
             break
         time.sleep(0.05)
+    else:
+        raise AssertionError(f"the last request never reached the access log: {log}")
     assert "/api/public/vouchers/_" in log
     for secret in ("welcomecode", "SAVE-50-SECRET", "certidsecret", "marksidsecret", "someuser"):
         assert secret not in log

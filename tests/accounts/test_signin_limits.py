@@ -34,7 +34,8 @@ class Clock:
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch, rate_clock_held) -> Clock:
-    """Frozen unless a test advances it: a fixed window's edge never falls inside a test."""
+    """Frozen unless a test advances it: a fixed window's edge never falls inside a test.
+    (After `rate_clock_held`, whose clock this one replaces.)"""
     clock = Clock()
     monkeypatch.setattr(time, "time", clock)
     monkeypatch.setattr(django_ratelimit.core, "time", time)  # in place of the held clock

@@ -108,11 +108,17 @@ def test_log_line_carries_the_current_request_id(json_log):
     assert outside["request_id"] == "-"
 
 
-def test_a_code_counts_where_it_stands_alone_not_inside_a_timestamp_or_an_id():
-    assert holds_code('{"message": "otp 626129 sent"}', "626129")
-    assert holds_code('{"otp": "626129"}', "626129")
+def test_a_code_counts_anywhere_but_inside_a_longer_number():
+    for text in (
+        '{"message": "otp 626129 sent"}',
+        '{"otp": "626129"}',
+        '"Code:\\n626129"',  # a JSON-escaped newline before it
+        "otp%3D626129",
+        "otp_626129",
+    ):
+        assert holds_code(text, "626129"), text
     assert not holds_code('{"took": 330745.75662612915}', "626129")
-    assert not holds_code('{"request_id": "49c8bf93e1626129a"}', "626129")
+    assert not holds_code("succeeded in 0.0136261291s", "626129")
 
 
 def test_what_is_checked_for_secrets_leaves_out_only_the_records_clocks_and_ids():
@@ -121,10 +127,17 @@ def test_what_is_checked_for_secrets_leaves_out_only_the_records_clocks_and_ids(
     except ValueError:
         exc_info = sys.exc_info()
     record = logging.makeLogRecord(
-        {"msg": "otp %s", "args": ("626129",), "otp": "626129", "exc_info": exc_info}
+        {
+            "msg": "otp %s",
+            "args": ("626129",),
+            "otp": "626129",
+            "traceback": "an extra field, kept",
+            "exc_info": exc_info,
+        }
     )
     record.created, record.relativeCreated, record.process = 1764594406.626129, 330745.5, 626129
     logged = json.loads(everything_logged([record]))
     assert logged["message"] == "otp 626129" and logged["otp"] == "626129"
-    assert "hunter2-secret" in logged["traceback"]  # the chained cause, whole
+    assert "hunter2-secret" in logged["exc_text"]  # the chained cause, whole
+    assert logged["traceback"] == "an extra field, kept"
     assert logged.keys().isdisjoint({"created", "msecs", "relativeCreated", "thread", "process"})

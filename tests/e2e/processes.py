@@ -38,7 +38,7 @@ def served(
     """gunicorn serving systems on a free port as deploy/Procfile runs it (uvicorn workers,
     config.asgi), or with threads, the sync gthread server (config.wsgi); yields its URL
     once its liveness answers, and stops it afterwards."""
-    port = free_port()  # never a server of another test run, or anything else on the machine
+    port = free_port()  # free when asked: not a server of another test run
     process_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
