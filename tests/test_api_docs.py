@@ -3,9 +3,7 @@ verifies the emailed code and logs in from the docs page, and the page goes on w
 each sign-in rotated the CSRF token, without a reload. Also `/` and `/api/`."""
 
 import json
-import shutil
 import subprocess
-import tempfile
 import threading
 
 import pytest
@@ -14,12 +12,8 @@ from django.urls import path
 
 from config.urls import urlpatterns as project_urlpatterns
 from tests.accounts.helpers import PASSWORD, code_in
+from tests.chromium import headless_chromium, needs_chromium
 
-CHROMIUM = shutil.which("chromium")
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does it)",
-)
 EMAIL = "docs.reader@example.com"
 
 # Runs in a page of the same origin: opens the docs in a window of its own and executes
@@ -116,30 +110,13 @@ urlpatterns = [
 def test_docs_keep_working_after_signup_verify_and_login_in_one_page(live_server, fake_resend):
     Session.fake_resend, Session.reported = fake_resend, {}
     Session.done.clear()
-    with tempfile.TemporaryDirectory() as profile:
-        browser = subprocess.Popen(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-popup-blocking",
-                f"--user-data-dir={profile}",
-                f"{live_server.url}/__test__/driver",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            Session.done.wait(timeout=120)
-        finally:
-            browser.kill()
-            browser.wait()
+    with headless_chromium(
+        "--disable-popup-blocking",
+        f"{live_server.url}/__test__/driver",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ):
+        Session.done.wait(timeout=120)
     # Before the docs read the cookie per request, every unsafe call after verify-otp (and
     # after login) was 403 csrf_failed until the page was reloaded.
     assert Session.reported == {

@@ -4,10 +4,10 @@ code points at its page), rendered in a real headless browser."""
 import json
 import os
 import select
-import shutil
 import subprocess
-import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.utils import timezone
@@ -15,77 +15,29 @@ from django.utils import timezone
 from learning.certificates.document import certificate_page_url
 from learning.models import Certificate
 from learning.verification_ids import CERTIFICATE_PREFIX, verification_id_new
+from tests.chromium import headless_chromium, needs_chromium
 from tests.factories import StudentFactory
 from tests.learning.test_marksheet import course_with_tests, sit_all
 
 pytestmark = pytest.mark.usefixtures("guru_in_process")
-CHROMIUM = shutil.which("chromium")
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does it)",
-)
 
 
 def rendered_dom(url: str) -> str:
     """The page's DOM after a real browser loaded it and ran it."""
-    with tempfile.TemporaryDirectory() as profile:
-        result = subprocess.run(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                "--dump-dom",
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=90,
-            check=True,
-        )
-    return result.stdout
+    with headless_chromium(
+        "--dump-dom", url, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as browser:
+        dom, errors = browser.communicate(timeout=90)
+    assert browser.returncode == 0, errors
+    return dom
 
 
 class DevTools:
     """Chromium driven over its DevTools pipe (fds 3 and 4, NUL-separated JSON): enough to
     open a page and ask which fonts the browser drew an element's text with."""
 
-    def __init__(self, profile: str) -> None:
-        to_browser_read, self._to_browser = os.pipe()
-        self._from_browser, from_browser_write = os.pipe()
-
-        def child_fds() -> None:  # the child's fds 3 and 4 are the pipe
-            os.dup2(to_browser_read, 3)
-            os.dup2(from_browser_write, 4)
-
-        self.process = subprocess.Popen(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                "--remote-debugging-pipe",
-                "about:blank",
-            ],
-            pass_fds=(3, 4, to_browser_read, from_browser_write),
-            preexec_fn=child_fds,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        os.close(to_browser_read)
-        os.close(from_browser_write)
+    def __init__(self, *, to_browser: int, from_browser: int) -> None:
+        self._to_browser, self._from_browser = to_browser, from_browser
         self._buffer = b""
         self._next_id = 0
         self._session: str | None = None
@@ -144,31 +96,44 @@ class DevTools:
         node = self.call("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
         return self.call("CSS.getPlatformFontsForNode", nodeId=node)["fonts"]
 
-    def close(self) -> None:
-        try:
-            self._session = None
-            self.call("Browser.close")
-        finally:
-            self.process.wait(timeout=30)
-            os.close(self._to_browser)
-            os.close(self._from_browser)
+
+@contextmanager
+def devtools() -> Iterator[DevTools]:
+    """A headless Chromium on about:blank, driven over its DevTools pipe."""
+    to_browser_read, to_browser = os.pipe()
+    from_browser, from_browser_write = os.pipe()
+
+    def child_fds() -> None:  # the child's fds 3 and 4 are the pipe
+        os.dup2(to_browser_read, 3)
+        os.dup2(from_browser_write, 4)
+
+    try:
+        with headless_chromium(
+            "--remote-debugging-pipe",
+            "about:blank",
+            pass_fds=(3, 4, to_browser_read, from_browser_write),
+            preexec_fn=child_fds,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ):
+            os.close(to_browser_read)
+            os.close(from_browser_write)
+            yield DevTools(to_browser=to_browser, from_browser=from_browser)
+    finally:
+        os.close(to_browser)
+        os.close(from_browser)
 
 
 def fonts_drawing(url: str, selectors: list[str]) -> dict[str, set[tuple[str, bool]]]:
     """For each element, the (family, is a web font) pairs its text was drawn with."""
-    with tempfile.TemporaryDirectory() as profile:
-        browser = DevTools(profile)
-        try:
-            browser.open(url)
-            return {
-                selector: {
-                    (font["familyName"], font["isCustomFont"])
-                    for font in browser.fonts_of(selector)
-                }
-                for selector in selectors
+    with devtools() as browser:
+        browser.open(url)
+        return {
+            selector: {
+                (font["familyName"], font["isCustomFont"]) for font in browser.fonts_of(selector)
             }
-        finally:
-            browser.close()
+            for selector in selectors
+        }
 
 
 def issue(
