@@ -3,6 +3,7 @@ what only shows between processes (Guru and the student side apart, several stud
 processes, one process serving both)."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -67,6 +68,7 @@ def served(
         ],
         cwd=ROOT,
         env=process_env,
+        start_new_session=True,  # its own group: a kill reaches gunicorn's workers too
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -87,7 +89,8 @@ def served(
         try:
             process.wait(15)
         except subprocess.TimeoutExpired:
-            process.kill()
+            # Workers left behind would hold the test database's connections past its drop.
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait(5)
 
 
