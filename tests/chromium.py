@@ -3,15 +3,16 @@ a throwaway profile, and every process it started stopped before that profile is
 
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
+
+from tests.process_groups import process_group_stop
 
 CHROMIUM = shutil.which("chromium")
 needs_chromium = pytest.mark.skipif(
@@ -46,9 +47,7 @@ def headless_chromium(*args: str, **popen: Any) -> Iterator[subprocess.Popen]:
         try:
             yield process
         finally:
-            with suppress(ProcessLookupError):  # the browser and its helpers had all exited
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            process_group_stop(process, grace_seconds=0)
     finally:
         _remove(profile)
 

@@ -25,6 +25,7 @@ from accounts.models import OtpChallenge, OutboxEmail
 from config.celery import app
 from tests.accounts.helpers import Browser, code_in
 from tests.logs import holds_code
+from tests.process_groups import process_group_stop
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_BROKER = "redis://127.0.0.1:6379/6"
@@ -110,13 +111,7 @@ def worker(broker_url: str, fake_resend, tmp_path: Path) -> Iterator[subprocess.
     try:
         yield process
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        process_group_stop(process, grace_seconds=20)
         log.close()
 
 

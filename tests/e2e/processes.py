@@ -3,7 +3,6 @@ what only shows between processes (Guru and the student side apart, several stud
 processes, one process serving both)."""
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import requests
 from django.db import connection
 
 from tests.ports import free_port
+from tests.process_groups import process_group_stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,13 +85,7 @@ def served(
             raise RuntimeError(f"gunicorn on {port} did not start")
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            # Workers left behind would hold the test database's connections past its drop.
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(5)
+        process_group_stop(process, grace_seconds=15)
 
 
 def student_session(base_url: str, email: str, password: str) -> requests.Session:
